@@ -1,0 +1,14 @@
+/**
+ * Every command, registered cheaply. A command file exports `register(program, ctx)`; its action
+ * import()s the implementation so start-up stays at commander's cost.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+type Register = (program: Command, ctx: CliContext) => void;
+
+const registrars: Register[] = [];
+
+export function registerCommands(program: Command, ctx: CliContext): void {
+  for (const register of registrars) register(program, ctx);
+}

@@ -1,0 +1,74 @@
+/**
+ * The commander program and the one place that turns errors into messages and exit codes.
+ * Commands register cheaply; each loads its implementation with import() only when it runs,
+ * so `triage --version` pays for commander and nothing else.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, isTriageError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+import { registerCommands } from './commands/index.js';
+import { formatError } from './format-error.js';
+
+export interface MainResult {
+  readonly exitCode: number;
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('triage');
+  program
+    .description('Troubleshooting assistant for support agents: run playbooks, capture the environment, write the bug report and the reply.')
+    .version(ctx.version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addOption(new Option('--color', 'force colour'))
+    .addOption(new Option('--no-color', 'no colour (also NO_COLOR)'))
+    .option('--playbooks <dir>', 'add a playbook directory (repeatable; later wins)', collect, [])
+    .option('--debug', 'show stack traces for internal errors')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => ctx.streams.stdout.write(s),
+      writeErr: (s) => ctx.streams.stderr.write(s),
+    })
+    .exitOverride();
+  registerCommands(program, ctx);
+  return program;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit (bin/triage.js sets it). */
+export async function main(argv: readonly string[], ctx: CliContext): Promise<MainResult> {
+  const program = buildProgram(ctx);
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return { exitCode: ctx.exit.code };
+  } catch (error) {
+    return { exitCode: handleError(error, ctx, debug) };
+  }
+}
+
+function handleError(error: unknown, ctx: CliContext, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version are successful exits; every other commander error is a usage error (exit 2),
+    // whatever commander's own default code is.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return EXIT.ok;
+    }
+    if (error.code === 'commander.executeSubCommandAsync') return EXIT.ok;
+    ctx.streams.stderr.write('Run `triage --help` for the commands and options, or `triage <command> --help` for one command.\n');
+    return EXIT.usage;
+  }
+  if (isTriageError(error)) {
+    ctx.streams.stderr.write(formatError(error, { color: Boolean(ctx.streams.stderr.isTTY) && ctx.env.NO_COLOR === undefined }));
+    if (debug && error.stack) ctx.streams.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.streams.stderr.write(
+    `triage: internal error: ${message}\nThis is a bug in triage, not in your input. Please report it with the command you ran${debug ? '' : ' (add --debug for the stack trace)'}.\n`,
+  );
+  if (debug && error instanceof Error && error.stack) ctx.streams.stderr.write(`${error.stack}\n`);
+  return 70;
+}

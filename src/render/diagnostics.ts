@@ -1,0 +1,49 @@
+/** Diagnostics as text (`file:line:col  error  message  rule`), JSON and GitHub annotations. */
+import type { Diagnostic } from '../core/model.js';
+
+const RED = '\u001b[31m';
+const YELLOW = '\u001b[33m';
+const DIM = '\u001b[2m';
+const RESET = '\u001b[0m';
+
+export function formatDiagnostic(d: Diagnostic, options: { color: boolean }): string {
+  const sev = options.color ? `${d.severity === 'error' ? RED : YELLOW}${d.severity}${RESET}` : d.severity;
+  const rule = options.color ? `${DIM}${d.rule}${RESET}` : d.rule;
+  return `${d.file}:${d.line}:${d.column}  ${sev}  ${d.message}  ${rule}`;
+}
+
+export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], options: { color: boolean; fileCount: number }): string {
+  const lines = diagnostics.map((d) => formatDiagnostic(d, options));
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const files = `${options.fileCount} playbook${options.fileCount === 1 ? '' : 's'}`;
+  lines.push(
+    diagnostics.length === 0
+      ? `${files} checked, no problems.`
+      : `${files} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderDiagnosticsJson(diagnostics: readonly Diagnostic[]): string {
+  return `${JSON.stringify({ schema: 'triage.lint/v1', diagnostics }, null, 2)}\n`;
+}
+
+/** GitHub Actions workflow commands; data must escape %, CR and LF, properties also : and ,. */
+export function renderDiagnosticsGithub(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .map((d) => {
+      const level = d.severity === 'error' ? 'error' : 'warning';
+      const props = `file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(d.rule)}`;
+      return `::${level} ${props}::${escapeData(d.message)}\n`;
+    })
+    .join('');
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
