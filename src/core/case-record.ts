@@ -1,0 +1,33 @@
+/**
+ * A case: one run of triage, from intake to outcome. Saved as a session file while the run is in
+ * progress (so Ctrl-C or a crash loses nothing) and stored in the case history when it ends.
+ * Everything in a CaseRecord has been redacted before it is written anywhere.
+ */
+import type { Channel, Mood, OutcomeKind } from './model.js';
+import type { FlowInput } from './flow-types.js';
+
+export interface Intake {
+  readonly customer: { readonly name?: string; readonly channel: Channel; readonly mood: Mood };
+  readonly description: string;
+}
+
+export interface CaseRecord {
+  /** e.g. `TRI-20261127-7F3A`; stable for the life of the case. */
+  readonly id: string;
+  readonly status: 'open' | 'done';
+  readonly playbook: { readonly id: string; readonly version: string; readonly title: string; readonly path: string };
+  readonly intake: Intake;
+  readonly agent?: string;
+  /** Flow inputs in order (secret values already replaced by `[REDACTED]`). */
+  readonly inputs: readonly FlowInput[];
+  readonly outcome?: { readonly kind: OutcomeKind; readonly node: string; readonly title: string; readonly playbook: string };
+  /** The `triage.report/v1` JSON object, when the case has ended. */
+  readonly report?: Readonly<Record<string, unknown>>;
+  readonly reply?: string;
+  /** ISO 8601. */
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly finishedAt?: string;
+  readonly durationMs?: number;
+  readonly handoffs: readonly { readonly to: string; readonly url?: string; readonly at: string }[];
+}
