@@ -5,9 +5,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
+import { registerAuthoringCommands } from './authoring.js';
+import { registerConfigCommands } from './config.js';
+import { registerPlaybookCommands } from './playbooks.js';
+
 type Register = (program: Command, ctx: CliContext) => void;
 
-const registrars: Register[] = [];
+const registrars: Register[] = [registerPlaybookCommands, registerAuthoringCommands, registerConfigCommands];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of registrars) register(program, ctx);

@@ -1,0 +1,72 @@
+/** Settings use cases: get/set/list, trusted directories. */
+import { realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { closestMatch } from '../core/did-you-mean.js';
+import { TriageError } from '../core/errors.js';
+import { isSettingKey, openSettings, SETTING_KEYS, type Settings } from '../io/settings.js';
+import { triagePaths } from '../io/paths.js';
+import { join } from 'node:path';
+
+const FORMATS = ['markdown', 'text', 'json'];
+
+function requireKey(key: string): asserts key is keyof typeof SETTING_KEYS {
+  if (!isSettingKey(key)) {
+    const guess = closestMatch(key, Object.keys(SETTING_KEYS));
+    throw new TriageError('config/unknown-key', `Unknown setting "${key}".`, {
+      hint: `${guess ? `Did you mean "${guess}"? ` : ''}Settings: ${Object.keys(SETTING_KEYS).join(', ')}.`,
+    });
+  }
+}
+
+export function getSetting(env: NodeJS.ProcessEnv, key: string): Settings[keyof Settings] {
+  if (key === 'trusted') return openSettings(env).get('trusted') ?? [];
+  requireKey(key);
+  return openSettings(env).get(key);
+}
+
+export function setSetting(env: NodeJS.ProcessEnv, key: string, value: string): string {
+  requireKey(key);
+  if (key === 'format' && !FORMATS.includes(value)) {
+    throw new TriageError('config/invalid-value', `format must be one of ${FORMATS.join(', ')}; got "${value}".`, { hint: 'e.g. `triage config set format markdown`' });
+  }
+  const settings = openSettings(env);
+  settings.set(key, value as never);
+  return settings.path;
+}
+
+export function unsetSetting(env: NodeJS.ProcessEnv, key: string): void {
+  requireKey(key);
+  openSettings(env).delete(key);
+}
+
+export function listSettings(env: NodeJS.ProcessEnv): { key: string; value: unknown; meaning: string }[] {
+  const settings = openSettings(env);
+  return [
+    ...Object.entries(SETTING_KEYS).map(([key, meaning]) => ({ key, value: settings.get(key as keyof Settings), meaning })),
+    { key: 'trusted', value: settings.get('trusted'), meaning: 'directories whose playbooks may run commands (`triage trust`)' },
+  ];
+}
+
+export function settingsPath(env: NodeJS.ProcessEnv): string {
+  return join(triagePaths(env).config, 'config.json');
+}
+
+export function trustedDirectories(env: NodeJS.ProcessEnv): string[] {
+  return openSettings(env).get('trusted') ?? [];
+}
+
+export function trustDirectory(env: NodeJS.ProcessEnv, cwd: string, dir: string, trust: boolean): string {
+  const absolute = resolve(cwd, dir);
+  let real: string;
+  try {
+    if (!statSync(absolute).isDirectory()) throw new Error('not a directory');
+    real = realpathSync(absolute);
+  } catch {
+    throw new TriageError('trust/not-a-directory', `${dir} is not a directory.`, { hint: 'Give the playbook directory to trust, e.g. `triage trust ./team-playbooks`.' });
+  }
+  const settings = openSettings(env);
+  const current = settings.get('trusted') ?? [];
+  const next = trust ? [...new Set([...current, real])] : current.filter((d) => d !== real);
+  settings.set('trusted', next);
+  return real;
+}

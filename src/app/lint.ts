@@ -1,0 +1,70 @@
+/** `triage lint`: parse and validate playbooks from paths (files or directories) or the workspace. */
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { TriageError } from '../core/errors.js';
+import type { Diagnostic } from '../core/model.js';
+import { validateLibrary, validatePlaybook } from '../core/validate.js';
+import { listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from '../io/discovery.js';
+import { loadPlaybookFiles } from '../io/load-playbooks.js';
+import { workspaceDirectories, type WorkspaceInput } from './workspace.js';
+
+export interface LintResult {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly fileCount: number;
+  readonly errorCount: number;
+}
+
+export function lintPlaybooks(input: WorkspaceInput, paths: readonly string[]): LintResult {
+  const problems: ListingProblem[] = [];
+  let directories: PlaybookDirectory[];
+  let files: FoundFile[];
+  if (paths.length === 0) {
+    directories = workspaceDirectories(input);
+    files = directories.flatMap((d) => listPlaybookFiles(d, problems));
+  } else {
+    directories = [];
+    files = [];
+    for (const given of paths) {
+      const path = resolve(input.cwd, given);
+      let isDir: boolean;
+      try {
+        isDir = statSync(path).isDirectory();
+      } catch {
+        throw new TriageError('lint/path-missing', `${given}: no such file or directory.`, {
+          hint: 'Give playbook files (.md) or directories that hold them; with no paths, lint checks every playbook directory.',
+        });
+      }
+      if (isDir) {
+        const dir: PlaybookDirectory = { path, origin: 'flag' };
+        directories.push(dir);
+        files.push(...listPlaybookFiles(dir, problems));
+      } else {
+        const dir: PlaybookDirectory = { path: dirname(path), origin: 'flag' };
+        if (!directories.some((d) => d.path === dir.path)) directories.push(dir);
+        files.push({ path, dir });
+      }
+    }
+  }
+  const loaded = loadPlaybookFiles(files, directories, problems);
+  const diagnostics = [
+    ...loaded.diagnostics,
+    ...loaded.parsed.flatMap((p) => validatePlaybook(p)),
+    ...validateLibrary(loaded.parsed, { dirs: directories.map((d) => d.path) }),
+  ];
+  const sorted = sortDiagnostics(dedupeDiagnostics(diagnostics));
+  return { diagnostics: sorted, fileCount: files.length, errorCount: sorted.filter((d) => d.severity === 'error').length };
+}
+
+function dedupeDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.rule}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}

@@ -1,0 +1,43 @@
+/** `triage new`: writes the scaffold into ./.triage/playbooks (found automatically) or --dir. */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { TriageError } from '../core/errors.js';
+import { scaffoldPlaybook } from '../core/scaffold.js';
+
+const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+export interface NewPlaybookInput {
+  readonly id: string;
+  readonly title?: string;
+  readonly dir?: string;
+  readonly force: boolean;
+  readonly cwd: string;
+  readonly write: boolean;
+}
+
+export function createPlaybook(input: NewPlaybookInput): { path: string; relativePath: string; text: string } {
+  if (!ID_PATTERN.test(input.id)) {
+    const suggestion = input.id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    throw new TriageError('new/invalid-id', `"${input.id}" is not a valid playbook id.`, {
+      hint: `Use lower-case letters, digits and single hyphens${suggestion ? `, e.g. \`triage new ${suggestion}\`` : ''}.`,
+      topic: 'format',
+    });
+  }
+  const text = scaffoldPlaybook(input.id, input.title);
+  const dir = resolve(input.cwd, input.dir ?? join('.triage', 'playbooks'));
+  const path = join(dir, `${input.id}.md`);
+  const relativePath = relative(input.cwd, path) || path;
+  if (!input.write) return { path, relativePath, text };
+  if (existsSync(path) && !input.force) {
+    throw new TriageError('new/exists', `${relativePath} already exists.`, { hint: 'Pick another id, or pass --force to overwrite it.' });
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, text, { flag: input.force ? 'w' : 'wx' });
+  } catch (error) {
+    throw new TriageError('new/write-failed', `Could not write ${relativePath}: ${(error as Error).message}`, {
+      hint: 'Check that the directory is writable, or choose another with --dir.',
+    });
+  }
+  return { path, relativePath, text };
+}

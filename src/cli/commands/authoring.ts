@@ -1,0 +1,43 @@
+/** Commands for playbook authors: lint, new. */
+import { Option, type Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
+import type { CliContext } from '../context.js';
+import { terminalFor } from '../context.js';
+import { examples, workspaceInput, writeErr, writeOut } from './shared.js';
+
+export function registerAuthoringCommands(program: Command, ctx: CliContext): void {
+  examples(
+    program
+      .command('lint')
+      .description('validate playbooks (files or directories; all playbook directories by default)')
+      .argument('[paths...]', 'playbook files or directories')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text')),
+    ['triage lint', 'triage lint playbooks/my-issue.md', 'triage lint playbooks/ --format github   # annotations in GitHub Actions'],
+  ).action(async (paths: string[], opts: { format: 'text' | 'json' | 'github' }, command: Command) => {
+    const { lintPlaybooks } = await import('../../app/lint.js');
+    const result = lintPlaybooks(workspaceInput(ctx, command), paths);
+    const render = await import('../../render/diagnostics.js');
+    if (opts.format === 'json') writeOut(ctx, render.renderDiagnosticsJson(result.diagnostics));
+    else if (opts.format === 'github') writeOut(ctx, render.renderDiagnosticsGithub(result.diagnostics));
+    else writeOut(ctx, render.renderDiagnosticsText(result.diagnostics, { color: terminalFor(ctx, command).colorStdout, fileCount: result.fileCount }));
+    ctx.exit.code = result.errorCount > 0 ? EXIT.checkFailed : EXIT.ok;
+  });
+
+  examples(
+    program
+      .command('new')
+      .description('scaffold a playbook that lints clean and shows the format by example')
+      .argument('<id>', 'playbook id: lower-case words joined by hyphens')
+      .option('--title <title>', 'title (default: from the id)')
+      .option('--dir <dir>', 'where to write it (default: ./.triage/playbooks)')
+      .option('--force', 'overwrite an existing file')
+      .option('--stdout', 'print the playbook instead of writing a file'),
+    ['triage new login-loop', 'triage new login-loop --dir playbooks/', 'triage new login-loop --stdout > my.md'],
+  ).action(async (id: string, opts: { title?: string; dir?: string; force?: boolean; stdout?: boolean }) => {
+    const { createPlaybook } = await import('../../app/new-playbook.js');
+    const result = createPlaybook({ id, title: opts.title, dir: opts.dir, force: Boolean(opts.force), cwd: ctx.cwd, write: !opts.stdout });
+    if (opts.stdout) return writeOut(ctx, result.text);
+    writeOut(ctx, result.path);
+    writeErr(ctx, `Created ${result.relativePath}. Edit it, then check it with \`triage lint ${result.relativePath}\` and try it with \`triage run ${id}\`.`);
+  });
+}

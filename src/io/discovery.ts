@@ -1,0 +1,132 @@
+/**
+ * Which playbook directories are searched, in override order (cli-contract.md): bundled, the
+ * user's config directory, ./.triage/playbooks, every --playbooks, then TRIAGE_PLAYBOOKS.
+ * A later directory overrides an earlier playbook with the same id.
+ */
+import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { TriageError } from '../core/errors.js';
+
+export type DirectoryOrigin = 'bundled' | 'config' | 'project' | 'flag' | 'env';
+
+export interface PlaybookDirectory {
+  /** Absolute path. */
+  readonly path: string;
+  readonly origin: DirectoryOrigin;
+}
+
+export interface DiscoveryInput {
+  readonly packageRoot: string;
+  readonly configDir: string;
+  readonly cwd: string;
+  readonly flagDirs: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export function playbookDirectories(input: DiscoveryInput): PlaybookDirectory[] {
+  const dirs: PlaybookDirectory[] = [
+    { path: join(input.packageRoot, 'playbooks'), origin: 'bundled' },
+    { path: join(input.configDir, 'playbooks'), origin: 'config' },
+    { path: resolve(input.cwd, '.triage', 'playbooks'), origin: 'project' },
+  ];
+  // Implicit directories are optional; explicit ones must exist, or the user mistyped.
+  const present = dirs.filter((d) => isDirectory(d.path));
+  for (const dir of input.flagDirs) present.push(explicitDirectory(resolve(input.cwd, dir), 'flag', `--playbooks ${dir}`));
+  const fromEnv = (input.env.TRIAGE_PLAYBOOKS ?? '').split(delimiter).filter((p) => p.trim() !== '');
+  for (const dir of fromEnv) present.push(explicitDirectory(resolve(input.cwd, dir), 'env', `TRIAGE_PLAYBOOKS entry ${dir}`));
+  return dedupe(present);
+}
+
+function explicitDirectory(path: string, origin: DirectoryOrigin, label: string): PlaybookDirectory {
+  if (!existsSync(path)) {
+    throw new TriageError('playbooks/dir-missing', `${label}: no such directory (${path}).`, {
+      hint: 'Check the path, or create the directory and add playbooks with `triage new <id>`.',
+    });
+  }
+  if (!isDirectory(path)) {
+    throw new TriageError('playbooks/not-a-directory', `${label}: ${path} is a file, not a directory.`, {
+      hint: 'Give the directory that holds the playbooks; to lint one file use `triage lint <file>`.',
+    });
+  }
+  return { path, origin };
+}
+
+/** The same directory named twice keeps its last position (so it wins overrides, as the user asked). */
+function dedupe(dirs: PlaybookDirectory[]): PlaybookDirectory[] {
+  const byReal = new Map<string, PlaybookDirectory>();
+  for (const dir of dirs) {
+    const key = realPath(dir.path);
+    byReal.delete(key);
+    byReal.set(key, dir);
+  }
+  return [...byReal.values()];
+}
+
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+export interface FoundFile {
+  readonly path: string;
+  readonly dir: PlaybookDirectory;
+}
+
+export interface ListingProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Every `.md` file below a directory, recursively, sorted by path; names starting with `_` or `.`
+ * are skipped (partials, drafts). Follows symlinks but never visits a real directory twice, so a
+ * symlink loop ends. Unreadable directories are reported, not thrown.
+ */
+export function listPlaybookFiles(dir: PlaybookDirectory, problems: ListingProblem[] = []): FoundFile[] {
+  const found: FoundFile[] = [];
+  const visited = new Set<string>();
+  const walk = (path: string): void => {
+    const real = realPath(path);
+    if (visited.has(real)) return;
+    visited.add(real);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(path, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ path, message: `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+      const child = join(path, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = statSync(child);
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+        } catch {
+          problems.push({ path: child, message: 'broken symbolic link' });
+          continue;
+        }
+      }
+      if (isDir) walk(child);
+      else if (isFile && entry.name.endsWith('.md')) found.push({ path: child, dir });
+    }
+  };
+  walk(dir.path);
+  return found;
+}

@@ -1,0 +1,63 @@
+/**
+ * User settings through conf (atomic writes, a JSON file in the config directory).
+ * conf loads Ajv at import (~130 ms), so this module is only imported by commands that need it.
+ */
+import Conf from 'conf';
+import { resolve } from 'node:path';
+import { TriageError } from '../core/errors.js';
+import { triagePaths } from './paths.js';
+
+export interface Settings {
+  'agent.name'?: string;
+  'agent.title'?: string;
+  'company.name'?: string;
+  signoff?: string;
+  format?: 'markdown' | 'text' | 'json';
+  /** Absolute playbook directories whose commands may run. */
+  trusted?: string[];
+}
+
+/** Keys `triage config set` accepts, with what each means (shown by `config list`). */
+export const SETTING_KEYS: Readonly<Record<Exclude<keyof Settings, 'trusted'>, string>> = {
+  'agent.name': 'your name, used in reply sign-offs',
+  'agent.title': 'your title, under your name in email sign-offs',
+  'company.name': 'the company you support customers for',
+  signoff: 'closing line before your name, e.g. "Best regards"',
+  format: 'default output format of `run`: markdown, text or json',
+};
+
+export type SettingKey = keyof typeof SETTING_KEYS;
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTING_KEYS, key);
+}
+
+export interface SettingsStore {
+  readonly path: string;
+  get<K extends keyof Settings>(key: K): Settings[K];
+  set<K extends keyof Settings>(key: K, value: Settings[K]): void;
+  delete(key: keyof Settings): void;
+  all(): Settings;
+}
+
+export function openSettings(env: NodeJS.ProcessEnv = process.env): SettingsStore {
+  const cwd = triagePaths(env).config;
+  let conf: Conf<Settings>;
+  try {
+    // accessPropertiesByDotNotation off: 'agent.name' is a flat key, as users type it.
+    conf = new Conf<Settings>({ projectName: 'triage', projectSuffix: '', cwd, accessPropertiesByDotNotation: false, clearInvalidConfig: false });
+  } catch (error) {
+    throw new TriageError('config/unreadable', `The settings file in ${cwd} could not be read: ${(error as Error).message}`, {
+      hint: `Fix or delete ${resolve(cwd, 'config.json')}; triage recreates it with defaults.`,
+      file: resolve(cwd, 'config.json'),
+      cause: error,
+    });
+  }
+  return {
+    path: conf.path,
+    get: (key) => conf.get(key),
+    set: (key, value) => (value === undefined ? conf.delete(key) : conf.set(key, value)),
+    delete: (key) => conf.delete(key),
+    all: () => ({ ...conf.store }),
+  };
+}

@@ -1,0 +1,46 @@
+/** `triage list` and `triage search` output: a table for people, JSON for scripts. */
+import { relative } from 'node:path';
+import type { Playbook } from '../core/model.js';
+import type { SearchHit } from '../core/playbook-search.js';
+import type { PlaybookDirectory } from '../io/discovery.js';
+import { renderTable, type TableOptions } from './table.js';
+
+export interface ListedPlaybook {
+  readonly id: string;
+  readonly version: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly source: { readonly origin: string; readonly dir: string };
+  readonly path: string;
+}
+
+export function listedPlaybook(playbook: Playbook, directories: readonly PlaybookDirectory[]): ListedPlaybook {
+  const dir = directories.find((d) => d.path === playbook.dir);
+  return {
+    id: playbook.id,
+    version: playbook.version,
+    title: playbook.title,
+    summary: playbook.summary ?? '',
+    tags: playbook.tags,
+    source: { origin: dir?.origin ?? 'unknown', dir: playbook.dir },
+    path: relative(playbook.dir, playbook.path),
+  };
+}
+
+export function renderPlaybookListText(items: readonly ListedPlaybook[], options: TableOptions): string {
+  if (items.length === 0) return 'No playbooks found. Create one with `triage new <id>`.\n';
+  return renderTable(
+    ['ID', 'VERSION', 'TITLE', 'TAGS', 'SOURCE'],
+    items.map((p) => [p.id, p.version, p.title, p.tags.join(', '), p.source.origin]),
+    options,
+  );
+}
+
+export function renderSearchText(hits: readonly SearchHit[], options: TableOptions): string {
+  return renderTable(
+    ['#', 'ID', 'TITLE', 'SCORE', 'MATCHED'],
+    hits.map((h, i) => [String(i + 1), h.id, h.title, h.score.toFixed(2), h.matched.join(', ')]),
+    options,
+  );
+}
