@@ -6,16 +6,9 @@ import Conf from 'conf';
 import { resolve } from 'node:path';
 import { TriageError } from '../core/errors.js';
 import { triagePaths } from './paths.js';
+import type { Settings } from './settings-read.js';
 
-export interface Settings {
-  'agent.name'?: string;
-  'agent.title'?: string;
-  'company.name'?: string;
-  signoff?: string;
-  format?: 'markdown' | 'text' | 'json';
-  /** Absolute playbook directories whose commands may run. */
-  trusted?: string[];
-}
+export type { Settings } from './settings-read.js';
 
 /** Keys `triage config set` accepts, with what each means (shown by `config list`). */
 export const SETTING_KEYS: Readonly<Record<Exclude<keyof Settings, 'trusted'>, string>> = {
@@ -61,3 +54,4 @@ export function openSettings(env: NodeJS.ProcessEnv = process.env): SettingsStor
     all: () => ({ ...conf.store }),
   };
 }
+

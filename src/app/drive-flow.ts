@@ -1,0 +1,180 @@
+/**
+ * Drives the pure flow engine to an outcome: answers from flags/files first, machine work
+ * (probes, checks) through injected functions, and, only when a person is there, prompts.
+ * Interactive and scripted runs share this one loop; without a prompter a missing answer is an
+ * input error that names every missing key.
+ */
+import { TriageError, EXIT } from '../core/errors.js';
+import { applyInput, applyPrefilled, back, missingInputs, viewFlow } from '../core/flow-engine.js';
+import { parseAnswer, parseEnvAnswer } from '../core/answer-values.js';
+import type { AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending, PlaybookLibrary } from '../core/flow-types.js';
+import type { EnvField, Playbook } from '../core/model.js';
+import { BACK, type Back, type Prompter } from '../io/prompter.js';
+
+export interface RunUi {
+  /** Shows the node being asked about (step, breadcrumb, script, guidance). Interactive only. */
+  showNode(view: FlowView): void;
+  /** Runs work with a spinner (on a TTY) or a one-line notice. */
+  busy<T>(label: string, work: () => Promise<T>): Promise<T>;
+  notice(text: string): void;
+}
+
+export interface DriveDeps {
+  readonly library: PlaybookLibrary;
+  readonly prompter?: Prompter;
+  readonly ui: RunUi;
+  readonly captureProbes: (fields: readonly EnvField[], playbook: Playbook) => Promise<Record<string, string>>;
+  readonly runCheck: (argv: readonly string[], options: { timeoutMs: number; playbook: Playbook }) => Promise<CheckResult>;
+  /** Persists the state after every input (the session file). */
+  readonly save: (state: FlowState) => void;
+}
+
+export async function driveFlow(initial: FlowState, prefill: Readonly<Record<string, AnswerValue>>, deps: DriveDeps): Promise<FlowState> {
+  const { library } = deps;
+  let state = initial;
+  // Keys the agent went back over: their prefilled values must not be re-applied, or "go back"
+  // could never get past an answer given on the command line.
+  const declined = new Set<string>();
+  const usablePrefill = (): Record<string, AnswerValue> => {
+    const usable: Record<string, AnswerValue> = {};
+    for (const [k, v] of Object.entries(prefill)) if (!declined.has(k)) usable[k] = v;
+    return usable;
+  };
+
+  for (;;) {
+    const before = state.inputs.length;
+    // Without a person to ask, an optional question nobody answered is answered with ''.
+    state = applyPrefilled(library, state, usablePrefill(), { fillOptional: !deps.prompter });
+    if (state.inputs.length !== before) deps.save(state);
+    const view = viewFlow(library, state);
+    const pending = view.pending;
+    if (pending.kind === 'outcome') return state;
+
+    if (pending.kind === 'probes') {
+      const values = await deps.ui.busy(`Capturing environment for ${pending.playbook.id}`, () => deps.captureProbes(pending.fields, pending.playbook));
+      state = commit(state, { kind: 'probes', playbook: pending.playbook.id, values }, deps);
+      continue;
+    }
+    if (pending.kind === 'check') {
+      const result = await deps.ui.busy(`Checking: ${pending.argv.join(' ')}`, () =>
+        deps.runCheck(pending.argv, { timeoutMs: pending.check.timeoutMs, playbook: pending.playbook }),
+      );
+      state = commit(state, { kind: 'check', node: pending.node.id, result }, deps);
+      continue;
+    }
+
+    if (!deps.prompter) throw missingAnswersError(library, state, usablePrefill());
+    deps.ui.showNode(view);
+    const input = await ask(pending, deps.prompter, view.canGoBack);
+    if (input === BACK) {
+      const rewound = back(library, state, 1);
+      for (const undone of state.inputs.slice(rewound.inputs.length)) {
+        const key = inputKey(undone);
+        if (key) declined.add(key);
+      }
+      state = rewound;
+      deps.save(state);
+      continue;
+    }
+    try {
+      state = commit(state, input, deps);
+    } catch (error) {
+      // The prompts validate first, so this is rare; say why and ask again rather than abort.
+      if (error instanceof TriageError) deps.ui.notice(error.message);
+      else throw error;
+    }
+  }
+}
+
+function commit(state: FlowState, input: FlowInput, deps: DriveDeps): FlowState {
+  const next = applyInput(deps.library, state, input);
+  deps.save(next);
+  return next;
+}
+
+function inputKey(input: FlowInput): string | undefined {
+  switch (input.kind) {
+    case 'env':
+    case 'ask':
+      return input.key;
+    case 'choice':
+      return input.node;
+    default:
+      return undefined;
+  }
+}
+
+async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'check' }>, prompter: Prompter, allowBack: boolean): Promise<FlowInput | Back> {
+  switch (pending.kind) {
+    case 'env': {
+      const { field } = pending;
+      if (field.source.kind !== 'ask') throw new Error(`env field ${field.key} is not asked`);
+      const value = await prompter.text(field.source.prompt, {
+        allowBack,
+        hint: field.source.parse === 'user-agent' ? 'or paste the User-Agent' : field.source.required ? undefined : 'optional',
+        validate: (raw) => {
+          const parsed = parseEnvAnswer(field, raw);
+          return parsed.ok ? undefined : parsed.message;
+        },
+      });
+      if (value === BACK) return BACK;
+      return { kind: 'env', key: field.key, value: value.trim() };
+    }
+    case 'ask': {
+      const { ask: block, node } = pending;
+      const validate = (raw: string): string | undefined => {
+        const parsed = parseAnswer(block, raw);
+        return parsed.ok ? undefined : parsed.message;
+      };
+      let value: AnswerValue | Back;
+      switch (block.type) {
+        case 'select':
+          value = await prompter.choose(block.prompt, (block.choices ?? []).map((c) => ({ label: c, value: c })), { allowBack });
+          break;
+        case 'multiselect':
+          value = await prompter.chooseMany(block.prompt, (block.choices ?? []).map((c) => ({ label: c, value: c })), { allowBack });
+          break;
+        case 'confirm':
+          value = await prompter.confirm(block.prompt, { allowBack });
+          break;
+        default: {
+          const raw = await prompter.text(block.prompt, {
+            allowBack,
+            validate,
+            secret: block.secret,
+            multiline: block.type === 'multiline',
+            hint: block.required ? undefined : 'optional',
+          });
+          if (raw === BACK) return BACK;
+          const parsed = parseAnswer(block, raw);
+          value = parsed.ok ? parsed.value : raw;
+        }
+      }
+      if (value === BACK) return BACK;
+      return { kind: 'ask', node: node.id, key: block.key, value };
+    }
+    case 'choice': {
+      const label = await prompter.choose(
+        pending.node.script.length > 0 ? 'What did the customer say?' : pending.node.title,
+        pending.choices.map((c) => ({ label: c.label, value: c.label })),
+        { allowBack },
+      );
+      if (label === BACK) return BACK;
+      return { kind: 'choice', node: pending.node.id, label };
+    }
+  }
+}
+
+/** Exit 2 naming every missing key, what it asks, and for choices the allowed labels. */
+export function missingAnswersError(library: PlaybookLibrary, state: FlowState, prefill: Readonly<Record<string, AnswerValue>>): TriageError {
+  const missing = missingInputs(library, state, prefill, { fillOptional: true });
+  const lines = missing.map((m) => {
+    const allowed = m.allowed && m.allowed.length > 0 ? ` — one of: ${m.allowed.map((a) => JSON.stringify(a)).join(', ')}` : '';
+    return `  --answer ${m.key}=…   ${m.prompt}${allowed}`;
+  });
+  const keys = missing.map((m) => m.key).join(', ');
+  return new TriageError('answer/missing', `Missing answer${missing.length === 1 ? '' : 's'} for ${keys || 'the next step'} (not prompting: stdin is not a terminal, or --no-input):\n${lines.join('\n')}`, {
+    exitCode: EXIT.usage,
+    hint: 'Give them with --answer key=value (repeatable) or --answers answers.yaml; run in a terminal to be asked.',
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * `triage run` and `triage resume`: start (or reload) a case, drive the flow to an outcome with
+ * the session saved after every answer, then build the report and reply and record the case.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { CaseRecord, Intake } from '../core/case-record.js';
+import { TriageError } from '../core/errors.js';
+import { startFlow, viewFlow } from '../core/flow-engine.js';
+import type { AnswerValue, FlowState, PlaybookLibrary } from '../core/flow-types.js';
+import type { Playbook } from '../core/model.js';
+import type { Prompter } from '../io/prompter.js';
+import { openSessionStore, type SessionStore } from '../io/session-store.js';
+import { driveFlow, type RunUi } from './drive-flow.js';
+import { finishCase, type FinishedCase, type FinishSettings } from './finish-case.js';
+import { assertCommandsAllowed, createTrustCheck } from './trust.js';
+import { redactSessionInputs } from './session-redaction.js';
+
+export interface RunEnvironment {
+  readonly library: PlaybookLibrary;
+  readonly packageRoot: string;
+  readonly dataDir: string;
+  readonly trustedDirs: readonly string[];
+  readonly allowCommands: boolean;
+  readonly prompter?: Prompter;
+  readonly ui: RunUi;
+  readonly clock: () => Date;
+  readonly settings: FinishSettings;
+  /** Values attached from --env-file or pasted env: they answer env fields and go in the report. */
+  readonly attachedEnv: Readonly<Record<string, string>>;
+  /** Probes and checks, at the I/O edge. */
+  readonly captureProbes: (fields: Playbook['env'], options: { trusted: boolean }) => Promise<Record<string, string>>;
+  readonly runCommand: (argv: readonly string[], options: { timeoutMs: number }) => Promise<import('../core/flow-types.js').CheckResult>;
+}
+
+export interface RunRequest {
+  readonly playbookId: string;
+  readonly intake: Intake;
+  readonly prefill: Readonly<Record<string, AnswerValue>>;
+  readonly caseId?: string;
+}
+
+export function newCaseId(now: Date): string {
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  return `TRI-${day}-${randomBytes(2).toString('hex').toUpperCase()}`;
+}
+
+/** SOURCE_DATE_EPOCH fixes every timestamp, for byte-for-byte reproducible output. */
+export function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== '') {
+    const seconds = Number(epoch);
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      throw new TriageError('env/source-date-epoch', `SOURCE_DATE_EPOCH must be a number of seconds; got "${epoch}".`, {
+        hint: 'e.g. SOURCE_DATE_EPOCH=1700000000, or unset it.',
+      });
+    }
+    const fixed = new Date(seconds * 1000);
+    return () => new Date(fixed);
+  }
+  return () => new Date();
+}
+
+export async function runNewCase(request: RunRequest, env: RunEnvironment): Promise<FinishedCase> {
+  const playbook = env.library.get(request.playbookId);
+  const state = startFlow(env.library, request.playbookId);
+  const startedAt = env.clock().toISOString();
+  const record: CaseRecord = {
+    id: request.caseId ?? newCaseId(env.clock()),
+    status: 'open',
+    playbook: { id: playbook!.id, version: playbook!.version, title: playbook!.title, path: playbook!.path },
+    intake: request.intake,
+    agent: env.settings.agentName,
+    inputs: [],
+    startedAt,
+    updatedAt: startedAt,
+    handoffs: [],
+  };
+  return continueCase(record, state, request.prefill, env);
+}
+
+export async function resumeCase(caseId: string | undefined, env: RunEnvironment): Promise<FinishedCase> {
+  const sessions = openSessionStore(env.dataDir);
+  let record: CaseRecord;
+  if (caseId) {
+    record = sessions.load(caseId);
+  } else {
+    const { sessions: open, problems } = sessions.listOpen();
+    for (const problem of problems) env.ui.notice(problem);
+    if (open.length === 0) {
+      throw new TriageError('session/none', 'There is no interrupted case to resume.', { hint: 'Start one with `triage run <playbook>` or just `triage`.' });
+    }
+    record = open[0]!;
+  }
+  if (record.status !== 'open') {
+    throw new TriageError('session/finished', `Case ${record.id} already reached an outcome.`, { hint: `See it with \`triage cases show ${record.id}\`.` });
+  }
+  if (!env.library.get(record.playbook.id)) {
+    throw new TriageError('playbook/unknown', `Case ${record.id} used playbook ${record.playbook.id}, which is no longer loaded.`, {
+      hint: 'Add its directory with --playbooks, or start a new case.',
+    });
+  }
+  const state: FlowState = { playbook: record.playbook.id, inputs: record.inputs };
+  // Replaying validates the saved inputs against the current playbook version.
+  try {
+    viewFlow(env.library, state);
+  } catch (error) {
+    throw new TriageError('session/stale', `Case ${record.id} cannot be resumed: the playbook changed since it was saved (${(error as Error).message}).`, {
+      hint: `Start again with \`triage run ${record.playbook.id}\`.`,
+    });
+  }
+  env.ui.notice(`Resuming case ${record.id} (${record.playbook.title}), ${record.inputs.length} answer${record.inputs.length === 1 ? '' : 's'} so far.`);
+  return continueCase(record, state, {}, env);
+}
+
+async function continueCase(record: CaseRecord, state: FlowState, prefill: Readonly<Record<string, AnswerValue>>, env: RunEnvironment): Promise<FinishedCase> {
+  const start = env.library.get(state.playbook)!;
+  const isTrusted = createTrustCheck({ bundledDir: join(env.packageRoot, 'playbooks'), trustedDirs: env.trustedDirs, allowCommands: env.allowCommands });
+  assertCommandsAllowed(env.library, start, isTrusted);
+  const sessions: SessionStore = openSessionStore(env.dataDir);
+  const save = (next: FlowState): void => {
+    record = { ...record, inputs: redactSessionInputs(env.library, next), updatedAt: env.clock().toISOString() };
+    sessions.save(record);
+  };
+  save(state);
+  const finalState = await driveFlow(state, { ...env.attachedEnv, ...prefill }, {
+    library: env.library,
+    prompter: env.prompter,
+    ui: env.ui,
+    captureProbes: (fields, playbook) => env.captureProbes(fields, { trusted: isTrusted(playbook) }),
+    runCheck: (argv, options) => env.runCommand(argv, { timeoutMs: options.timeoutMs }),
+    save,
+  });
+  const finished = finishCase({ record, state: finalState, library: env.library, settings: env.settings, finishedAt: env.clock(), attachedEnv: env.attachedEnv });
+  sessions.save(finished.record);
+  return finished;
+}

@@ -1,0 +1,94 @@
+/**
+ * Commands in playbooks (env `run:` probes and check blocks) run only for bundled playbooks,
+ * directories the user trusted, or with --allow-commands. Decided before anything runs.
+ */
+import { realpathSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { EXIT, TriageError } from '../core/errors.js';
+import type { PlaybookLibrary } from '../core/flow-types.js';
+import type { Playbook } from '../core/model.js';
+
+export interface TrustPolicy {
+  readonly bundledDir: string;
+  readonly trustedDirs: readonly string[];
+  readonly allowCommands: boolean;
+}
+
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+}
+
+export function createTrustCheck(policy: TrustPolicy): (playbook: Playbook) => boolean {
+  const roots = [policy.bundledDir, ...policy.trustedDirs].map(real);
+  return (playbook) => policy.allowCommands || roots.some((root) => isInside(real(playbook.dir), root));
+}
+
+export interface PlaybookCommand {
+  readonly playbook: Playbook;
+  readonly argv: readonly string[];
+  readonly line: number;
+}
+
+export function commandsOf(playbook: Playbook): PlaybookCommand[] {
+  const commands: PlaybookCommand[] = [];
+  for (const field of playbook.env) {
+    if (field.source.kind === 'run') commands.push({ playbook, argv: field.source.argv, line: field.line });
+  }
+  for (const node of playbook.nodes) {
+    if (node.check) commands.push({ playbook, argv: node.check.run, line: node.check.line });
+  }
+  return commands;
+}
+
+/** The start playbook and every playbook its links can reach. */
+export function reachablePlaybooks(library: PlaybookLibrary, start: Playbook): Playbook[] {
+  const seen = new Map<string, Playbook>([[start.path, start]]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const playbook = queue.shift()!;
+    for (const node of playbook.nodes) {
+      for (const choice of node.choices) {
+        if (!choice.target.file) continue;
+        const target = library.resolveLink(playbook, choice.target);
+        if (target && !seen.has(target.playbook.path)) {
+          seen.set(target.playbook.path, target.playbook);
+          queue.push(target.playbook);
+        }
+      }
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Throws (exit 2) before anything runs when a reachable playbook would run an untrusted command. */
+export function assertCommandsAllowed(library: PlaybookLibrary, start: Playbook, isTrusted: (p: Playbook) => boolean): void {
+  const blocked = reachablePlaybooks(library, start)
+    .filter((p) => !isTrusted(p))
+    .flatMap(commandsOf);
+  if (blocked.length === 0) return;
+  const first = blocked[0]!;
+  const list = blocked
+    .slice(0, 5)
+    .map((c) => `  ${c.playbook.path}:${c.line}  ${c.argv.join(' ')}`)
+    .join('\n');
+  throw new TriageError(
+    'trust/untrusted-commands',
+    `Playbook ${first.playbook.id} would run commands, and its directory is not trusted:\n${list}${blocked.length > 5 ? `\n  … and ${blocked.length - 5} more` : ''}\nNothing was run.`,
+    {
+      exitCode: EXIT.usage,
+      file: first.playbook.path,
+      line: first.line,
+      hint: `If you trust this playbook's author, run \`triage trust ${first.playbook.dir}\`, or pass --allow-commands for this run only.`,
+      topic: 'trust',
+    },
+  );
+}

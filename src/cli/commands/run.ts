@@ -1,0 +1,91 @@
+/** `triage run`, `triage resume`, `triage check`, and bare `triage` (guided intake). */
+import { Option, type Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { collect } from '../main.js';
+import { examples } from './shared.js';
+
+export interface RunFlags {
+  answer: string[];
+  answers?: string;
+  customer?: string;
+  channel?: string;
+  mood?: string;
+  description?: string;
+  format?: 'markdown' | 'text' | 'json';
+  emit?: 'report' | 'reply' | 'both';
+  failOn?: string;
+  output?: string;
+  input: boolean;
+  caseId?: string;
+  allowCommands?: boolean;
+  envFile?: string;
+  redact: boolean;
+  history: boolean;
+}
+
+export function addRunOptions(command: Command): Command {
+  return command
+    .option('-a, --answer <key=value>', 'an answer: ask key, env key, or choice node id (repeatable)', collect, [])
+    .option('--answers <file>', 'answers as a JSON or YAML map; - reads stdin')
+    .option('--customer <name>', "customer's name")
+    .addOption(new Option('--channel <channel>', 'contact channel').choices(['email', 'chat', 'phone']))
+    .addOption(new Option('--mood <mood>', "customer's mood").choices(['calm', 'confused', 'frustrated', 'angry']))
+    .option('--description <text>', 'what the customer reported')
+    .addOption(new Option('--format <format>', 'output format (default: text on a terminal, markdown in a pipe)').choices(['markdown', 'text', 'json']))
+    .addOption(new Option('--emit <what>', 'what to print (default: by outcome kind)').choices(['report', 'reply', 'both']))
+    .option('--fail-on <kinds>', 'exit 3 when the outcome is one of these kinds, e.g. bug,escalate')
+    .option('-o, --output <file>', 'write the result to a file instead of stdout')
+    .option('--no-input', 'never prompt; a missing answer is an error (exit 2)')
+    .option('--case-id <id>', 'use this case id (for reproducible output)')
+    .option('--allow-commands', 'run check/probe commands from untrusted playbook directories, this once')
+    .option('--env-file <file>', 'attach an environment captured with `triage env --json` (or pasted text)')
+    .option('--no-redact', 'DANGER: do not redact secrets and personal data in the output')
+    .option('--no-history', 'do not record the case in the history');
+}
+
+export function registerRunCommands(program: Command, ctx: CliContext): void {
+  examples(
+    addRunOptions(program.command('run').description('run a playbook, interactively or from answers').argument('<playbook>', 'playbook id')),
+    [
+      'triage run export-fails',
+      "triage run export-fails --no-input --answer browser='Firefox 128' --answer which-format-fails=PDF --format json | jq .title",
+      'triage run export-fails --answers answers.yaml --format markdown | gh issue create --title "Export fails" --body-file -',
+      'triage run export-fails --answers - --fail-on bug,escalate < answers.json',
+    ],
+  ).action(async (playbookId: string, flags: RunFlags, command: Command) => {
+    const { runCommand } = await import('../run-command.js');
+    ctx.exit.code = await runCommand(ctx, command, { mode: 'run', playbookId, flags });
+  });
+
+  examples(
+    program
+      .command('resume')
+      .description('continue an interrupted run (the latest by default)')
+      .argument('[case]', 'case id')
+      .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'text', 'json']))
+      .addOption(new Option('--emit <what>', 'what to print').choices(['report', 'reply', 'both']))
+      .option('-o, --output <file>', 'write the result to a file instead of stdout')
+      .option('--fail-on <kinds>', 'exit 3 when the outcome is one of these kinds')
+      .option('--allow-commands', 'run commands from untrusted playbook directories, this once')
+      .option('--no-redact', 'DANGER: do not redact secrets and personal data')
+      .option('--no-history', 'do not record the case in the history'),
+    ['triage resume', 'triage resume TRI-20261127-7F3A'],
+  ).action(async (caseId: string | undefined, flags: RunFlags, command: Command) => {
+    const { runCommand } = await import('../run-command.js');
+    ctx.exit.code = await runCommand(ctx, command, { mode: 'resume', caseId, flags: { ...flags, answer: [], input: true } });
+  });
+
+  examples(
+    program
+      .command('check')
+      .description("run only a playbook's env probes and check blocks; exit 1 if any check fails")
+      .argument('<playbook>', 'playbook id')
+      .option('-a, --answer <key=value>', 'values for {{answers.x}}/{{env.x}} placeholders (repeatable)', collect, [])
+      .option('--allow-commands', 'run commands from an untrusted playbook directory, this once')
+      .option('--json', 'print JSON'),
+    ['triage check network-basics', 'triage check network-basics --json | jq ".checks[] | select(.passed == false)"'],
+  ).action(async (playbookId: string, flags: { answer: string[]; allowCommands?: boolean; json?: boolean }, command: Command) => {
+    const { checkCommand } = await import('../run-command.js');
+    ctx.exit.code = await checkCommand(ctx, command, playbookId, flags);
+  });
+}

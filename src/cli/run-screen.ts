@@ -1,0 +1,56 @@
+/**
+ * What the agent sees during an interactive run, on stderr: step counter and breadcrumb, the
+ * script to say (highlighted), guidance (dimmed), spinners for probes and checks, and the
+ * summary table at the outcome.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { FlowView } from '../core/flow-types.js';
+import type { RunUi } from '../app/drive-flow.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
+
+export interface ScreenOptions {
+  readonly stderr: NodeJS.WritableStream & { columns?: number };
+  readonly chalk: ChalkInstance;
+  readonly canSpin: boolean;
+  readonly interactive: boolean;
+}
+
+export function createRunScreen(options: ScreenOptions): RunUi {
+  const { stderr, chalk } = options;
+  const write = (text: string): void => {
+    stderr.write(`${text}\n`);
+  };
+  return {
+    showNode(view: FlowView) {
+      if (!options.interactive || !view.node) return;
+      const node = view.node;
+      const trail = view.path.slice(0, -1).slice(-3).map((s) => s.title);
+      write('');
+      write(chalk.dim(`Step ${view.step} · ${view.playbook.title}${trail.length ? ` › ${trail.join(' › ')}` : ''}`));
+      write(chalk.bold(sanitizeForTerminal(node.title)));
+      for (const said of node.script) write(chalk.cyan(`  Say: “${sanitizeForTerminal(said)}”`));
+      if (node.guidance.trim()) {
+        for (const line of node.guidance.trim().split('\n')) write(chalk.dim(`  ${sanitizeForTerminal(line)}`));
+      }
+    },
+    async busy<T>(label: string, work: () => Promise<T>): Promise<T> {
+      if (!options.canSpin) {
+        if (options.interactive) write(chalk.dim(`${label}…`));
+        return work();
+      }
+      const { default: ora } = await import('ora');
+      const spinner = ora({ text: label, stream: stderr, discardStdin: false }).start();
+      try {
+        const result = await work();
+        spinner.succeed();
+        return result;
+      } catch (error) {
+        spinner.fail();
+        throw error;
+      }
+    },
+    notice(text: string) {
+      write(chalk.yellow(text));
+    },
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * Valibot schemas for every YAML value a playbook holds: front matter keys, env fields and the
+ * `ask`, `check` and `report` blocks. One schema per key so the parser can point a problem at
+ * the exact key and give it a rule id; messages say how to fix the value.
+ */
+import * as v from 'valibot';
+import { closest, distance } from 'fastest-levenshtein';
+import semver from 'semver';
+import { ASK_TYPES, DETECT_PROBES, SEVERITIES } from './model.js';
+import { stripHash } from './slug.js';
+
+export const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+export const ENV_KEY_PATTERN = /^[a-z][a-z0-9_]*$/;
+/** Ask keys and captures: anything a template path and `--answer key=value` can carry. */
+export const ANSWER_KEY_PATTERN = /^[^\s.[\]=#"'{}|]+$/;
+
+export const FRONT_MATTER_KEYS = ['id', 'title', 'version', 'summary', 'tags', 'symptoms', 'severity', 'start', 'env'] as const;
+export const REQUIRED_FRONT_MATTER_KEYS = ['id', 'title', 'version'] as const;
+export const ENV_FIELD_KEYS = ['key', 'ask', 'detect', 'run', 'pattern', 'required', 'parse', 'timeout'] as const;
+export const ASK_KEYS = ['key', 'prompt', 'type', 'choices', 'pattern', 'required', 'secret'] as const;
+export const CHECK_KEYS = ['run', 'timeout', 'expect', 'capture', 'pass', 'fail'] as const;
+export const EXPECT_KEYS = ['exit', 'stdout'] as const;
+export const REPORT_KEYS = ['title', 'expected', 'actual', 'severity', 'component', 'labels'] as const;
+
+export const DEFAULT_ENV_RUN_TIMEOUT_MS = 5000;
+export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
+
+/** Keys starting with `x-` are the authors' own metadata: accepted and ignored everywhere. */
+export function isExtensionKey(key: string): boolean {
+  return key.startsWith('x-');
+}
+
+/** ` Did you mean `x`?` for a near miss, '' otherwise. */
+export function didYouMean(word: string, candidates: readonly string[], format: (s: string) => string = (s) => `\`${s}\``): string {
+  if (candidates.length === 0 || word === '') return '';
+  const best = closest(word.toLowerCase(), [...candidates]);
+  const limit = Math.max(2, Math.floor(best.length / 3));
+  return distance(word.toLowerCase(), best) <= limit ? ` Did you mean ${format(best)}?` : '';
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+export function isStrictSemver(value: string): boolean {
+  return semver.valid(value) === value;
+}
+
+type Schema = v.GenericSchema<unknown, unknown>;
+const scalar = v.union([v.string(), v.number(), v.boolean()]);
+
+function text(name: string, options: { oneLine?: boolean } = {}) {
+  const oneLine = options.oneLine ?? false;
+  return v.pipe(
+    v.union([v.string(), v.number()], (i) => `\`${name}\` must be text, not ${describeValue(i.input)}.`),
+    v.transform((value) => String(value).trim()),
+    v.nonEmpty(`\`${name}\` is empty: write a value or remove the key.`),
+    v.check((value) => !oneLine || !value.includes('\n'), `\`${name}\` must be one line.`),
+  );
+}
+
+function list(name: string) {
+  return v.pipe(
+    v.array(scalar, (i) => `\`${name}\` must be a list, e.g. \`${name}: [first, second]\`, not ${describeValue(i.input)}.`),
+    v.transform((items) => items.map(String)),
+  );
+}
+
+function bool(name: string) {
+  return v.boolean((i) => `\`${name}\` must be true or false, not ${describeValue(i.input)}.`);
+}
+
+function positiveMs(name: string) {
+  return v.pipe(
+    v.number((i) => `\`${name}\` must be a number of milliseconds, e.g. 5000, not ${describeValue(i.input)}.`),
+    v.integer(`\`${name}\` must be a whole number of milliseconds.`),
+    v.minValue(1, `\`${name}\` must be at least 1 (milliseconds).`),
+  );
+}
+
+function argv(name: string) {
+  return v.pipe(
+    v.array(
+      scalar,
+      (i) =>
+        `\`${name}\` must be the command as a list, e.g. \`${name}: [git, --version]\`, not ${describeValue(i.input)}. Commands never go through a shell, so each argument is its own element.`,
+    ),
+    v.minLength(1, `\`${name}\` is an empty list: give the command and its arguments.`),
+    v.transform((items) => items.map(String)),
+  );
+}
+
+function answerKey(name: string) {
+  return v.pipe(
+    v.union([v.string(), v.number()], (i) => `\`${name}\` must be a name such as \`rows\`, not ${describeValue(i.input)}.`),
+    v.transform(String),
+    v.regex(ANSWER_KEY_PATTERN, (i) => `\`${name}\` ${describeValue(i.input)} can't be used in templates or \`--answer key=value\`: use letters, digits, \`_\` or \`-\`, no spaces or dots.`),
+  );
+}
+
+function picklist<T extends readonly string[]>(name: string, options: T) {
+  return v.picklist(
+    options,
+    (i) =>
+      `\`${name}\` ${describeValue(i.input)} is not one of ${options.map((o) => `\`${o}\``).join(', ')}.${typeof i.input === 'string' ? didYouMean(i.input, options) : ''}`,
+  );
+}
+
+function regexSource(name: string) {
+  return v.string((i) => `\`${name}\` must be a regular expression written as text, not ${describeValue(i.input)}.`);
+}
+
+function nodeRef(name: string) {
+  return v.pipe(
+    v.union([v.string(), v.number()], (i) => `\`${name}\` must be a node id such as '#check-logs', not ${describeValue(i.input)}.`),
+    v.transform((value) => stripHash(String(value).trim())),
+    v.nonEmpty(`\`${name}\` is empty: give the id of the node to go to.`),
+  );
+}
+
+export const frontMatterSchemas = {
+  id: v.pipe(
+    v.string((i) => `\`id\` must be text, not ${describeValue(i.input)}.`),
+    v.regex(ID_PATTERN, (i) => `\`id\` ${describeValue(i.input)} must be lower-case letters and digits joined by single hyphens, e.g. \`export-fails\`.`),
+  ),
+  title: text('title', { oneLine: true }),
+  version: v.pipe(
+    v.union([v.string(), v.number()], (i) => `\`version\` must be a semantic version such as 1.0.0, not ${describeValue(i.input)}.`),
+    v.transform(String),
+    v.check(
+      isStrictSemver,
+      (i) => `\`version\` ${describeValue(i.input)} is not a semantic version: write MAJOR.MINOR.PATCH, e.g. 1.0.0 (no leading \`v\`).`,
+    ),
+  ),
+  summary: text('summary', { oneLine: true }),
+  tags: list('tags'),
+  symptoms: list('symptoms'),
+  severity: picklist('severity', SEVERITIES),
+  start: nodeRef('start'),
+  env: v.array(v.unknown(), (i) => `\`env\` must be a list of fields (\`- key: ...\`), not ${describeValue(i.input)}.`),
+} satisfies Record<(typeof FRONT_MATTER_KEYS)[number], Schema>;
+
+export const envFieldSchemas = {
+  key: v.pipe(
+    v.string((i) => `\`key\` must be text, not ${describeValue(i.input)}.`),
+    v.regex(ENV_KEY_PATTERN, (i) => `\`key\` ${describeValue(i.input)} must start with a lower-case letter and hold only a-z, 0-9 and \`_\`, e.g. \`app_version\`.`),
+  ),
+  ask: text('ask'),
+  detect: picklist('detect', DETECT_PROBES),
+  run: argv('run'),
+  pattern: regexSource('pattern'),
+  required: bool('required'),
+  parse: picklist('parse', ['user-agent'] as const),
+  timeout: positiveMs('timeout'),
+} satisfies Record<(typeof ENV_FIELD_KEYS)[number], Schema>;
+
+export const askSchemas = {
+  key: answerKey('key'),
+  prompt: text('prompt'),
+  type: picklist('type', ASK_TYPES),
+  choices: v.pipe(list('choices'), v.minLength(1, '`choices` is empty: list the options to pick from.')),
+  pattern: regexSource('pattern'),
+  required: bool('required'),
+  secret: bool('secret'),
+} satisfies Record<(typeof ASK_KEYS)[number], Schema>;
+
+export const checkSchemas = {
+  run: argv('run'),
+  timeout: positiveMs('timeout'),
+  expect: v.record(v.string(), v.unknown(), (i) => `\`expect\` must be a map with \`exit\` and/or \`stdout\`, not ${describeValue(i.input)}.`),
+  capture: answerKey('capture'),
+  pass: nodeRef('pass'),
+  fail: nodeRef('fail'),
+} satisfies Record<(typeof CHECK_KEYS)[number], Schema>;
+
+export const expectSchemas = {
+  exit: v.pipe(
+    v.number((i) => `\`expect.exit\` must be an exit code such as 0, not ${describeValue(i.input)}.`),
+    v.integer('`expect.exit` must be a whole number.'),
+  ),
+  stdout: regexSource('expect.stdout'),
+} satisfies Record<(typeof EXPECT_KEYS)[number], Schema>;
+
+export const reportSchemas = {
+  title: text('title'),
+  expected: text('expected'),
+  actual: text('actual'),
+  severity: picklist('severity', SEVERITIES),
+  component: text('component', { oneLine: true }),
+  labels: list('labels'),
+} satisfies Record<(typeof REPORT_KEYS)[number], Schema>;
+
+export type FieldResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+
+/** Checks one value against its key's schema; the message is the first issue's. */
+export function checkField<S extends Schema>(schema: S, value: unknown): FieldResult<v.InferOutput<S>> {
+  const result = v.safeParse(schema, value);
+  if (result.success) return { ok: true, value: result.output as v.InferOutput<S> };
+  return { ok: false, message: result.issues[0]?.message ?? 'invalid value.' };
+}

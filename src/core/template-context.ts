@@ -1,0 +1,110 @@
+/**
+ * The variables a reply block, report field or phrase can use. Built once per case from data the
+ * caller already has; secrets are replaced before any template can see them.
+ */
+import type { Intake } from './case-record.js';
+import type { AnswerValue } from './flow-types.js';
+import type { Channel, Mood, OutcomeKind } from './model.js';
+
+/** What a secret looks like in every output. */
+export const REDACTED = '[REDACTED]';
+
+/**
+ * Variables every template can read, besides `answers.<key>` and `env.<key>`. For the linter.
+ * Values that may be unknown (names) are absent rather than '' so `{% if customer.name %}` and
+ * `| default:` both work.
+ */
+export const TEMPLATE_VARIABLES = [
+  'customer.name',
+  'customer.first_name',
+  'customer.mood',
+  'customer.channel',
+  'customer.description',
+  'agent.name',
+  'agent.title',
+  'company.name',
+  'case.id',
+  'playbook.id',
+  'playbook.title',
+  'playbook.version',
+  'outcome.kind',
+  'outcome.title',
+] as const;
+
+export interface TemplateContextInput {
+  readonly caseId: string;
+  readonly intake: Intake;
+  readonly agent: { readonly name?: string; readonly title?: string };
+  readonly company: { readonly name?: string };
+  readonly playbook: { readonly id: string; readonly title: string; readonly version: string };
+  readonly outcome: { readonly kind: OutcomeKind; readonly title: string };
+  readonly answers: Readonly<Record<string, AnswerValue>>;
+  readonly env: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+}
+
+export interface TemplateContext {
+  readonly customer: {
+    readonly name?: string;
+    /** The first word of the name, for "Hi Dana," greetings. */
+    readonly first_name?: string;
+    readonly mood: Mood;
+    readonly channel: Channel;
+    readonly description: string;
+  };
+  readonly agent: { readonly name?: string; readonly title?: string };
+  readonly company: { readonly name?: string };
+  readonly case: { readonly id: string };
+  readonly playbook: { readonly id: string; readonly title: string; readonly version: string };
+  readonly outcome: { readonly kind: OutcomeKind; readonly title: string };
+  /**
+   * Answers by key, secrets as `[REDACTED]`. Lists stay lists (so `{% for %}` and `contains`
+   * work) and print joined with ", "; booleans print as yes/no (see templates.ts).
+   */
+  readonly answers: Readonly<Record<string, AnswerValue>>;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** A trimmed non-empty string, or undefined. */
+function present(text: string | undefined): string | undefined {
+  const trimmed = text?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** Answers with every secret key's value replaced by `[REDACTED]`. */
+export function redactAnswers(
+  answers: Readonly<Record<string, AnswerValue>>,
+  secretKeys: readonly string[],
+): Record<string, AnswerValue> {
+  const secret = new Set(secretKeys);
+  const result: Record<string, AnswerValue> = {};
+  for (const [key, value] of Object.entries(answers)) {
+    result[key] = secret.has(key) ? REDACTED : Array.isArray(value) ? [...value] : value;
+  }
+  return result;
+}
+
+/** Drops undefined properties so a context holds only what is known (own, plain data). */
+function known<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function buildTemplateContext(input: TemplateContextInput): TemplateContext {
+  const name = present(input.intake.customer.name);
+  return {
+    customer: known({
+      name,
+      first_name: name?.split(/\s+/)[0],
+      mood: input.intake.customer.mood,
+      channel: input.intake.customer.channel,
+      description: input.intake.description.trim(),
+    }),
+    agent: known({ name: present(input.agent.name), title: present(input.agent.title) }),
+    company: known({ name: present(input.company.name) }),
+    case: { id: input.caseId },
+    playbook: { id: input.playbook.id, title: input.playbook.title, version: input.playbook.version },
+    outcome: { kind: input.outcome.kind, title: input.outcome.title },
+    answers: redactAnswers(input.answers, input.secretKeys),
+    env: { ...input.env },
+  };
+}

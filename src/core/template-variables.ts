@@ -1,0 +1,77 @@
+/**
+ * What a Liquid template refers to, found with liquidjs's own static analysis (parse +
+ * analyzeSync), so lint sees exactly what the renderer will. Also the variables a template may use.
+ */
+import { Liquid } from 'liquidjs';
+
+/**
+ * Template roots with a fixed set of properties. `answers` and `env` are open: their keys come
+ * from the playbook (ask blocks, check captures, env fields).
+ */
+export const TEMPLATE_OBJECTS: Readonly<Record<string, readonly string[]>> = {
+  customer: ['name', 'mood', 'channel', 'description'],
+  agent: ['name'],
+  company: ['name'],
+  case: ['id'],
+  playbook: ['id', 'title', 'version'],
+  outcome: ['kind', 'title'],
+};
+export const OPEN_TEMPLATE_OBJECTS = ['answers', 'env'] as const;
+
+/**
+ * Filters the renderer registers beyond liquidjs's built-ins. Lint rejects unknown filters (a
+ * typo such as `defualt` would otherwise print the value unfiltered), so add custom ones here.
+ */
+export const CUSTOM_TEMPLATE_FILTERS: readonly string[] = [];
+
+/** Tags that would read other files; templates never do. */
+const FILE_TAGS = /\{%-?\s*(include|render|layout)\b/;
+
+const liquid = new Liquid({ strictFilters: true });
+for (const name of CUSTOM_TEMPLATE_FILTERS) liquid.registerFilter(name, (value: unknown) => value);
+
+export interface TemplateVariable {
+  /** Path segments; `undefined` marks a segment computed at run time (`answers[env.key]`). */
+  readonly path: readonly (string | number | undefined)[];
+  /** As written, e.g. `answers.rows`. */
+  readonly text: string;
+  /** 1-based line and column inside the template. */
+  readonly line: number;
+  readonly column: number;
+}
+
+export type TemplateAnalysis =
+  | { readonly ok: true; readonly variables: readonly TemplateVariable[] }
+  | { readonly ok: false; readonly message: string; readonly line: number; readonly column: number };
+
+/** The global (not assigned in the template) variables of a Liquid template, or its syntax error. */
+export function analyzeTemplate(source: string): TemplateAnalysis {
+  const fileTag = FILE_TAGS.exec(source);
+  if (fileTag) {
+    const before = source.slice(0, fileTag.index);
+    const line = before.split('\n').length;
+    const column = fileTag.index - before.lastIndexOf('\n');
+    return { ok: false, message: `\`{% ${fileTag[1]} %}\` is not allowed: templates cannot read other files.`, line, column };
+  }
+  try {
+    const analysis = liquid.analyzeSync(liquid.parse(source), { partials: false });
+    const variables: TemplateVariable[] = [];
+    for (const occurrences of Object.values(analysis.globals)) {
+      for (const variable of occurrences) {
+        variables.push({
+          path: variable.toArray().map((segment) => (Array.isArray(segment) ? undefined : segment)),
+          text: variable.toString(),
+          line: variable.location.row,
+          column: variable.location.col,
+        });
+      }
+    }
+    variables.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { ok: true, variables };
+  } catch (error) {
+    const err = error as { message?: string; token?: { getPosition?: () => [number, number] } };
+    const [line, column] = err.token?.getPosition?.() ?? [1, 1];
+    const message = (err.message ?? String(error)).replace(/, line:\d+, col:\d+$/, '');
+    return { ok: false, message, line, column };
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Prompter over @inquirer/prompts, drawing on stderr so stdout stays the result.
+ * "Go back" is a menu entry in selects and `<` typed alone in text prompts.
+ */
+import { checkbox, input, password, select, Separator } from '@inquirer/prompts';
+import { BACK, type Back, type PromptChoice, type Prompter, type TextOptions } from './prompter.js';
+
+export const BACK_LABEL = '← Go back';
+const BACK_VALUE = '\u0000back';
+
+export interface InquirerPrompterOptions {
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream;
+}
+
+export function createInquirerPrompter(options: InquirerPrompterOptions): Prompter {
+  const context = { input: options.input, output: options.output, clearPromptOnDone: false };
+
+  return {
+    async choose(message, choices, opts) {
+      const items: (Separator | { name: string; value: string; description?: string })[] = choices.map((c) => ({
+        name: c.label,
+        value: c.value,
+        ...(c.description ? { description: c.description } : {}),
+      }));
+      if (opts.allowBack) items.push(new Separator(), { name: BACK_LABEL, value: BACK_VALUE });
+      const answer = await select({ message, choices: items, default: opts.default, pageSize: 12, loop: false }, context);
+      return answer === BACK_VALUE ? BACK : answer;
+    },
+
+    async chooseMany(message, choices, opts) {
+      const answer = await checkbox(
+        {
+          message: opts.allowBack ? `${message} (select none and press enter to go back)` : message,
+          choices: choices.map((c: PromptChoice) => ({ name: c.label, value: c.value })),
+          loop: false,
+        },
+        context,
+      );
+      return opts.allowBack && answer.length === 0 ? BACK : answer;
+    },
+
+    async text(message, opts: TextOptions) {
+      const hint = [opts.hint, opts.allowBack ? 'type < to go back' : undefined].filter(Boolean).join('; ');
+      const fullMessage = hint ? `${message} (${hint})` : message;
+      const validate = (value: string): string | true => {
+        if (opts.allowBack && value.trim() === '<') return true;
+        return opts.validate?.(value) ?? true;
+      };
+      if (opts.secret) {
+        const value = await password({ message: fullMessage, mask: '•', validate }, context);
+        return opts.allowBack && value.trim() === '<' ? BACK : value;
+      }
+      if (opts.multiline) return multiline(fullMessage, opts, context);
+      const value = await input({ message: fullMessage, default: opts.default, validate }, context);
+      return opts.allowBack && value.trim() === '<' ? BACK : value;
+    },
+
+    async confirm(message, opts) {
+      const answer = await this.choose(
+        message,
+        [
+          { label: 'Yes', value: 'yes' },
+          { label: 'No', value: 'no' },
+        ],
+        { allowBack: opts.allowBack, default: opts.default === false ? 'no' : opts.default === true ? 'yes' : undefined },
+      );
+      return answer === BACK ? BACK : answer === 'yes';
+    },
+  };
+}
+
+/** Line by line until an empty line, so pasted multi-line text (logs, errors) survives. */
+async function multiline(message: string, opts: TextOptions, context: object): Promise<string | Back> {
+  const lines: string[] = [];
+  for (;;) {
+    const prompt = lines.length === 0 ? `${message} (several lines; an empty line ends)` : `  line ${lines.length + 1}`;
+    const line = await input({ message: prompt }, context);
+    if (lines.length === 0 && opts.allowBack && line.trim() === '<') return BACK;
+    if (line === '') break;
+    lines.push(line);
+  }
+  const value = lines.join('\n');
+  const problem = opts.validate?.(value);
+  if (problem) {
+    (context as { output: NodeJS.WritableStream }).output.write(`  ${problem}\n`);
+    return multiline(message, opts, context);
+  }
+  return value;
+}

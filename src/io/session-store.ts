@@ -1,0 +1,107 @@
+/**
+ * In-progress cases, one JSON file each under <data>/sessions/, rewritten atomically (temp file +
+ * rename) after every answer, so Ctrl-C, a crash or a kill -9 loses at most the answer being typed.
+ * A corrupt file is moved aside (kept as a backup) and reported, never silently dropped.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { CaseRecord } from '../core/case-record.js';
+import { TriageError } from '../core/errors.js';
+
+export interface SessionStore {
+  readonly dir: string;
+  save(record: CaseRecord): void;
+  load(caseId: string): CaseRecord;
+  /** Open sessions, most recently updated first. Corrupt files are set aside and listed in `problems`. */
+  listOpen(): { sessions: CaseRecord[]; problems: string[] };
+  remove(caseId: string): void;
+}
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function openSessionStore(dataDir: string): SessionStore {
+  const dir = join(dataDir, 'sessions');
+  const fileOf = (id: string): string => {
+    if (!SAFE_ID.test(id)) {
+      throw new TriageError('case/invalid-id', `"${id}" is not a valid case id.`, { hint: 'Case ids look like TRI-20261127-7F3A; `triage cases list` shows them.' });
+    }
+    return join(dir, `${id}.json`);
+  };
+  const read = (path: string): CaseRecord => {
+    const text = readFileSync(path, 'utf8');
+    const record = JSON.parse(text) as CaseRecord;
+    if (typeof record !== 'object' || record === null || typeof record.id !== 'string' || !Array.isArray(record.inputs)) {
+      throw new SyntaxError('not a triage session');
+    }
+    return record;
+  };
+  const setAside = (path: string): string => {
+    const backup = `${path}.corrupt-${process.pid}-${Date.now()}`;
+    try {
+      renameSync(path, backup);
+    } catch {
+      /* already moved by another process */
+    }
+    return backup;
+  };
+  return {
+    dir,
+    save(record) {
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileAtomic.sync(fileOf(record.id), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+      } catch (error) {
+        if (error instanceof TriageError) throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new TriageError('session/write-failed', `Could not save the session to ${dir}: ${code ?? (error as Error).message}.`, {
+          hint:
+            code === 'ENOSPC'
+              ? 'The disk is full. Free some space; the answers so far are still in this terminal.'
+              : 'Check that the data directory is writable (set TRIAGE_DATA_DIR to use another one).',
+          cause: error,
+        });
+      }
+    },
+    load(caseId) {
+      const path = fileOf(caseId);
+      try {
+        return read(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          throw new TriageError('session/not-found', `No interrupted case ${caseId}.`, { hint: '`triage resume` with no case continues the latest one; `triage cases list` shows finished cases.' });
+        }
+        const backup = setAside(path);
+        throw new TriageError('session/corrupt', `The saved session ${caseId} is damaged and cannot be resumed (${(error as Error).message}).`, {
+          file: path,
+          hint: `It was kept as ${backup}. Start the case again with \`triage run\`.`,
+        });
+      }
+    },
+    listOpen() {
+      const problems: string[] = [];
+      let names: string[];
+      try {
+        names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+      } catch {
+        return { sessions: [], problems };
+      }
+      const sessions: CaseRecord[] = [];
+      for (const name of names) {
+        const path = join(dir, name);
+        try {
+          const record = read(path);
+          if (record.status === 'open') sessions.push(record);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          problems.push(`${path} was damaged and has been kept as ${setAside(path)}`);
+        }
+      }
+      sessions.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+      return { sessions, problems };
+    },
+    remove(caseId) {
+      rmSync(fileOf(caseId), { force: true });
+    },
+  };
+}
