@@ -56,7 +56,9 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
       continue;
     }
     if (pending.kind === 'check') {
-      const result = await deps.ui.busy(`Checking: ${pending.argv.join(' ')}`, () =>
+      const secrets = new Set(view.secretKeys.map((k) => String(view.answers[k] ?? '')).filter((v) => v !== ''));
+      const shown = pending.argv.map((arg) => (secrets.has(arg) ? '[REDACTED]' : arg)).join(' ');
+      const result = await deps.ui.busy(`Checking: ${shown}`, () =>
         deps.runCheck(pending.argv, { timeoutMs: pending.check.timeoutMs, playbook: pending.playbook }),
       );
       state = commit(state, { kind: 'check', node: pending.node.id, result }, deps);

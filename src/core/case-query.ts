@@ -349,29 +349,21 @@ export function toFts5Query(text: string, match: 'all' | 'any' = 'all'): string 
 }
 
 /**
- * The same search for PostgreSQL's `websearch_to_tsquery`, which reads this syntax natively;
- * `any` joins the positive terms with `or`.
+ * The same search for PostgreSQL's `websearch_to_tsquery`, which reads this syntax natively (and
+ * never fails on odd input): `all` passes the text through; `any` joins the positive terms with
+ * `or`. Words keep their punctuation so PostgreSQL's parser sees `4.2.1` as the version it is.
  */
 export function toWebsearchQuery(text: string, match: 'all' | 'any' = 'all'): string | undefined {
-  const terms = parseSearchText(text);
-  const words: string[] = [];
+  const terms = parseSearchText(text).filter((t) => t.kind === 'or' || tokens(t.text).length > 0);
+  if (!terms.some((t) => t.kind !== 'or' && !t.negated)) return undefined;
+  if (match === 'all') return text.trim();
+  const written = (t: Extract<SearchTerm, { kind: 'word' | 'phrase' }>): string =>
+    `${t.negated ? '-' : ''}${t.kind === 'phrase' ? `"${t.text.replace(/"/g, ' ')}"` : t.text}`;
+  const positive: string[] = [];
   const excluded: string[] = [];
-  let pendingOr = false;
   for (const term of terms) {
-    if (term.kind === 'or') {
-      pendingOr = words.length > 0;
-      continue;
-    }
-    const cleaned = tokens(term.text).join(' ');
-    if (cleaned === '') continue;
-    const written = term.kind === 'phrase' || cleaned.includes(' ') ? `"${cleaned}"` : cleaned;
-    if (term.negated) excluded.push(`-${written}`);
-    else {
-      if (words.length > 0) words.push(pendingOr || match === 'any' ? 'or' : '');
-      words.push(written);
-    }
-    pendingOr = false;
+    if (term.kind === 'or') continue;
+    (term.negated ? excluded : positive).push(written(term));
   }
-  if (words.length === 0) return undefined;
-  return [...words.filter((w) => w !== ''), ...excluded].join(' ');
+  return [positive.join(' or '), ...excluded].join(' ');
 }

@@ -265,7 +265,8 @@ function pendingOf(cursor: Cursor): Pending {
         },
       );
     }
-    return { kind: 'check', playbook, node, check: node.check, argv: substituteArgv(node.check, cursor) };
+    const argv = substituteArgv(node.check.run, { answers: Object.fromEntries(cursor.answers), env: Object.fromEntries(cursor.env) });
+    return { kind: 'check', playbook, node, check: node.check, argv };
   }
   if (node.choices.length > 0) return { kind: 'choice', playbook, node, choices: node.choices };
   throw new TriageError('flow/dead-end', `Node "${node.title}" (#${node.id}) in playbook "${playbook.id}" leads nowhere.`, {
@@ -277,13 +278,21 @@ function pendingOf(cursor: Cursor): Pending {
 
 const WHOLE_PLACEHOLDER = /^\s*\{\{\s*(answers|env)\.([A-Za-z0-9_-]+)\s*\}\}\s*$/;
 
-/** `{{answers.x}}` / `{{env.x}}` as a whole argv element becomes one element; nothing else changes. */
-function substituteArgv(check: CheckBlock, cursor: Cursor): string[] {
-  return check.run.map((element) => {
+/**
+ * A check's argv with each whole-element `{{answers.x}}` / `{{ env.x }}` replaced by the value as
+ * one element (lists joined with `, `, a missing value as ''). Never shell-parsed; an element
+ * that merely contains a placeholder amid other text is left as written.
+ */
+export function substituteArgv(
+  argv: readonly string[],
+  values: { readonly answers: Readonly<Record<string, AnswerValue>>; readonly env: Readonly<Record<string, string>> },
+): string[] {
+  return argv.map((element) => {
     const match = WHOLE_PLACEHOLDER.exec(element);
     if (!match) return element;
     const [, scope, key = ''] = match;
-    const value = scope === 'env' ? cursor.env.get(key) : cursor.answers.get(key);
+    const source: Readonly<Record<string, AnswerValue>> = scope === 'env' ? values.env : values.answers;
+    const value = Object.hasOwn(source, key) ? source[key] : undefined;
     if (value === undefined) return '';
     if (Array.isArray(value)) return value.join(', ');
     return String(value);

@@ -95,7 +95,12 @@ export function readYaml(source: string, line: number): YamlSection {
     const pos = lineCounter.linePos(offset);
     return { line: line + pos.line - 1, column: pos.col };
   };
-  const problems: YamlProblem[] = doc.errors.map((e) => ({ ...toFile(e.pos[0]), message: firstLine(e.message) }));
+  // One problem per line: the first error on a line usually explains the rest.
+  const problems: YamlProblem[] = [];
+  for (const e of doc.errors) {
+    const at = toFile(e.pos[0]);
+    if (!problems.some((p) => p.line === at.line)) problems.push({ ...at, message: firstLine(e.message) });
+  }
   let value: unknown;
   if (problems.length === 0) {
     try {

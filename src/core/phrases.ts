@@ -109,10 +109,12 @@ function issuePath(issue: v.BaseIssue<unknown>): (string | number)[] {
 /** Parses and validates a phrase bank, including each phrase's Liquid syntax; `file` is for messages. */
 export function parsePhraseBank(source: string, file: string): PhraseBank {
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // prettyErrors fills in linePos; the message's own "at line N, column M" is dropped for ours.
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    throw invalid(file, yamlError.linePos?.[0].line, [`not valid YAML: ${yamlError.message.split('\n')[0]}`]);
+    const message = (yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw invalid(file, yamlError.linePos?.[0].line, [`not valid YAML: ${message}`]);
   }
   const result = v.safeParse(BankSchema, doc.toJS());
   if (!result.success) {

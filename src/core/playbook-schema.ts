@@ -4,9 +4,9 @@
  * the exact key and give it a rule id; messages say how to fix the value.
  */
 import * as v from 'valibot';
-import { closest, distance } from 'fastest-levenshtein';
 import semver from 'semver';
 import { ASK_TYPES, DETECT_PROBES, SEVERITIES } from './model.js';
+import { closestMatch } from './did-you-mean.js';
 import { stripHash } from './slug.js';
 
 export const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -32,10 +32,8 @@ export function isExtensionKey(key: string): boolean {
 
 /** ` Did you mean `x`?` for a near miss, '' otherwise. */
 export function didYouMean(word: string, candidates: readonly string[], format: (s: string) => string = (s) => `\`${s}\``): string {
-  if (candidates.length === 0 || word === '') return '';
-  const best = closest(word.toLowerCase(), [...candidates]);
-  const limit = Math.max(2, Math.floor(best.length / 3));
-  return distance(word.toLowerCase(), best) <= limit ? ` Did you mean ${format(best)}?` : '';
+  const best = word === '' ? undefined : closestMatch(word, candidates);
+  return best === undefined || best === word ? '' : ` Did you mean ${format(best)}?`;
 }
 
 export function describeValue(value: unknown): string {
@@ -129,8 +127,11 @@ export const frontMatterSchemas = {
   ),
   title: text('title', { oneLine: true }),
   version: v.pipe(
-    v.union([v.string(), v.number()], (i) => `\`version\` must be a semantic version such as 1.0.0, not ${describeValue(i.input)}.`),
-    v.transform(String),
+    v.string((i) =>
+      typeof i.input === 'number'
+        ? `\`version\` must be a semantic version with three parts, e.g. 1.0.0; YAML read this one as the number ${i.input}.`
+        : `\`version\` must be a semantic version such as 1.0.0, not ${describeValue(i.input)}.`,
+    ),
     v.check(
       isStrictSemver,
       (i) => `\`version\` ${describeValue(i.input)} is not a semantic version: write MAJOR.MINOR.PATCH, e.g. 1.0.0 (no leading \`v\`).`,

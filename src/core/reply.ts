@@ -6,7 +6,7 @@
  */
 import type { Channel, Mood, OutcomeKind } from './model.js';
 import { choosePhrase, type PhraseBank, type PhrasePart, type PhraseSituation } from './phrases.js';
-import type { TemplateContext } from './template-context.js';
+import { present, type TemplateContext } from './template-context.js';
 import { renderTemplate } from './templates.js';
 
 export interface ComposeReplyInput {
@@ -64,11 +64,6 @@ function oneLine(text: string): string {
 
 function joinSentences(...parts: readonly string[]): string {
   return parts.filter((p) => p !== '').join(' ');
-}
-
-function present(text: string | undefined): string | undefined {
-  const trimmed = text?.trim();
-  return trimmed ? trimmed : undefined;
 }
 
 /** Closing line, the agent's name and title, the company: an email signature without gaps. */

@@ -9,28 +9,6 @@ import type { Channel, Mood, OutcomeKind } from './model.js';
 /** What a secret looks like in every output. */
 export const REDACTED = '[REDACTED]';
 
-/**
- * Variables every template can read, besides `answers.<key>` and `env.<key>`. For the linter.
- * Values that may be unknown (names) are absent rather than '' so `{% if customer.name %}` and
- * `| default:` both work.
- */
-export const TEMPLATE_VARIABLES = [
-  'customer.name',
-  'customer.first_name',
-  'customer.mood',
-  'customer.channel',
-  'customer.description',
-  'agent.name',
-  'agent.title',
-  'company.name',
-  'case.id',
-  'playbook.id',
-  'playbook.title',
-  'playbook.version',
-  'outcome.kind',
-  'outcome.title',
-] as const;
-
 export interface TemplateContextInput {
   readonly caseId: string;
   readonly intake: Intake;
@@ -43,10 +21,15 @@ export interface TemplateContextInput {
   readonly secretKeys: readonly string[];
 }
 
+/**
+ * Names that may be unknown are absent rather than '' so both `{% if customer.name %}` and
+ * `| default:` work (in Liquid '' is truthy). The lint's list of known variables lives in
+ * template-variables.ts (TEMPLATE_OBJECTS).
+ */
 export interface TemplateContext {
   readonly customer: {
     readonly name?: string;
-    /** The first word of the name, for "Hi Dana," greetings. */
+    /** The first word of the name, for "Hi Dana," greetings (see firstName). */
     readonly first_name?: string;
     readonly mood: Mood;
     readonly channel: Channel;
@@ -65,8 +48,8 @@ export interface TemplateContext {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** A trimmed non-empty string, or undefined. */
-function present(text: string | undefined): string | undefined {
+/** A trimmed non-empty string, or undefined (for optional names and settings). */
+export function present(text: string | undefined): string | undefined {
   const trimmed = text?.trim();
   return trimmed ? trimmed : undefined;
 }
@@ -84,6 +67,17 @@ export function redactAnswers(
   return result;
 }
 
+const HONORIFIC = /^(mr|mrs|ms|miss|mx|dr|prof|sir|dame|fr|rev)\.?$/i;
+
+/**
+ * What to call someone in "Hi …,": the first word of the name, unless that would read wrong
+ * ("Hi Dr.,", "Hi Whitfield,"): then the whole name.
+ */
+export function firstName(name: string): string {
+  const first = name.split(/\s+/)[0] ?? name;
+  return HONORIFIC.test(first) || name.includes(',') ? name : first;
+}
+
 /** Drops undefined properties so a context holds only what is known (own, plain data). */
 function known<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -94,7 +88,7 @@ export function buildTemplateContext(input: TemplateContextInput): TemplateConte
   return {
     customer: known({
       name,
-      first_name: name?.split(/\s+/)[0],
+      first_name: name === undefined ? undefined : firstName(name),
       mood: input.intake.customer.mood,
       channel: input.intake.customer.channel,
       description: input.intake.description.trim(),

@@ -5,12 +5,13 @@
 import { Liquid } from 'liquidjs';
 
 /**
- * Template roots with a fixed set of properties. `answers` and `env` are open: their keys come
+ * Template roots with a fixed set of properties; keep in step with TemplateContext
+ * (template-context.ts), which builds them at run time. `answers` and `env` are open: their keys come
  * from the playbook (ask blocks, check captures, env fields).
  */
 export const TEMPLATE_OBJECTS: Readonly<Record<string, readonly string[]>> = {
-  customer: ['name', 'mood', 'channel', 'description'],
-  agent: ['name'],
+  customer: ['name', 'first_name', 'mood', 'channel', 'description'],
+  agent: ['name', 'title'],
   company: ['name'],
   case: ['id'],
   playbook: ['id', 'title', 'version'],

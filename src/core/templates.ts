@@ -133,18 +133,6 @@ export function checkTemplate(source: string, where: TemplateSource = {}): void 
   }
 }
 
-/**
- * Variables a template reads, as dotted paths (`answers.rows`, `customer.name`), without loop
- * locals. For the linter: a variable no path through the playbook can define is an error.
- */
-export function templateVariables(source: string, where: TemplateSource = {}): string[] {
-  try {
-    return engine.globalFullVariablesSync(source);
-  } catch (error) {
-    throw templateError(error, where);
-  }
-}
-
 /** Renders a Liquid template; throws TriageError `template/error` on syntax errors and limits. */
 export function renderTemplate(source: string, context: object, where: TemplateSource = {}): string {
   try {

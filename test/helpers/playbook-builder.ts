@@ -26,11 +26,8 @@ import type { CheckResult } from '../../src/core/flow-types.js';
 
 export const PLAYBOOK_DIR = '/playbooks';
 
-let line = 0;
-function nextLine(): number {
-  line += 1;
-  return line;
-}
+/** Line until `playbook()` numbers everything in file order, as a parser would (deterministic). */
+const UNNUMBERED = 0;
 
 export interface PlaybookSpec {
   readonly title?: string;
@@ -47,6 +44,20 @@ export interface PlaybookSpec {
 
 export function playbook(id: string, nodes: readonly PlaybookNode[], spec: PlaybookSpec = {}): Playbook {
   const path = spec.path ?? `${PLAYBOOK_DIR}/${id}.md`;
+  // Lines as a parser would report them: front matter env entries, then nodes and their blocks.
+  let line = 5;
+  const env = (spec.env ?? []).map((field) => ({ ...field, line: line++ }));
+  line += 4;
+  const numbered = nodes.map((n): PlaybookNode => {
+    const start = line++;
+    const asks = n.asks.map((a) => ({ ...a, line: line++ }));
+    const choices = n.choices.map((c) => ({ ...c, line: line++ }));
+    const checkBlock = n.check ? { check: { ...n.check, line: line++ } } : {};
+    const reply = n.reply ? { reply: { ...n.reply, line: line++ } } : {};
+    const report = n.report ? { report: { ...n.report, line: line++ } } : {};
+    const end = line++;
+    return { ...n, line: start, endLine: end, asks, choices, ...checkBlock, ...reply, ...report };
+  });
   return {
     id,
     title: spec.title ?? `Playbook ${id}`,
@@ -55,9 +66,9 @@ export function playbook(id: string, nodes: readonly PlaybookNode[], spec: Playb
     symptoms: spec.symptoms ?? [],
     severity: spec.severity ?? 'medium',
     start: spec.start ?? nodes[0]?.id ?? 'start',
-    env: spec.env ?? [],
+    env,
     intro: '',
-    nodes,
+    nodes: numbered,
     path,
     dir: spec.dir ?? path.slice(0, path.lastIndexOf('/')),
   };
@@ -76,7 +87,7 @@ export interface NodeSpec {
 }
 
 export function node(id: string, spec: NodeSpec = {}): PlaybookNode {
-  const at = nextLine();
+  const at = UNNUMBERED;
   const title = spec.title ?? id;
   const reply: ReplyBlock | undefined = spec.reply === undefined ? undefined : { template: spec.reply, full: false, line: at + 1 };
   const report: ReportBlock | undefined = spec.report === undefined ? undefined : { labels: [], line: at + 2, ...spec.report };
@@ -119,7 +130,7 @@ export function link(target: string): LinkTarget {
 }
 
 export function choice(label: string, target: string): Choice {
-  return { label, target: link(target), line: nextLine(), column: 3 };
+  return { label, target: link(target), line: UNNUMBERED, column: 3 };
 }
 
 export interface AskSpec {
@@ -140,7 +151,7 @@ export function ask(key: string, spec: AskSpec = {}): AskBlock {
     ...(spec.pattern !== undefined ? { pattern: spec.pattern } : {}),
     required: spec.required ?? true,
     secret: spec.secret ?? false,
-    line: nextLine(),
+    line: UNNUMBERED,
   };
 }
 
@@ -161,7 +172,7 @@ export function check(spec: CheckSpec): CheckBlock {
     ...(spec.capture !== undefined ? { capture: spec.capture } : {}),
     pass: spec.pass.replace(/^#/, ''),
     fail: spec.fail.replace(/^#/, ''),
-    line: nextLine(),
+    line: UNNUMBERED,
   };
 }
 
@@ -169,16 +180,16 @@ export function envAsk(key: string, prompt: string, spec: { readonly pattern?: s
   return {
     key,
     source: { kind: 'ask', prompt, required: spec.required ?? true, ...(spec.pattern !== undefined ? { pattern: spec.pattern } : {}) },
-    line: nextLine(),
+    line: UNNUMBERED,
   };
 }
 
 export function envDetect(key: string, probe: DetectProbe): EnvField {
-  return { key, source: { kind: 'detect', probe }, line: nextLine() };
+  return { key, source: { kind: 'detect', probe }, line: UNNUMBERED };
 }
 
 export function envRun(key: string, argv: readonly string[], timeoutMs = 5000): EnvField {
-  return { key, source: { kind: 'run', argv, timeoutMs }, line: nextLine() };
+  return { key, source: { kind: 'run', argv, timeoutMs }, line: UNNUMBERED };
 }
 
 /** A check result as the runner would produce it; `passed` defaults to exit 0. */

@@ -6,12 +6,14 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
 import { registerAuthoringCommands } from './authoring.js';
+import { registerCasesCommands } from './cases.js';
 import { registerConfigCommands } from './config.js';
 import { registerPlaybookCommands } from './playbooks.js';
+import { registerRunCommands } from './run.js';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const registrars: Register[] = [registerPlaybookCommands, registerAuthoringCommands, registerConfigCommands];
+const registrars: Register[] = [registerRunCommands, registerPlaybookCommands, registerAuthoringCommands, registerConfigCommands, registerCasesCommands];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of registrars) register(program, ctx);

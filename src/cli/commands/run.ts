@@ -44,6 +44,12 @@ export function addRunOptions(command: Command): Command {
 }
 
 export function registerRunCommands(program: Command, ctx: CliContext): void {
+  // Bare `triage` in a terminal: intake, matching playbooks, then the run.
+  program.action(async (_opts: unknown, command: Command) => {
+    const { runCommand } = await import('../run-command.js');
+    ctx.exit.code = await runCommand(ctx, command, { mode: 'guided', flags: { answer: [], input: true, redact: true, history: true } });
+  });
+
   examples(
     addRunOptions(program.command('run').description('run a playbook, interactively or from answers').argument('<playbook>', 'playbook id')),
     [

@@ -1,0 +1,215 @@
+/** `triage cases ...`: the case history (list, show, search, stats, export, import, purge). */
+import { Option, type Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { terminalFor } from '../context.js';
+import { examples, json, writeErr, writeOut } from './shared.js';
+
+interface FilterOptions {
+  playbook?: string;
+  outcome?: string;
+  customer?: string;
+  since?: string;
+  status?: string;
+}
+
+function addFilterOptions(command: Command, which: readonly (keyof FilterOptions)[]): Command {
+  const all: Record<keyof FilterOptions, [string, string]> = {
+    playbook: ['--playbook <ids>', 'only these playbooks (comma-separated ids)'],
+    outcome: ['--outcome <kinds>', 'only these outcome kinds, e.g. bug,escalate'],
+    customer: ['--customer <name>', "only customers whose name contains this (case-insensitive)"],
+    since: ['--since <when>', 'only cases started since a duration ago (7d, 12h, 2w) or a date (2026-01-01)'],
+    status: ['--status <status>', 'only open or done cases'],
+  };
+  for (const key of which) command.option(all[key][0], all[key][1]);
+  return command;
+}
+
+/** Writes and waits when the pipe is full, so exporting 100,000 cases never buffers them all. */
+function writeChunk(stream: NodeJS.WritableStream, text: string): Promise<void> | undefined {
+  if (stream.write(text)) return undefined;
+  return new Promise((resolve) => stream.once('drain', () => resolve()));
+}
+
+export function registerCasesCommands(program: Command, ctx: CliContext): void {
+  const cases = program
+    .command('cases')
+    .description('the case history: list, show, search, stats, export, import, purge')
+    .addHelpText(
+      'after',
+      '\nCases are stored in SQLite in your data directory, or in PostgreSQL when TRIAGE_DATABASE_URL is set.\nSee docs/history.md.\n',
+    );
+  const now = (): number => Date.now();
+  const loadApp = async () => import('../../app/cases.js');
+  const render = async () => import('../../render/cases.js');
+  const environment = () => ({ env: ctx.env, nowMs: now() });
+
+  examples(
+    addFilterOptions(cases.command('list').description('recorded cases, most recent first'), ['playbook', 'outcome', 'customer', 'since', 'status'])
+      .option('--limit <n>', 'at most this many (0: all)', '50')
+      .option('--json', 'print JSON'),
+    ['triage cases list --since 7d', 'triage cases list --outcome bug,escalate --json | jq -r ".[].id"'],
+  ).action(async (opts: FilterOptions & { limit: string; json?: boolean }, command: Command) => {
+    const app = await loadApp();
+    const filter = app.filterFromFlags(opts, now());
+    const limit = app.parseLimit(opts.limit, 50);
+    const { cases: list, total } = await app.withCaseStore(environment(), (store) => app.listHistory(store, filter, limit));
+    if (opts.json) return writeOut(ctx, json(list));
+    if (list.length === 0) {
+      writeErr(ctx, Object.keys(filter).length > 0 ? 'No case matches these filters.' : 'No cases recorded yet. `triage run` records each case when it ends.');
+      return;
+    }
+    const { renderCaseList } = await render();
+    writeOut(ctx, renderCaseList(list, total, { tty: terminalFor(ctx, command).stdoutIsTTY }));
+    if (total > list.length) writeErr(ctx, `Showing ${list.length} of ${total} cases; use --limit 0 for all, or filter with --since, --playbook, --outcome.`);
+  });
+
+  examples(
+    cases
+      .command('show')
+      .description('one case: its summary, its report (--as report) or its reply (--as reply)')
+      .argument('<case>', 'case id, or a unique prefix of it')
+      .addOption(new Option('--as <what>', 'what to show').choices(['case', 'report', 'reply']).default('case'))
+      .addOption(new Option('--format <format>', 'output format (default: text on a terminal, markdown in a pipe)').choices(['markdown', 'text', 'json'])),
+    ['triage cases show TRI-20261127-7F3A', 'triage cases show TRI-20261127 --as report --format markdown > report.md', 'triage cases show TRI-20261127-7F3A --as reply | pbcopy'],
+  ).action(async (id: string, opts: { as: 'case' | 'report' | 'reply'; format?: 'markdown' | 'text' | 'json' }, command: Command) => {
+    const app = await loadApp();
+    const record = await app.withCaseStore(environment(), (store) => app.findCase(store, id));
+    const format = opts.format ?? (terminalFor(ctx, command).stdoutIsTTY ? 'text' : 'markdown');
+    const { TriageError } = await import('../../core/errors.js');
+    if (opts.as === 'reply') {
+      if (record.reply === undefined) {
+        throw new TriageError('case-no-reply', `Case ${record.id} has no reply${record.status === 'open' ? ' yet (it is still open)' : ''}.`, {
+          hint: `Show the case with \`triage cases show ${record.id}\`${record.status === 'open' ? `, or finish it with \`triage resume ${record.id}\`` : ''}.`,
+        });
+      }
+      return writeOut(ctx, format === 'json' ? json({ case: record.id, reply: record.reply }) : record.reply);
+    }
+    if (opts.as === 'report') {
+      if (record.report === undefined) {
+        throw new TriageError('case-no-report', `Case ${record.id} has no report${record.status === 'open' ? ' yet (it is still open)' : ''}.`, {
+          hint: `Show the case with \`triage cases show ${record.id}\`${record.status === 'open' ? `, or finish it with \`triage resume ${record.id}\`` : ''}.`,
+        });
+      }
+      const { renderStoredReport } = await render();
+      const rendered = renderStoredReport(record.report, format);
+      if (rendered.note) writeErr(ctx, rendered.note);
+      return writeOut(ctx, rendered.text);
+    }
+    if (format === 'json') return writeOut(ctx, json(record));
+    const { renderCaseText, renderCaseMarkdown } = await render();
+    writeOut(ctx, format === 'text' ? renderCaseText(record) : renderCaseMarkdown(record));
+  });
+
+  examples(
+    addFilterOptions(
+      cases
+        .command('search')
+        .description('full-text search over past cases, best matches first, with snippets')
+        .argument('<text...>', 'words to find; "a phrase", -exclude, a or b'),
+      ['playbook', 'outcome', 'customer', 'since', 'status'],
+    )
+      .option('--limit <n>', 'how many results', '10')
+      .option('--json', 'print JSON'),
+    ['triage cases search password reset', 'triage cases search \'"export timed out" -chrome\' --since 30d', 'triage cases search invoice --json | jq -r ".[0].id"'],
+  ).action(async (words: string[], opts: FilterOptions & { limit: string; json?: boolean }, command: Command) => {
+    const app = await loadApp();
+    const filter = app.filterFromFlags(opts, now());
+    const limit = app.parseLimit(opts.limit, 10) || 10;
+    const { hits, relaxed } = await app.withCaseStore(environment(), (store) => app.searchHistory(store, words.join(' '), { limit, filter }));
+    const { renderSearchHits, searchHitsJson } = await render();
+    if (opts.json) return writeOut(ctx, json(searchHitsJson(hits)));
+    if (hits.length === 0) {
+      writeErr(ctx, 'No past case matches. Try fewer or other words, or `triage cases list` to browse.');
+      return;
+    }
+    if (relaxed) writeErr(ctx, 'No case matches every word; these match some of them.');
+    writeOut(ctx, renderSearchHits(hits, { color: terminalFor(ctx, command).colorStdout }));
+  });
+
+  examples(
+    addFilterOptions(cases.command('stats').description('cases per playbook and outcome, first-contact resolution, median time, top escalations'), ['since', 'playbook'])
+      .option('--json', 'print JSON'),
+    ['triage cases stats --since 7d', 'triage cases stats --json | jq .fcr.rate'],
+  ).action(async (opts: FilterOptions & { json?: boolean }, command: Command) => {
+    const app = await loadApp();
+    const filter = app.filterFromFlags(opts, now());
+    const stats = await app.withCaseStore(environment(), (store) => app.historyStats(store, filter));
+    if (opts.json) return writeOut(ctx, json(stats));
+    const { renderStats } = await render();
+    writeOut(ctx, renderStats(stats, { tty: terminalFor(ctx, command).stdoutIsTTY }));
+  });
+
+  examples(
+    cases
+      .command('export')
+      .description('cases as JSON Lines (one case per line; `cases import` reads it) or CSV (one row per case)')
+      .argument('[case...]', 'case ids or unique prefixes (default: every case, oldest first)')
+      .addOption(new Option('--format <format>', 'jsonl or csv').choices(['jsonl', 'csv']).default('jsonl')),
+    ['triage cases export > cases.jsonl', 'triage cases export --format csv > cases.csv', 'triage cases export TRI-20261127-7F3A --format csv'],
+  ).action(async (ids: string[], opts: { format: 'jsonl' | 'csv' }) => {
+    const app = await loadApp();
+    const { renderCsvHeader, renderCsvRow, renderJsonLine } = await render();
+    const out = ctx.streams.stdout;
+    await app.withCaseStore(environment(), async (store) => {
+      const records = await app.casesToExport(store, ids);
+      if (opts.format === 'csv') await writeChunk(out, renderCsvHeader());
+      for await (const record of records) {
+        const pending = writeChunk(out, opts.format === 'csv' ? renderCsvRow(record) : renderJsonLine(record));
+        if (pending) await pending;
+      }
+    });
+  });
+
+  examples(
+    cases
+      .command('import')
+      .description('store cases from JSON Lines as `cases export` writes them (idempotent: repeats are harmless)')
+      .argument('[file]', 'a .jsonl file; - or nothing reads stdin')
+      .option('--json', 'print the counts as JSON'),
+    ['triage cases export | TRIAGE_DATABASE_URL=postgres://host/triage triage cases import', 'triage cases import laptop-cases.jsonl'],
+  ).action(async (file: string | undefined, opts: { json?: boolean }) => {
+    const { TriageError } = await import('../../core/errors.js');
+    const { createInterface } = await import('node:readline');
+    const { createReadStream, existsSync } = await import('node:fs');
+    const { resolve } = await import('node:path');
+    let input: NodeJS.ReadableStream;
+    let source: string;
+    if (file === undefined || file === '-') {
+      if ((ctx.streams.stdin as { isTTY?: boolean }).isTTY) {
+        throw new TriageError('usage', 'cases import reads JSON Lines from a file or a pipe, and stdin is a terminal.', {
+          hint: 'Run `triage cases import cases.jsonl`, or pipe into it: `triage cases export | triage cases import`.',
+        });
+      }
+      input = ctx.streams.stdin;
+      source = '<stdin>';
+    } else {
+      const path = resolve(ctx.cwd, file);
+      if (!existsSync(path)) throw new TriageError('file-not-found', `No such file: ${file}.`, { hint: 'Give the path of a file written by `triage cases export`.' });
+      input = createReadStream(path, { encoding: 'utf8' });
+      source = file;
+    }
+    const app = await loadApp();
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    const result = await app.withCaseStore(environment(), (store) => app.importHistory(store, lines, source));
+    if (opts.json) return writeOut(ctx, json(result));
+    writeOut(ctx, `Imported ${result.read} case${result.read === 1 ? '' : 's'}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged.`);
+  });
+
+  examples(
+    cases
+      .command('purge')
+      .description('delete cases whose last activity is older than a duration (retention)')
+      .requiredOption('--older-than <duration>', 'e.g. 90d, 12w, 1y')
+      .option('--dry-run', 'only count what would be removed')
+      .option('--json', 'print JSON'),
+    ['triage cases purge --older-than 90d --dry-run', 'triage cases purge --older-than 1y'],
+  ).action(async (opts: { olderThan: string; dryRun?: boolean; json?: boolean }) => {
+    const app = await loadApp();
+    const nowMs = now();
+    const result = await app.withCaseStore(environment(), (store) => app.purgeHistory(store, opts.olderThan, nowMs, opts.dryRun === true));
+    if (opts.json) return writeOut(ctx, json(result));
+    const { formatTime } = await render();
+    const what = `${result.removed} case${result.removed === 1 ? '' : 's'} last updated before ${formatTime(result.cutoff)} UTC`;
+    writeOut(ctx, result.dryRun ? `Would remove ${what} (dry run: nothing was deleted).` : `Removed ${what}.`);
+  });
+}

@@ -1,0 +1,281 @@
+/**
+ * The terminal side of running a case: decides interactivity once, asks the intake, builds the
+ * run environment (prompter, screen, probes, checks, settings), writes the result to stdout or a
+ * file, records the case, and maps the outcome to an exit code. Ctrl-C exits 130 with the
+ * session saved.
+ */
+import type { Command } from 'commander';
+import { Chalk, type ChalkInstance } from 'chalk';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Intake } from '../core/case-record.js';
+import { EXIT, InterruptedError, TriageError } from '../core/errors.js';
+import type { AnswerValue } from '../core/flow-types.js';
+import type { Channel, Mood } from '../core/model.js';
+import { validateLibrary, validatePlaybook } from '../core/validate.js';
+import { findPlaybook } from '../app/playbooks.js';
+import { loadWorkspace } from '../app/workspace.js';
+import { clockFromEnv, newCaseId, resumeCase, runNewCase, type RunEnvironment } from '../app/run.js';
+import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile } from '../app/run-inputs.js';
+import { loadAttachedEnvironment } from '../app/attached-env.js';
+import type { FinishedCase } from '../app/finish-case.js';
+import { recordCase } from '../app/record-case.js';
+import { renderCaseOutput, defaultEmit, summaryRows } from '../render/case-output.js';
+import { triagePaths } from '../io/paths.js';
+import { readSettingsFast } from '../io/settings-read.js';
+import { openSessionStore } from '../io/session-store.js';
+import { captureEnvFields } from '../io/probes.js';
+import { runCommand as runArgv } from '../io/run-command.js';
+import { loadPhraseBank, bundledTemplatesDir } from '../io/phrase-bank.js';
+import type { Prompter } from '../io/prompter.js';
+import { BACK } from '../io/prompter.js';
+import { renderTable } from '../render/table.js';
+import type { CliContext } from './context.js';
+import { terminalFor } from './context.js';
+import { createRunScreen } from './run-screen.js';
+import type { RunFlags } from './commands/run.js';
+import { workspaceInput } from './commands/shared.js';
+
+export type RunMode =
+  | { mode: 'run'; playbookId: string; flags: RunFlags }
+  | { mode: 'resume'; caseId?: string; flags: RunFlags }
+  | { mode: 'guided'; flags: RunFlags };
+
+function isPromptExit(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+}
+
+export async function runCommand(ctx: CliContext, command: Command, request: RunMode): Promise<number> {
+  const { flags } = request;
+  const term = terminalFor(ctx, command);
+  const interactive = term.canPrompt && flags.input !== false && flags.answers !== '-';
+  const chalk = new Chalk({ level: term.colorStderr ? 1 : 0 });
+  const { settings, problem } = readSettingsFast(ctx.env);
+  if (problem) ctx.streams.stderr.write(`${chalk.yellow(problem)}\n`);
+  const clock = clockFromEnv(ctx.env);
+  const failOn = parseFailOn(flags.failOn);
+  const dataDir = triagePaths(ctx.env).data;
+
+  const loaded = loadWorkspace(workspaceInput(ctx, command));
+  const prompter = interactive ? await createPrompter(ctx) : undefined;
+  const screen = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: term.canSpin, interactive });
+
+  let caseId: string | undefined = request.mode === 'resume' ? request.caseId : undefined;
+  const onSigint = (): void => {
+    ctx.streams.stderr.write(`\n${interruptMessage(caseId)}\n`);
+    process.exit(EXIT.interrupted);
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const prefill: Record<string, AnswerValue> = {
+      ...(flags.answers ? readAnswersFile(flags.answers, ctx.cwd, () => readStdin()) : {}),
+      ...parseAnswerFlags(flags.answer ?? []),
+    };
+    const attached = flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {};
+    const phrases = await loadPhraseBank(bundledTemplatesDir());
+    const env: RunEnvironment = {
+      library: loaded.library,
+      packageRoot: ctx.packageRoot,
+      dataDir,
+      trustedDirs: settings.trusted ?? [],
+      allowCommands: Boolean(flags.allowCommands),
+      prompter,
+      ui: screen,
+      clock,
+      settings: {
+        agentName: settings['agent.name'],
+        agentTitle: settings['agent.title'],
+        companyName: settings['company.name'],
+        signoff: settings.signoff,
+        phrases,
+        redact: flags.redact !== false,
+      },
+      attachedEnv: attached,
+      captureProbes: (fields, options) => captureEnvFields(fields, options),
+      runCommand: (argv, options) => runArgv(argv, { timeoutMs: options.timeoutMs }),
+    };
+    if (flags.redact === false) ctx.streams.stderr.write(`${chalk.red.bold('WARNING: --no-redact: secrets and personal data will appear in the output. Do not paste it anywhere public.')}\n`);
+
+    let finished: FinishedCase;
+    if (request.mode === 'resume') {
+      finished = await resumeCase(request.caseId, env);
+    } else {
+      let playbookId = request.mode === 'run' ? request.playbookId : undefined;
+      if (playbookId !== undefined) assertRunnable(loaded, playbookId);
+      const intake = await askIntake(flags, prompter, chalk, ctx);
+      if (playbookId === undefined) {
+        if (!prompter) throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
+        playbookId = await choosePlaybook(loaded, intake.description, prompter, ctx, chalk);
+        assertRunnable(loaded, playbookId);
+      }
+      caseId = flags.caseId ?? newCaseId(clock());
+      finished = await runNewCase({ playbookId, intake, prefill, caseId }, env);
+    }
+    caseId = finished.record.id;
+
+    if (flags.history !== false) {
+      const warning = await recordCase(finished.record, { dataDir, env: ctx.env });
+      if (warning) ctx.streams.stderr.write(`${chalk.yellow(warning)}\n`);
+      else openSessionStore(dataDir).remove(finished.record.id);
+    } else {
+      openSessionStore(dataDir).remove(finished.record.id);
+    }
+
+    const format = flags.format ?? settings.format ?? (term.stdoutIsTTY ? 'text' : 'markdown');
+    const emit = flags.emit ?? defaultEmit(finished.outcome.kind);
+    if (interactive) {
+      ctx.streams.stderr.write(`\n${chalk.bold.green(`Outcome: ${finished.outcome.title}`)} ${chalk.dim(`(${finished.outcome.kind}, case ${finished.record.id})`)}\n`);
+      ctx.streams.stderr.write(renderTable(['', 'VALUE'], summaryRows(finished), { tty: true }));
+    }
+    const output = renderCaseOutput(finished, { format, emit });
+    if (flags.output) {
+      writeResult(resolve(ctx.cwd, flags.output), output);
+      ctx.streams.stderr.write(`Saved the ${emit === 'both' ? 'report and reply' : emit} to ${flags.output}\n`);
+    } else {
+      ctx.streams.stdout.write(output);
+      if (interactive && prompter && term.stdoutIsTTY) await offerToSave(prompter, output, ctx, finished.record.id, format);
+    }
+    return failOn.has(finished.outcome.kind) ? EXIT.failOn : EXIT.ok;
+  } catch (error) {
+    if (isPromptExit(error)) throw new InterruptedError(interruptMessage(caseId));
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function interruptMessage(caseId: string | undefined): string {
+  return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
+}
+
+function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function writeResult(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new TriageError('output/write-failed', `Could not write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
+      hint: 'Choose another --output path; the case itself is saved in the history.',
+    });
+  }
+}
+
+async function createPrompter(ctx: CliContext): Promise<Prompter> {
+  const { createInquirerPrompter } = await import('../io/inquirer-prompter.js');
+  return createInquirerPrompter({ input: ctx.streams.stdin, output: ctx.streams.stderr });
+}
+
+/** A playbook with errors is not run: exit 2 with its diagnostics. */
+function assertRunnable(loaded: ReturnType<typeof loadWorkspace>, playbookId: string): void {
+  const playbook = findPlaybook(loaded, playbookId);
+  const errors = [
+    ...loaded.diagnostics.filter((d) => d.file === playbook.path),
+    ...validatePlaybook(playbook),
+    ...validateLibrary([playbook], { dirs: loaded.directories.map((d) => d.path) }).filter((d) => d.rule !== 'link/missing-playbook'),
+  ].filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    throw new TriageError('playbook/invalid', `Playbook ${playbookId} has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be run.`, {
+      file: playbook.path,
+      line: errors[0]!.line,
+      diagnostics: errors,
+      hint: `Fix them, then check with \`triage lint ${playbook.path}\`.`,
+      topic: 'format',
+    });
+  }
+}
+
+async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext): Promise<Intake> {
+  let name = flags.customer;
+  let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
+  let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
+  let description = flags.description;
+  if (prompter) {
+    const missing = name === undefined || channel === undefined || mood === undefined || description === undefined;
+    if (missing) ctx.streams.stderr.write(`${chalk.bold('New case')} ${chalk.dim('— who is it, and what happened?')}\n`);
+    if (name === undefined) name = String(await prompter.text("Customer's name", { allowBack: false, hint: 'optional' })).trim();
+    if (channel === undefined) {
+      channel = (await prompter.choose('Channel', [
+        { label: 'Email', value: 'email' },
+        { label: 'Chat', value: 'chat' },
+        { label: 'Phone', value: 'phone' },
+      ], { allowBack: false })) as Channel;
+    }
+    if (mood === undefined) {
+      mood = (await prompter.choose('How does the customer sound?', [
+        { label: 'Calm', value: 'calm' },
+        { label: 'Confused', value: 'confused' },
+        { label: 'Frustrated', value: 'frustrated' },
+        { label: 'Angry', value: 'angry' },
+      ], { allowBack: false })) as Mood;
+    }
+    if (description === undefined) {
+      description = String(await prompter.text('What is the problem, in their words?', { allowBack: false })).trim();
+    }
+  }
+  return {
+    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm' },
+    description: description ?? '',
+  };
+}
+
+async function choosePlaybook(loaded: ReturnType<typeof loadWorkspace>, description: string, prompter: Prompter, ctx: CliContext, chalk: ChalkInstance): Promise<string> {
+  const { buildSearchIndex, searchDocument, searchPlaybooks } = await import('../core/playbook-search.js');
+  const index = buildSearchIndex(loaded.effective.map(searchDocument));
+  let query = description;
+  for (;;) {
+    const hits = query.trim() ? searchPlaybooks(index, query, 6) : [];
+    if (hits.length === 0) ctx.streams.stderr.write(`${chalk.yellow('No playbook matches that description.')}\n`);
+    const choice = await prompter.choose(
+      hits.length > 0 ? 'Best matching playbooks' : 'Choose a playbook',
+      [
+        ...(hits.length > 0
+          ? hits.map((h) => ({ label: h.title, value: h.id, description: h.id }))
+          : loaded.effective.map((p) => ({ label: p.title, value: p.id, description: p.id }))),
+        { label: '🔍 Search again with other words', value: '\u0000search' },
+      ],
+      { allowBack: false },
+    );
+    if (choice === BACK) continue;
+    if (choice !== '\u0000search') return choice;
+    query = String(await prompter.text('Search for', { allowBack: false }));
+  }
+}
+
+async function offerToSave(prompter: Prompter, output: string, ctx: CliContext, caseId: string, format: string): Promise<void> {
+  const save = await prompter.confirm('Save this to a file?', { allowBack: false, default: false });
+  if (save !== true) return;
+  const ext = format === 'json' ? 'json' : format === 'markdown' ? 'md' : 'txt';
+  const path = await prompter.text('File name', { allowBack: false, default: `${caseId}.${ext}` });
+  if (path === BACK) return;
+  writeResult(resolve(ctx.cwd, path), output);
+  ctx.streams.stderr.write(`Saved to ${path}\n`);
+}
+
+export async function checkCommand(
+  ctx: CliContext,
+  command: Command,
+  playbookId: string,
+  flags: { answer: string[]; allowCommands?: boolean; json?: boolean },
+): Promise<number> {
+  const { runChecks } = await import('../app/check.js');
+  const { settings } = readSettingsFast(ctx.env);
+  const loaded = loadWorkspace(workspaceInput(ctx, command));
+  assertRunnable(loaded, playbookId);
+  const result = await runChecks(loaded, playbookId, {
+    packageRoot: ctx.packageRoot,
+    trustedDirs: settings.trusted ?? [],
+    allowCommands: Boolean(flags.allowCommands),
+    prefill: parseAnswerFlags(flags.answer),
+    captureProbes: (fields, options) => captureEnvFields(fields, options),
+    runCommand: (argv, options) => runArgv(argv, { timeoutMs: options.timeoutMs }),
+  });
+  const { renderCheckResults } = await import('../render/check-results.js');
+  ctx.streams.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderCheckResults(result));
+  return result.checks.some((c) => !c.passed) ? EXIT.checkFailed : EXIT.ok;
+}

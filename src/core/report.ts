@@ -1,0 +1,320 @@
+/**
+ * The `triage.report/v1` object: what a run found, in a shape bug trackers and tier-2 engineers
+ * can act on without having spoken to the customer. Pure: the caller passes the timestamps, the
+ * reply and the flow's derived view; the builder never reads a clock or a file.
+ *
+ * Choices documented in docs (report section):
+ * - `playbook` is the playbook the outcome is in (its title makes the default report title);
+ *   `started_in` names the playbook the run started in, which `replay` runs.
+ * - `severity` is the report block's, else the playbook's default for `bug` and `escalate`
+ *   outcomes, else null: a feature request or a resolved question has no fault to rate.
+ * - `replay` leaves out `detect`/`run` env values and check results: they are captured again on
+ *   the machine that replays, which is the point of replaying.
+ */
+import type { Intake } from './case-record.js';
+import { formatAnswerValue } from './answer-values.js';
+import type { AnswerValue, FlowInput, FlowView } from './flow-types.js';
+import type { Channel, Mood, OutcomeKind, Playbook, PlaybookNode, Severity } from './model.js';
+import { buildTemplateContext, present, redactAnswers, REDACTED, type TemplateContext } from './template-context.js';
+import { renderTemplate } from './templates.js';
+
+export const REPORT_SCHEMA = 'triage.report/v1';
+
+export interface ReportPathStep {
+  readonly playbook: string;
+  readonly node: string;
+  readonly title: string;
+  readonly said: string;
+  readonly answer: string;
+}
+
+/** Field order here is the order of the JSON output. */
+export interface Report {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly case: { readonly id: string };
+  readonly playbook: { readonly id: string; readonly version: string; readonly title: string; readonly path: string };
+  readonly started_in: { readonly id: string; readonly version: string };
+  readonly outcome: { readonly kind: OutcomeKind; readonly node: string; readonly title: string };
+  readonly title: string;
+  readonly severity: Severity | null;
+  readonly component: string | null;
+  readonly labels: readonly string[];
+  readonly customer: { readonly name: string | null; readonly channel: Channel; readonly mood: Mood };
+  readonly agent: string | null;
+  readonly description: string;
+  /** From `answers.scope` / `answers.frequency` when the playbook asks; else null. */
+  readonly scope: string | null;
+  readonly frequency: string | null;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly answers: Readonly<Record<string, AnswerValue>>;
+  readonly path: readonly ReportPathStep[];
+  readonly steps_to_reproduce: readonly string[];
+  readonly expected: string | null;
+  readonly actual: string;
+  readonly reply: string | null;
+  readonly replay: string;
+  readonly started_at: string;
+  readonly finished_at: string;
+  readonly duration_ms: number;
+}
+
+export interface ReportSettings {
+  readonly agentName?: string;
+  readonly agentTitle?: string;
+  readonly companyName?: string;
+  readonly signoff?: string;
+}
+
+export interface ReportInput {
+  readonly caseId: string;
+  /** The playbook the run started in (replay runs it). */
+  readonly startPlaybook: Pick<Playbook, 'id' | 'version' | 'env'>;
+  /** The playbook the outcome is in. */
+  readonly finalPlaybook: Playbook;
+  readonly outcomeNode: PlaybookNode;
+  readonly view: Pick<FlowView, 'answers' | 'env' | 'path' | 'secretKeys'>;
+  readonly inputs: readonly FlowInput[];
+  readonly intake: Intake;
+  readonly settings: ReportSettings;
+  readonly reply?: string;
+  /** ISO 8601. */
+  readonly startedAt: string;
+  readonly finishedAt: string;
+}
+
+export type CaseContextInput = Pick<ReportInput, 'caseId' | 'finalPlaybook' | 'outcomeNode' | 'view' | 'intake' | 'settings'>;
+
+function outcomeOf(node: PlaybookNode) {
+  if (node.outcome === undefined) throw new Error(`node "${node.id}" is not an outcome`);
+  return node.outcome;
+}
+
+/** The template variables for a finished case: the same for the reply and the report fields. */
+export function caseTemplateContext(input: CaseContextInput): TemplateContext {
+  return buildTemplateContext({
+    caseId: input.caseId,
+    intake: input.intake,
+    agent: { name: input.settings.agentName, title: input.settings.agentTitle },
+    company: { name: input.settings.companyName },
+    playbook: input.finalPlaybook,
+    outcome: outcomeOf(input.outcomeNode),
+    answers: input.view.answers,
+    env: input.view.env,
+    secretKeys: input.view.secretKeys,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Ends a sentence with a full stop unless it already ends in punctuation. */
+function sentence(text: string): string {
+  const t = oneLine(text);
+  return t === '' || /[.!?:…)"”']$/.test(t) ? t : `${t}.`;
+}
+
+/** Values of secret answers, to blank them from free text (path answers, scripts). */
+function secretValues(answers: Readonly<Record<string, AnswerValue>>, secretKeys: readonly string[]): string[] {
+  const values: string[] = [];
+  for (const key of secretKeys) {
+    const value = answers[key];
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      const text = String(item);
+      // Very short values ("1", "no") would blank unrelated text; they are redacted by key below.
+      if (text.length >= 4 && text !== REDACTED) values.push(text);
+    }
+  }
+  return values.sort((a, b) => b.length - a.length);
+}
+
+function redactText(text: string, secrets: readonly string[], secretKeys: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) result = result.split(secret).join(REDACTED);
+  // The engine records an ask as `key: value`; blank the value of a secret key whatever its length.
+  for (const key of secretKeys) {
+    result = result.replace(new RegExp(`(^|[;,\\n]\\s*)(${escapeRegExp(key)}): (?!\\[REDACTED\\])[^;,\\n]*`, 'g'), `$1$2: ${REDACTED}`);
+  }
+  return result;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `path` of a playbook relative to its directory, with `/` separators: the same on every machine. */
+export function portablePath(path: string, dir: string): string {
+  const file = path.replace(/\\/g, '/');
+  const base = dir.replace(/\\/g, '/').replace(/\/+$/, '');
+  if (base !== '' && file.startsWith(`${base}/`)) return file.slice(base.length + 1);
+  const parts = file.split('/');
+  return parts[parts.length - 1] ?? file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replay
+
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** POSIX shell quoting: safe words as they are, everything else in single quotes. */
+export function shellQuote(arg: string, always = false): string {
+  if (!always && SHELL_SAFE.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How `--answer` spells a value (the forms answer-values.ts parses back). */
+function answerArg(value: AnswerValue): string {
+  if (Array.isArray(value)) return value.join(',');
+  return formatAnswerValue(value);
+}
+
+/**
+ * A `triage run` command that replays the run: the intake and every agent input in order.
+ * Secret answers become `<secret>` placeholders for the engineer to fill in.
+ */
+export function buildReplayCommand(input: Pick<ReportInput, 'caseId' | 'startPlaybook' | 'inputs' | 'intake' | 'view'>): string {
+  const secret = new Set(input.view.secretKeys);
+  const args = ['triage', 'run', shellQuote(input.startPlaybook.id), '--no-input', '--case-id', shellQuote(input.caseId)];
+  const { customer, description } = input.intake;
+  const name = present(customer.name);
+  if (name !== undefined) args.push('--customer', shellQuote(name));
+  args.push('--channel', customer.channel, '--mood', customer.mood);
+  if (description.trim()) args.push('--description', shellQuote(description.trim()));
+  for (const item of input.inputs) {
+    let pair: string | undefined;
+    if (item.kind === 'env') pair = `${item.key}=${item.value}`;
+    else if (item.kind === 'ask') pair = `${item.key}=${secret.has(item.key) ? '<secret>' : answerArg(item.value)}`;
+    else if (item.kind === 'choice') pair = `${item.node}=${item.label}`;
+    if (pair !== undefined) args.push('--answer', shellQuote(pair, true));
+  }
+  return args.join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps to reproduce
+
+function describeStep(step: ReportPathStep): string {
+  const parts = [sentence(step.title)];
+  if (step.said.trim() !== '') parts.push(`Asked: “${oneLine(step.said)}”`);
+  if (step.answer.trim() !== '') parts.push(`${/^check /.test(step.answer) ? 'Result' : 'Answer'}: ${sentence(step.answer)}`);
+  return parts.join(' ');
+}
+
+/**
+ * Numbered-list items an engineer can follow: the environment as a precondition, then each
+ * visited node (what the customer was asked or told, and what they answered or what a check
+ * found), then what was observed at the outcome.
+ */
+export function buildStepsToReproduce(
+  environment: Readonly<Record<string, string>>,
+  path: readonly ReportPathStep[],
+  outcomeNode: string,
+  actual: string,
+): string[] {
+  const steps: string[] = [];
+  const env = Object.entries(environment).filter(([, value]) => value.trim() !== '');
+  if (env.length > 0) steps.push(`Environment: ${env.map(([key, value]) => `${key} = ${oneLine(value)}`).join(', ')}.`);
+  for (const step of path) {
+    if (step.node === outcomeNode && step === path[path.length - 1]) continue;
+    steps.push(describeStep(step));
+  }
+  steps.push(`Observe: ${sentence(actual)}`);
+  return steps;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Environment in a stable order whatever order probes finished in: the playbooks' declared fields
+ * (a User-Agent field followed by its `_os`/`_device` parts), then anything else by key.
+ */
+function orderEnvironment(env: Readonly<Record<string, string>>, playbooks: readonly Pick<Playbook, 'env'>[]): Record<string, string> {
+  const ordered: Record<string, string> = {};
+  const take = (key: string): void => {
+    const value = env[key];
+    if (value !== undefined && !Object.hasOwn(ordered, key)) ordered[key] = value;
+  };
+  for (const playbook of playbooks) {
+    for (const field of playbook.env) {
+      take(field.key);
+      take(`${field.key}_os`);
+      take(`${field.key}_device`);
+    }
+  }
+  for (const key of Object.keys(env).sort()) take(key);
+  return ordered;
+}
+
+function durationMs(startedAt: string, finishedAt: string): number {
+  const start = Date.parse(startedAt);
+  const end = Date.parse(finishedAt);
+  if (Number.isNaN(start) || Number.isNaN(end)) throw new Error(`invalid timestamps: ${startedAt} / ${finishedAt}`);
+  return Math.max(0, end - start);
+}
+
+function answerText(answers: Readonly<Record<string, AnswerValue>>, key: string): string | null {
+  const value = answers[key];
+  if (value === undefined) return null;
+  const text = formatAnswerValue(value).trim();
+  return text === '' ? null : text;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const { finalPlaybook: playbook, outcomeNode: node, intake } = input;
+  const outcome = outcomeOf(node);
+  const block = node.report;
+  const context = caseTemplateContext(input);
+  const render = (template: string | undefined, field: string): string | null => {
+    if (template === undefined) return null;
+    const text = renderTemplate(template, context, { file: playbook.path, line: block?.line, what: `report ${field}` }).trim();
+    return text === '' ? null : text;
+  };
+
+  const secrets = secretValues(input.view.answers, input.view.secretKeys);
+  const clean = (text: string): string => redactText(text, secrets, input.view.secretKeys);
+  const answers = redactAnswers(input.view.answers, input.view.secretKeys);
+  const environment = orderEnvironment(input.view.env, [input.startPlaybook, playbook]);
+  const path = input.view.path.map((step) => ({
+    playbook: step.playbook,
+    node: step.node,
+    title: step.title,
+    said: clean(step.said),
+    answer: clean(step.answer),
+  }));
+  const title = oneLine(render(block?.title, 'title') ?? '') || `${playbook.title}: ${outcome.title}`;
+  const expected = render(block?.expected, 'expected');
+  const actual = render(block?.actual, 'actual') ?? outcome.title;
+  const severity = block?.severity ?? (outcome.kind === 'bug' || outcome.kind === 'escalate' ? playbook.severity : null);
+
+  return {
+    schema: REPORT_SCHEMA,
+    case: { id: input.caseId },
+    playbook: { id: playbook.id, version: playbook.version, title: playbook.title, path: portablePath(playbook.path, playbook.dir) },
+    started_in: { id: input.startPlaybook.id, version: input.startPlaybook.version },
+    outcome: { kind: outcome.kind, node: node.id, title: outcome.title },
+    title: clean(title),
+    severity,
+    component: block?.component?.trim() || null,
+    labels: [...(block?.labels ?? [])],
+    customer: { name: present(intake.customer.name) ?? null, channel: intake.customer.channel, mood: intake.customer.mood },
+    agent: context.agent.name ?? null,
+    description: clean(intake.description.trim()),
+    scope: answerText(answers, 'scope'),
+    frequency: answerText(answers, 'frequency'),
+    environment,
+    answers,
+    path,
+    steps_to_reproduce: buildStepsToReproduce(environment, path, node.id, clean(actual)),
+    expected: expected === null ? null : clean(expected),
+    actual: clean(actual),
+    reply: input.reply === undefined || input.reply.trim() === '' ? null : clean(input.reply),
+    replay: buildReplayCommand(input),
+    started_at: input.startedAt,
+    finished_at: input.finishedAt,
+    duration_ms: durationMs(input.startedAt, input.finishedAt),
+  };
+}

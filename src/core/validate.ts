@@ -1,0 +1,756 @@
+/**
+ * Semantic rules over parsed playbooks (the parser reports what it could not read).
+ *
+ * - `validatePlaybook(playbook)`: rules that need only the file itself.
+ * - `validateLibrary(playbooks, { dirs })`: rules that need the other files: duplicate ids and
+ *   overrides, links between playbooks, and the rules that depend on which playbooks link into a
+ *   file (`node/unreachable`, and `template/undefined-variable` for `answers.*`/`env.*`, because
+ *   a playbook that links in can define those).
+ *
+ * Lint = parse diagnostics + validatePlaybook for each file + validateLibrary once. Rules are
+ * plain functions in PLAYBOOK_RULES / LIBRARY_RULES; add a rule by adding a function (or pass
+ * extra ones in the options). Pure apart from loading the regex checker lazily.
+ */
+import { createRequire } from 'node:module';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Diagnostics as RecheckDiagnostics } from 'recheck';
+import type { Diagnostic, DiagnosticSeverity, LinkTarget, Playbook, PlaybookNode } from './model.js';
+import { didYouMean } from './playbook-schema.js';
+import { OPEN_TEMPLATE_OBJECTS, TEMPLATE_OBJECTS, analyzeTemplate, type TemplateVariable } from './template-variables.js';
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+export interface RuleReporter {
+  report(rule: string, severity: DiagnosticSeverity, at: { readonly line: number; readonly column?: number }, message: string): void;
+}
+
+export interface PlaybookRuleContext extends RuleReporter {
+  readonly playbook: Playbook;
+  readonly graph: PlaybookGraph;
+  readonly options: ValidateOptions;
+}
+export type PlaybookRule = (ctx: PlaybookRuleContext) => void;
+
+export interface LibraryRuleContext {
+  readonly playbooks: readonly Playbook[];
+  /** Playbook directories (absolute), in override order. */
+  readonly dirs: readonly string[];
+  readonly links: LinkIndex;
+  graph(playbook: Playbook): PlaybookGraph;
+  report(file: Playbook, rule: string, severity: DiagnosticSeverity, at: { readonly line: number; readonly column?: number }, message: string): void;
+}
+export type LibraryRule = (ctx: LibraryRuleContext) => void;
+
+export interface ValidateOptions {
+  /** Extra rules to run after the built-in ones (e.g. reply-craft rules). */
+  readonly rules?: readonly PlaybookRule[];
+  /**
+   * Run `pattern/catastrophic` (default true). The first check loads the regex analyser (about
+   * 200 ms); a command that only needs the playbook to be runnable may skip it.
+   */
+  readonly regexSafety?: boolean;
+}
+
+export interface LibraryOptions {
+  /** The playbook directories; links must stay inside them. Default: the playbooks' own `dir`s. */
+  readonly dirs?: readonly string[];
+  readonly rules?: readonly LibraryRule[];
+}
+
+export function validatePlaybook(playbook: Playbook, options: ValidateOptions = {}): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const ctx: PlaybookRuleContext = {
+    playbook,
+    graph: graphOf(playbook),
+    options,
+    report: (rule, severity, at, message) =>
+      diagnostics.push({ file: playbook.path, line: at.line, column: at.column ?? 1, severity, rule, message }),
+  };
+  for (const rule of [...PLAYBOOK_RULES, ...(options.rules ?? [])]) rule(ctx);
+  return sortByPosition(diagnostics);
+}
+
+export function validateLibrary(playbooks: readonly Playbook[], options: LibraryOptions = {}): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const dirs = (options.dirs && options.dirs.length > 0 ? options.dirs : [...new Set(playbooks.map((p) => p.dir))]).map((d) => resolve(d));
+  const ctx: LibraryRuleContext = {
+    playbooks,
+    dirs,
+    links: indexLinks(playbooks, dirs),
+    graph: graphOf,
+    report: (file, rule, severity, at, message) =>
+      diagnostics.push({ file: file.path, line: at.line, column: at.column ?? 1, severity, rule, message }),
+  };
+  for (const rule of [...LIBRARY_RULES, ...(options.rules ?? [])]) rule(ctx);
+  return sortByPosition(diagnostics);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The graph of one playbook
+
+export interface PlaybookGraph {
+  readonly byId: ReadonlyMap<string, PlaybookNode>;
+  /** Same-file successors that exist (choices in order, then check pass and fail). */
+  readonly next: ReadonlyMap<string, readonly string[]>;
+  /** Same-file predecessors. */
+  readonly previous: ReadonlyMap<string, readonly string[]>;
+  /** Nodes with a choice that continues in another playbook. */
+  readonly leavesFile: ReadonlySet<string>;
+  /** Nodes with a same-file link or check target to a node that does not exist. */
+  readonly brokenLinks: ReadonlySet<string>;
+}
+
+const graphs = new WeakMap<Playbook, PlaybookGraph>();
+
+export function graphOf(playbook: Playbook): PlaybookGraph {
+  const cached = graphs.get(playbook);
+  if (cached) return cached;
+  const byId = new Map(playbook.nodes.map((n) => [n.id, n]));
+  const next = new Map<string, string[]>();
+  const previous = new Map<string, string[]>(playbook.nodes.map((n) => [n.id, []]));
+  const leavesFile = new Set<string>();
+  const brokenLinks = new Set<string>();
+  for (const node of playbook.nodes) {
+    const targets: string[] = [];
+    const add = (id: string) => {
+      if (id === '') return;
+      if (!byId.has(id)) brokenLinks.add(node.id);
+      else if (!targets.includes(id)) targets.push(id);
+    };
+    for (const choice of node.choices) {
+      if (isSameFile(playbook, choice.target)) add(choice.target.node ?? playbook.start);
+      else leavesFile.add(node.id);
+    }
+    if (node.check) {
+      add(node.check.pass);
+      add(node.check.fail);
+    }
+    next.set(node.id, targets);
+    for (const target of targets) previous.get(target)?.push(node.id);
+  }
+  const graph: PlaybookGraph = { byId, next, previous, leavesFile, brokenLinks };
+  graphs.set(playbook, graph);
+  return graph;
+}
+
+function isSameFile(playbook: Playbook, target: LinkTarget): boolean {
+  return target.file === undefined || resolve(dirname(playbook.path), decodePath(target.file)) === resolve(playbook.path);
+}
+
+/** Every node reachable from `starts` (the starts included) following `edges`. */
+function reach(starts: Iterable<string>, edges: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...starts];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const n of edges.get(id) ?? []) if (!seen.has(n)) stack.push(n);
+  }
+  return seen;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Single-file rules
+
+const ruleNodes: PlaybookRule = ({ playbook, report }) => {
+  if (playbook.nodes.length === 0) {
+    report('node/none', 'error', { line: 1 }, 'This playbook has no nodes. Each `## Heading` starts one: add at least a first question and an outcome such as `## Resolved: ...`.');
+  }
+};
+
+const ruleStart: PlaybookRule = ({ playbook, graph, report }) => {
+  if (playbook.nodes.length === 0 || graph.byId.has(playbook.start)) return;
+  report(
+    'start/missing-node',
+    'error',
+    { line: 1 },
+    `\`start: ${playbook.start}\` names no node.${didYouMean(playbook.start, [...graph.byId.keys()], (s) => `\`${s}\``)} Node ids are the slug of the \`##\` heading; or remove \`start\` to begin at the first \`##\`.`,
+  );
+};
+
+const ruleSameFileLinks: PlaybookRule = ({ playbook, graph, report }) => {
+  const ids = [...graph.byId.keys()];
+  const missing = (id: string) =>
+    `no node with that id.${didYouMean(id, ids, (s) => `#${s}`)} Node ids are the slug of the \`##\` heading: lower-case, punctuation removed, spaces turned into \`-\`.`;
+  for (const node of playbook.nodes) {
+    for (const choice of node.choices) {
+      if (!isSameFile(playbook, choice.target)) continue;
+      const id = choice.target.node ?? playbook.start;
+      if (!graph.byId.has(id)) report('link/missing-node', 'error', choice, `Link to #${id}: ${missing(id)}`);
+    }
+    if (node.check) {
+      for (const key of ['pass', 'fail'] as const) {
+        const id = node.check[key];
+        if (id !== '' && !graph.byId.has(id)) report('link/missing-node', 'error', { line: node.check.line }, `Check \`${key}: '#${id}'\`: ${missing(id)}`);
+      }
+    }
+  }
+};
+
+const ruleDeadEnds: PlaybookRule = ({ playbook, report }) => {
+  for (const node of playbook.nodes) {
+    if (node.outcome || node.choices.length > 0 || node.check) continue;
+    report(
+      'node/dead-end',
+      'error',
+      { line: node.line },
+      `Node \`${node.heading}\` leads nowhere: the run would stop here with no outcome. Add a choice list (\`- [Answer](#next-node)\`) or a \`check\` block, or make it an outcome by starting the heading with \`Resolved:\`, \`Workaround:\`, \`Works as designed:\`, \`Feature request:\`, \`Bug:\` or \`Escalate:\`.`,
+    );
+  }
+};
+
+const ruleOutcomeChoices: PlaybookRule = ({ playbook, report }) => {
+  for (const node of playbook.nodes) {
+    if (!node.outcome || node.choices.length === 0) continue;
+    const first = node.choices[0] as PlaybookNode['choices'][number];
+    report(
+      'outcome/has-choices',
+      'error',
+      first,
+      `\`${node.heading}\` is an outcome, which ends the run, so its choices would never be offered. Remove the choice list, or drop the \`${node.heading.split(':')[0]}:\` prefix if the run should go on from here.`,
+    );
+  }
+};
+
+const ruleCheckWithChoices: PlaybookRule = ({ playbook, report }) => {
+  for (const node of playbook.nodes) {
+    if (!node.check || node.choices.length === 0) continue;
+    report(
+      'check/with-choices',
+      'warning',
+      node.choices[0] as PlaybookNode['choices'][number],
+      `Node \`${node.heading}\` has a \`check\` block, so it moves on by the check's result and this choice list is never shown. Remove the list, or move the check to its own node.`,
+    );
+  }
+};
+
+const WHOLE_PLACEHOLDER = /^\{\{\s*(answers|env)\.[^\s{}|.[\]]+\s*\}\}$/;
+
+const ruleCheckPlaceholders: PlaybookRule = ({ playbook, report }) => {
+  for (const node of playbook.nodes) {
+    for (const arg of node.check?.run ?? []) {
+      if (!arg.includes('{{') && !arg.includes('{%')) continue;
+      if (WHOLE_PLACEHOLDER.test(arg)) continue;
+      const mixed = arg.replace(/\{\{[^}]*\}\}/g, '').trim() !== '' || arg.includes('{%');
+      report(
+        'check/placeholder',
+        'error',
+        { line: (node.check as NonNullable<PlaybookNode['check']>).line },
+        mixed
+          ? `\`run\` element ${JSON.stringify(arg)} mixes a placeholder with other text. Commands never go through a shell, so a placeholder must be a whole element: split it, e.g. \`[grep, -e, '{{answers.pattern}}', app.log]\`.`
+          : `\`run\` element ${JSON.stringify(arg)}: only \`{{answers.<key>}}\` and \`{{env.<key>}}\` can be substituted into a command (no filters or other variables).`,
+      );
+    }
+  }
+};
+
+const ruleAsks: PlaybookRule = ({ playbook, report }) => {
+  for (const node of playbook.nodes) {
+    const seen = new Map<string, number>();
+    for (const ask of node.asks) {
+      if ((ask.type === 'select' || ask.type === 'multiselect') && (ask.choices ?? []).length === 0) {
+        report(
+          'ask/select-without-choices',
+          'error',
+          { line: ask.line },
+          `Ask \`${ask.key}\` is \`type: ${ask.type}\` but has no \`choices\`. Add them, e.g. \`choices: [Chrome, Firefox, Safari]\`, or use \`type: text\`.`,
+        );
+      }
+      const first = seen.get(ask.key);
+      if (first !== undefined) {
+        report('ask/duplicate-key', 'error', { line: ask.line }, `Node \`${node.heading}\` already asks \`${ask.key}\` (line ${first}); the second answer would overwrite the first. Rename one key.`);
+      } else seen.set(ask.key, ask.line);
+    }
+  }
+};
+
+/** `--answer key=value` takes ask keys, env keys and choice-node ids: one name must mean one thing. */
+const ruleAnswerKeyCollisions: PlaybookRule = ({ playbook, graph, report }) => {
+  const envKeys = new Set(playbook.env.map((f) => f.key));
+  for (const node of playbook.nodes) {
+    for (const ask of node.asks) {
+      const clash = envKeys.has(ask.key) ? 'an env field' : graph.byId.get(ask.key)?.choices.length ? 'a node with choices' : undefined;
+      if (!clash) continue;
+      report(
+        'ask/key-collision',
+        'warning',
+        { line: ask.line },
+        `Ask key \`${ask.key}\` is also the key of ${clash}, so \`--answer ${ask.key}=...\` is ambiguous. Rename the ask key.`,
+      );
+    }
+  }
+};
+
+const rulePatterns: PlaybookRule = ({ playbook, report, options }) => {
+  const patterns: { source: string; line: number; what: string }[] = [];
+  for (const field of playbook.env) {
+    if (field.source.kind === 'ask' && field.source.pattern !== undefined) patterns.push({ source: field.source.pattern, line: field.line, what: `env field \`${field.key}\` pattern` });
+  }
+  for (const node of playbook.nodes) {
+    for (const ask of node.asks) if (ask.pattern !== undefined) patterns.push({ source: ask.pattern, line: ask.line, what: `ask \`${ask.key}\` pattern` });
+    if (node.check?.expect.stdout !== undefined) patterns.push({ source: node.check.expect.stdout, line: node.check.line, what: '`expect.stdout`' });
+  }
+  for (const { source, line, what } of patterns) {
+    try {
+      new RegExp(source);
+    } catch (error) {
+      const reason = (error as Error).message.replace(/^Invalid regular expression: /, '');
+      report(
+        'pattern/invalid-regex',
+        'error',
+        { line },
+        `The ${what} is not a valid regular expression (${reason}). In YAML, write it in single quotes, e.g. '^\\d+$', so backslashes stay as written.`,
+      );
+      continue;
+    }
+    if (options.regexSafety !== false && regexComplexity(source) === 'exponential') {
+      report(
+        'pattern/catastrophic',
+        'error',
+        { line },
+        `The ${what} ${JSON.stringify(source)} can take exponential time on some inputs (nested or overlapping repetition, like \`(a+)+\` or \`(\\w+\\s?)*\`), which would freeze triage. Remove the nesting, e.g. \`^\\w+(\\s\\w+)*$\` instead of \`^(\\w+\\s?)*$\`.`,
+      );
+    }
+  }
+};
+
+const ruleTemplateSyntaxAndRoots: PlaybookRule = ({ playbook, report }) => {
+  for (const use of templateUses(playbook)) {
+    if (!use.analysis.ok) {
+      report('template/invalid', 'error', use.position(use.analysis.line, use.analysis.column), `The ${use.what} is not a valid Liquid template: ${use.analysis.message}. Check that every \`{{\` has its \`}}\` and every \`{% if %}\` its \`{% endif %}\`.`);
+      continue;
+    }
+    for (const variable of use.analysis.variables) {
+      const problem = fixedRootProblem(variable);
+      if (problem) report('template/undefined-variable', 'error', use.position(variable.line, variable.column), `In the ${use.what}: ${problem}`);
+    }
+  }
+};
+
+const ruleCyclesWithoutExit: PlaybookRule = ({ playbook, graph, report }) => {
+  const exits = playbook.nodes
+    .filter((n) => n.outcome || graph.leavesFile.has(n.id) || graph.brokenLinks.has(n.id) || (n.choices.length === 0 && !n.check))
+    .map((n) => n.id);
+  const canExit = reach(exits, graph.previous);
+  const trapped = playbook.nodes.filter((n) => !canExit.has(n.id)).map((n) => n.id);
+  if (trapped.length === 0) return;
+  for (const component of stronglyConnected(trapped, graph.next)) {
+    const first = graph.byId.get(component[0] as string) as PlaybookNode;
+    const names = component.map((id) => `#${id}`).join(', ');
+    report(
+      'flow/cycle-no-exit',
+      'error',
+      { line: first.line },
+      `Once a run reaches ${component.length === 1 ? `#${first.id}` : `these nodes (${names})`}, it can only loop: no outcome is reachable from ${component.length === 1 ? 'it' : 'them'}. Add a choice or check target that leads to an outcome (e.g. \`- [Still failing](#escalate-...)\`).`,
+    );
+  }
+};
+
+/** Cyclic strongly connected components among `ids`, each sorted by node order, in node order. */
+function stronglyConnected(ids: readonly string[], next: ReadonlyMap<string, readonly string[]>): string[][] {
+  const inSet = new Set(ids);
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  let counter = 0;
+  const visit = (id: string): void => {
+    index.set(id, counter);
+    low.set(id, counter);
+    counter += 1;
+    stack.push(id);
+    onStack.add(id);
+    for (const n of next.get(id) ?? []) {
+      if (!inSet.has(n)) continue;
+      if (!index.has(n)) {
+        visit(n);
+        low.set(id, Math.min(low.get(id) as number, low.get(n) as number));
+      } else if (onStack.has(n)) low.set(id, Math.min(low.get(id) as number, index.get(n) as number));
+    }
+    if (low.get(id) === index.get(id)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop() as string;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== id);
+      const cyclic = component.length > 1 || (next.get(id) ?? []).includes(id);
+      if (cyclic) components.push(component.sort((a, b) => (order.get(a) as number) - (order.get(b) as number)));
+    }
+  };
+  for (const id of ids) if (!index.has(id)) visit(id);
+  return components.sort((a, b) => (order.get(a[0] as string) as number) - (order.get(b[0] as string) as number));
+}
+
+export const PLAYBOOK_RULES: readonly PlaybookRule[] = [
+  ruleNodes,
+  ruleStart,
+  ruleSameFileLinks,
+  ruleDeadEnds,
+  ruleOutcomeChoices,
+  ruleCheckWithChoices,
+  ruleCheckPlaceholders,
+  ruleAsks,
+  ruleAnswerKeyCollisions,
+  rulePatterns,
+  ruleTemplateSyntaxAndRoots,
+  ruleCyclesWithoutExit,
+];
+
+// ---------------------------------------------------------------------------------------------
+// Templates
+
+interface TemplateUse {
+  readonly node: PlaybookNode;
+  /** e.g. `reply block of "Resolved: Filter was hiding rows"`. */
+  readonly what: string;
+  readonly analysis: ReturnType<typeof analyzeTemplate>;
+  /** File position of a 1-based line/column inside the template. */
+  position(line: number, column: number): { line: number; column: number };
+}
+
+const templateCache = new WeakMap<Playbook, readonly TemplateUse[]>();
+
+/** Reply blocks, report title/expected/actual and check `run` placeholders, analysed once. */
+function templateUses(playbook: Playbook): readonly TemplateUse[] {
+  const cached = templateCache.get(playbook);
+  if (cached) return cached;
+  const uses: TemplateUse[] = [];
+  for (const node of playbook.nodes) {
+    if (node.reply) {
+      const start = node.reply.line + 1;
+      uses.push({
+        node,
+        what: `\`reply\` block of \`${node.heading}\``,
+        analysis: analyzeTemplate(node.reply.template),
+        position: (line, column) => ({ line: start + line - 1, column }),
+      });
+    }
+    if (node.report) {
+      const at = { line: node.report.line, column: 1 };
+      for (const field of ['title', 'expected', 'actual'] as const) {
+        const source = node.report[field];
+        if (source !== undefined) uses.push({ node, what: `report \`${field}\` of \`${node.heading}\``, analysis: analyzeTemplate(source), position: () => at });
+      }
+    }
+    if (node.check) {
+      const at = { line: node.check.line, column: 1 };
+      const placeholders = node.check.run.filter((arg) => WHOLE_PLACEHOLDER.test(arg));
+      if (placeholders.length > 0) uses.push({ node, what: `\`check\` command of \`${node.heading}\``, analysis: analyzeTemplate(placeholders.join(' ')), position: () => at });
+    }
+  }
+  templateCache.set(playbook, uses);
+  return uses;
+}
+
+const FIXED_ROOTS = Object.keys(TEMPLATE_OBJECTS);
+const ALL_ROOTS = [...FIXED_ROOTS, ...OPEN_TEMPLATE_OBJECTS];
+
+function fixedRootProblem(variable: TemplateVariable): string | undefined {
+  const [root, property] = variable.path;
+  if (typeof root !== 'string') return undefined;
+  if ((OPEN_TEMPLATE_OBJECTS as readonly string[]).includes(root)) return undefined;
+  const properties = TEMPLATE_OBJECTS[root];
+  if (!properties) {
+    const everything = [...FIXED_ROOTS.flatMap((r) => (TEMPLATE_OBJECTS[r] ?? []).map((p) => `${r}.${p}`)), 'answers.<key>', 'env.<key>'];
+    return `\`${variable.text}\` is not a template variable.${didYouMean(root, ALL_ROOTS)} Available: ${everything.join(', ')}.`;
+  }
+  if (property === undefined || typeof property !== 'string' || properties.includes(property)) return undefined;
+  return `\`${root}\` has no \`${property}\`.${didYouMean(property, properties, (s) => `\`${root}.${s}\``)} It has ${properties.map((p) => `\`${root}.${p}\``).join(', ')}.`;
+}
+
+/** Keys a playbook defines: answers (ask keys, captures) and env keys (with user-agent parts). */
+function definedKeys(playbook: Playbook): { answers: Set<string>; env: Set<string> } {
+  const answers = new Set<string>();
+  for (const node of playbook.nodes) {
+    for (const ask of node.asks) answers.add(ask.key);
+    if (node.check?.capture) answers.add(node.check.capture);
+  }
+  const env = new Set<string>();
+  for (const field of playbook.env) {
+    env.add(field.key);
+    if (field.source.kind === 'ask' && field.source.parse === 'user-agent') {
+      env.add(`${field.key}_os`);
+      env.add(`${field.key}_device`);
+    }
+  }
+  return { answers, env };
+}
+
+/** Answer keys definable on some path to `nodeId`: asks and captures on nodes that reach it. */
+function answersBefore(playbook: Playbook, graph: PlaybookGraph, nodeId: string): Set<string> {
+  const keys = new Set<string>();
+  for (const id of reach([nodeId], graph.previous)) {
+    const node = graph.byId.get(id);
+    for (const ask of node?.asks ?? []) keys.add(ask.key);
+    if (node?.check?.capture) keys.add(node.check.capture);
+  }
+  return keys;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regex safety
+
+type Complexity = 'safe' | 'exponential' | 'polynomial' | 'unknown';
+const complexityCache = new Map<string, Complexity>();
+let checkRegex: ((source: string, flags: string, params?: { timeout?: number }) => RecheckDiagnostics) | undefined;
+
+/**
+ * recheck's analysis of a pattern, cached. Loaded on first use (it is large) from its browser
+ * build, which runs in this thread; the Node entry would spawn a worker or a native binary.
+ */
+export function regexComplexity(source: string): Complexity {
+  const cached = complexityCache.get(source);
+  if (cached) return cached;
+  let result: Complexity = 'unknown';
+  try {
+    checkRegex ??= (createRequire(import.meta.url)('recheck/lib/browser.js') as typeof import('recheck')).checkSync;
+    const diagnostics = checkRegex(source, '', { timeout: 2000 });
+    if (diagnostics.status === 'safe') result = 'safe';
+    else if (diagnostics.status === 'vulnerable') result = diagnostics.complexity.type;
+  } catch {
+    result = 'unknown';
+  }
+  complexityCache.set(source, result);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links between playbooks
+
+export type LinkResolution =
+  | { readonly kind: 'ok'; readonly playbook: Playbook; readonly nodeId: string }
+  | { readonly kind: 'missing-node'; readonly playbook: Playbook; readonly nodeId: string }
+  | { readonly kind: 'missing-playbook'; readonly path: string }
+  | { readonly kind: 'outside'; readonly path: string };
+
+export interface LinkIndex {
+  /** Where a link written in `from` leads. Same-file links resolve to `from`. */
+  resolve(from: Playbook, target: LinkTarget): LinkResolution;
+  /** Resolved cross-file links: from playbook → (target playbook, entry node). */
+  readonly crossLinks: readonly { readonly from: Playbook; readonly node: PlaybookNode; readonly choice: PlaybookNode['choices'][number]; readonly to: LinkResolution }[];
+}
+
+function indexLinks(playbooks: readonly Playbook[], dirs: readonly string[]): LinkIndex {
+  // Same resolution as the library (library.ts): by path, then by id from the file name; an id
+  // maps to its last (overriding) playbook.
+  const byId = new Map<string, Playbook>();
+  for (const playbook of playbooks) byId.set(playbook.id, playbook);
+  const idByPath = new Map<string, string>();
+  for (const playbook of playbooks) idByPath.set(resolve(playbook.path), playbook.id);
+
+  const resolveLink = (from: Playbook, target: LinkTarget): LinkResolution => {
+    let playbook: Playbook | undefined;
+    if (target.file === undefined) playbook = from;
+    else {
+      const path = resolve(dirname(from.path), decodePath(target.file));
+      if (path === resolve(from.path)) playbook = from;
+      else {
+        if (!dirs.some((dir) => isInside(dir, path))) return { kind: 'outside', path };
+        const id = idByPath.get(path);
+        playbook = id !== undefined ? byId.get(id) : byId.get(basename(path).replace(/\.md$/i, ''));
+        if (!playbook) return { kind: 'missing-playbook', path };
+      }
+    }
+    const nodeId = target.node !== undefined && target.node !== '' ? target.node : playbook.start;
+    return playbook.nodes.some((n) => n.id === nodeId) ? { kind: 'ok', playbook, nodeId } : { kind: 'missing-node', playbook, nodeId };
+  };
+
+  const crossLinks: LinkIndex['crossLinks'][number][] = [];
+  for (const from of playbooks) {
+    for (const node of from.nodes) {
+      for (const choice of node.choices) {
+        if (choice.target.file === undefined || isSameFile(from, choice.target)) continue;
+        crossLinks.push({ from, node, choice, to: resolveLink(from, choice.target) });
+      }
+    }
+  }
+  return { resolve: resolveLink, crossLinks };
+}
+
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+function decodePath(file: string): string {
+  try {
+    return decodeURI(file);
+  } catch {
+    return file;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Library rules
+
+const ruleIds: LibraryRule = ({ playbooks, dirs, report }) => {
+  const byId = new Map<string, Playbook[]>();
+  for (const playbook of playbooks) byId.set(playbook.id, [...(byId.get(playbook.id) ?? []), playbook]);
+  const rank = (p: Playbook) => {
+    const index = dirs.indexOf(resolve(p.dir));
+    return index === -1 ? dirs.length : index;
+  };
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    // Override order: directory order, then the order given.
+    const ordered = group.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map((x) => x.p);
+    ordered.forEach((playbook, i) => {
+      const dir = resolve(playbook.dir);
+      const twin = ordered.slice(0, i).find((other) => resolve(other.dir) === dir);
+      if (twin) {
+        report(playbook, 'id/duplicate', 'error', { line: 1 }, `Playbook id \`${id}\` is already used by ${twin.path}, in the same playbook directory. Ids must be unique: change \`id:\` in one of the two files.`);
+        return;
+      }
+      const winner = ordered.slice(i + 1).filter((other) => resolve(other.dir) !== dir).pop();
+      if (winner) {
+        report(
+          playbook,
+          'id/overridden',
+          'warning',
+          { line: 1 },
+          `Playbook id \`${id}\` is also used by ${winner.path}, in a later playbook directory, which overrides this file. If both should be available, give one a different \`id\`.`,
+        );
+      }
+    });
+  }
+};
+
+const ruleCrossLinks: LibraryRule = ({ playbooks, links, report }) => {
+  const files = [...new Set(playbooks.map((p) => basename(p.path)))];
+  for (const { from, choice, to } of links.crossLinks) {
+    const written = `${choice.target.file ?? ''}${choice.target.node ? `#${choice.target.node}` : ''}`;
+    if (to.kind === 'outside') {
+      report(from, 'link/outside-directories', 'error', choice, `Link to ${written} points outside every playbook directory (${to.path}). Link only to playbooks in a playbook directory, e.g. \`refund-request.md\`.`);
+    } else if (to.kind === 'missing-playbook') {
+      const file = basename(to.path);
+      report(
+        from,
+        'link/missing-playbook',
+        'error',
+        choice,
+        `Link to ${written}: no playbook ${file} is loaded (looked for ${to.path}, and for a playbook with id \`${file.replace(/\.md$/i, '')}\`).${didYouMean(file, files)} Fix the file name, or add that playbook.`,
+      );
+    } else if (to.kind === 'missing-node') {
+      const ids = to.playbook.nodes.map((n) => n.id);
+      report(
+        from,
+        'link/missing-node',
+        'error',
+        choice,
+        `Link to ${written}: playbook \`${to.playbook.id}\` has no node \`${to.nodeId}\`.${didYouMean(to.nodeId, ids, (s) => `#${s}`)} Node ids are the slug of the \`##\` heading.`,
+      );
+    }
+  }
+};
+
+/** Entry nodes (from other playbooks) and the playbooks that link in, directly or not. */
+function linkedFrom(ctx: LibraryRuleContext): Map<Playbook, { entries: Set<string>; ancestors: Set<Playbook> }> {
+  const direct = new Map<Playbook, Set<Playbook>>();
+  const entries = new Map<Playbook, Set<string>>();
+  for (const link of ctx.links.crossLinks) {
+    if (link.to.kind !== 'ok' || link.to.playbook === link.from) continue;
+    const target = link.to.playbook;
+    if (!direct.has(target)) direct.set(target, new Set());
+    direct.get(target)?.add(link.from);
+    if (!entries.has(target)) entries.set(target, new Set());
+    entries.get(target)?.add(link.to.nodeId);
+  }
+  const result = new Map<Playbook, { entries: Set<string>; ancestors: Set<Playbook> }>();
+  for (const playbook of ctx.playbooks) {
+    const ancestors = new Set<Playbook>();
+    const stack = [...(direct.get(playbook) ?? [])];
+    while (stack.length > 0) {
+      const p = stack.pop() as Playbook;
+      if (ancestors.has(p) || p === playbook) continue;
+      ancestors.add(p);
+      stack.push(...(direct.get(p) ?? []));
+    }
+    result.set(playbook, { entries: entries.get(playbook) ?? new Set(), ancestors });
+  }
+  return result;
+}
+
+const ruleUnreachable: LibraryRule = (ctx) => {
+  const linked = linkedFrom(ctx);
+  for (const playbook of ctx.playbooks) {
+    const graph = ctx.graph(playbook);
+    const starts = [...(graph.byId.has(playbook.start) ? [playbook.start] : []), ...(linked.get(playbook)?.entries ?? [])];
+    if (starts.length === 0) continue;
+    const reached = reach(starts, graph.next);
+    for (const node of playbook.nodes) {
+      if (reached.has(node.id)) continue;
+      ctx.report(
+        playbook,
+        'node/unreachable',
+        'warning',
+        { line: node.line },
+        `No path leads to \`${node.heading}\` from the start (#${playbook.start}). Link to it from a choice list (\`- [Answer](#${node.id})\`) or a check's \`pass\`/\`fail\`, or remove it.`,
+      );
+    }
+  }
+};
+
+const ruleOpenTemplateVariables: LibraryRule = (ctx) => {
+  const linked = linkedFrom(ctx);
+  for (const playbook of ctx.playbooks) {
+    const uses = templateUses(playbook);
+    if (uses.length === 0) continue;
+    const graph = ctx.graph(playbook);
+    const own = definedKeys(playbook);
+    const inheritedAnswers = new Set<string>();
+    const env = new Set(own.env);
+    for (const ancestor of linked.get(playbook)?.ancestors ?? []) {
+      const keys = definedKeys(ancestor);
+      for (const k of keys.answers) inheritedAnswers.add(k);
+      for (const k of keys.env) env.add(k);
+    }
+    const allAnswers = [...new Set([...own.answers, ...inheritedAnswers])];
+    const beforeNode = new Map<string, Set<string>>();
+    for (const use of uses) {
+      if (!use.analysis.ok) continue;
+      for (const variable of use.analysis.variables) {
+        const [root, key] = variable.path;
+        if (typeof key !== 'string' && typeof key !== 'number') continue;
+        const name = String(key);
+        if (root === 'env' && !env.has(name)) {
+          ctx.report(
+            playbook,
+            'template/undefined-variable',
+            'error',
+            use.position(variable.line, variable.column),
+            `In the ${use.what}: \`${variable.text}\` is never set: no env field has \`key: ${name}\` in this playbook's front matter or in a playbook that links to it.${didYouMean(name, [...env], (s) => `\`env.${s}\``)} Add the env field, or fix the name.`,
+          );
+        } else if (root === 'answers') {
+          let before = beforeNode.get(use.node.id);
+          if (!before) {
+            before = answersBefore(playbook, graph, use.node.id);
+            beforeNode.set(use.node.id, before);
+          }
+          if (before.has(name) || inheritedAnswers.has(name)) continue;
+          const elsewhere = own.answers.has(name);
+          ctx.report(
+            playbook,
+            'template/undefined-variable',
+            'error',
+            use.position(variable.line, variable.column),
+            elsewhere
+              ? `In the ${use.what}: \`${variable.text}\` is asked only on nodes that cannot lead here, so it is always empty at this point. Ask it on a node before \`${use.node.heading}\`.`
+              : `In the ${use.what}: \`${variable.text}\` is never set: no \`ask\` block with \`key: ${name}\` and no check \`capture: ${name}\` comes before this node.${didYouMean(name, allAnswers, (s) => `\`answers.${s}\``)}`,
+          );
+        }
+      }
+    }
+  }
+};
+
+export const LIBRARY_RULES: readonly LibraryRule[] = [ruleIds, ruleCrossLinks, ruleUnreachable, ruleOpenTemplateVariables];
+
+function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}

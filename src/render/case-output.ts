@@ -1,0 +1,42 @@
+/** What `run` prints: the report, the reply, or both, as markdown, text or JSON. */
+import type { FinishedCase } from '../app/finish-case.js';
+import type { OutcomeKind } from '../core/model.js';
+import { renderReportJson } from './report-json.js';
+import { renderReportMarkdown } from './report-markdown.js';
+import { renderReportText } from './report-text.js';
+
+export type Emit = 'report' | 'reply' | 'both';
+export type OutputFormat = 'markdown' | 'text' | 'json';
+
+/** playbook-format.md: replies for how-to outcomes, report + reply for the rest. */
+export function defaultEmit(kind: OutcomeKind): Emit {
+  return kind === 'resolved' || kind === 'workaround' || kind === 'works-as-designed' ? 'reply' : 'both';
+}
+
+export function renderCaseOutput(finished: FinishedCase, options: { format: OutputFormat; emit: Emit }): string {
+  const { report, reply } = finished;
+  if (options.format === 'json') {
+    // One object always: the whole report (which carries the reply), or just the reply.
+    if (options.emit === 'reply') return `${JSON.stringify({ schema: 'triage.reply/v1', case: report.case, outcome: report.outcome, reply }, null, 2)}\n`;
+    return renderReportJson(report);
+  }
+  const replyText = reply ?? '';
+  if (options.emit === 'reply') return ensureNewline(replyText);
+  const reportText = options.format === 'markdown' ? renderReportMarkdown(report) : renderReportText(report);
+  if (options.emit === 'report' || !reply) return ensureNewline(reportText);
+  const separator = options.format === 'markdown' ? '\n---\n\n## Reply to the customer\n\n' : `\n${'─'.repeat(60)}\nReply to the customer\n${'─'.repeat(60)}\n\n`;
+  return ensureNewline(`${ensureNewline(reportText)}${separator}${replyText}`);
+}
+
+function ensureNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/** The summary table at the end of an interactive run: answers and environment. */
+export function summaryRows(finished: FinishedCase): string[][] {
+  const rows: string[][] = [];
+  for (const [key, value] of Object.entries(finished.report.answers)) rows.push([`answer: ${key}`, Array.isArray(value) ? value.join(', ') : String(value)]);
+  for (const [key, value] of Object.entries(finished.report.environment)) rows.push([`env: ${key}`, value]);
+  rows.push(['case', finished.record.id]);
+  return rows;
+}

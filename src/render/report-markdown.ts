@@ -1,0 +1,135 @@
+/**
+ * A report as GitHub-flavoured Markdown, to paste into an issue: summary table, environment,
+ * numbered steps, expected vs actual, the path in a collapsed <details>, the reply and the replay
+ * command. Text from customers and playbooks is escaped where it could break the layout (table
+ * pipes and newlines, raw HTML, backticks in code spans).
+ */
+import { formatAnswerValue } from '../core/answer-values.js';
+import type { Report } from '../core/report.js';
+import { describeCustomer, describeOutcome, formatDuration, isOutcomeStep } from './report-text.js';
+
+/** Raw HTML in user text would be rendered (or swallowed) by GitHub: show it as text. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Text for one table cell: no raw HTML, pipes escaped, line breaks as <br>. */
+export function escapeCell(text: string): string {
+  const cell = escapeHtml(text.trim())
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+  return cell === '' ? ' ' : cell;
+}
+
+/** Inline code that survives backticks inside it (and pipes, when in a table). */
+export function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** Inline code in a table cell: one line, pipes escaped (GFM unescapes `\|` even in code spans). */
+function codeCell(text: string): string {
+  return code(text.replace(/\s*\r?\n\s*/g, ' ')).replace(/\|/g, '\\|');
+}
+
+/** A fenced block whose fence is longer than any backtick run inside. */
+function fenced(text: string, info: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${text}\n${fence}`;
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+/** A paragraph of user or playbook text: no raw HTML; a line break stays a line break. */
+function paragraph(text: string): string {
+  return escapeHtml(text.trim()).replace(/\r?\n(?!\r?\n)/g, '  \n');
+}
+
+function quote(text: string): string {
+  return escapeHtml(text.trim())
+    .split(/\r?\n/)
+    .map((line) => (line === '' ? '>' : `> ${line}`))
+    .join('\n');
+}
+
+function heading(level: number, text: string): string {
+  return `${'#'.repeat(level)} ${escapeHtml(text.replace(/\s+/g, ' ').trim())}`;
+}
+
+export function renderReportMarkdown(report: Report): string {
+  const cellOrNone = (value: string | null, none: string): string => (value === null || value.trim() === '' ? `_${none}_` : escapeCell(value));
+  const summaryRows: string[][] = [
+    ['Case', codeCell(report.case.id)],
+    ['Outcome', `${escapeCell(describeOutcome(report.outcome))} (${codeCell(report.outcome.node)})`],
+    ['Severity', cellOrNone(report.severity, 'not rated')],
+    ['Component', cellOrNone(report.component, 'not set')],
+    ['Labels', report.labels.length > 0 ? report.labels.map((label) => codeCell(label)).join(', ') : '_none_'],
+    ['Scope', cellOrNone(report.scope, 'not asked')],
+    ['Frequency', cellOrNone(report.frequency, 'not asked')],
+    ['Customer', escapeCell(describeCustomer(report.customer))],
+    ...(report.agent ? [['Agent', escapeCell(report.agent)]] : []),
+    ['Playbook', `${escapeCell(`${report.playbook.id} ${report.playbook.version}`)} (${codeCell(report.playbook.path)})`],
+    ...(report.started_in.id !== report.playbook.id
+      ? [['Started in', escapeCell(`${report.started_in.id} ${report.started_in.version}`)]]
+      : []),
+    ['Time', escapeCell(`${report.started_at} → ${report.finished_at} (${formatDuration(report.duration_ms)})`)],
+  ];
+
+  const parts: string[] = [heading(2, report.title), table(['Field', 'Value'], summaryRows)];
+
+  parts.push(heading(3, 'Summary'), report.description.trim() !== '' ? `The customer reported:\n\n${quote(report.description)}` : '_No description was given._');
+
+  const environment = Object.entries(report.environment);
+  parts.push(
+    heading(3, 'Environment'),
+    environment.length > 0
+      ? table(['Key', 'Value'], environment.map(([key, value]) => [codeCell(key), escapeCell(value)]))
+      : '_Nothing was captured._',
+  );
+
+  parts.push(
+    heading(3, 'Steps to reproduce'),
+    report.steps_to_reproduce.map((step, i) => `${i + 1}. ${escapeHtml(step.replace(/\s*\n\s*/g, ' '))}`).join('\n'),
+  );
+
+  parts.push(heading(3, 'Expected'), report.expected !== null ? paragraph(report.expected) : '_Not stated._');
+  parts.push(heading(3, 'Actual'), paragraph(report.actual));
+
+  const answers = Object.entries(report.answers);
+  if (answers.length > 0) {
+    parts.push(
+      heading(3, 'Answers'),
+      table(['Key', 'Value'], answers.map(([key, value]) => [codeCell(key), escapeCell(formatAnswerValue(value))])),
+    );
+  }
+
+  const pathRows = report.path.map((step, i) => [
+    String(i + 1),
+    `${escapeCell(step.title)}<br>${codeCell(step.playbook === report.playbook.id ? step.node : `${step.playbook}#${step.node}`)}`,
+    escapeCell(step.said),
+    isOutcomeStep(report, i) ? `_outcome: ${escapeCell(report.outcome.kind)}_` : escapeCell(step.answer),
+  ]);
+  // <details> needs blank lines around its Markdown content for GitHub to render it.
+  parts.push(
+    [
+      '<details>',
+      `<summary>Path through the playbook (${report.path.length} step${report.path.length === 1 ? '' : 's'})</summary>`,
+      '',
+      table(['#', 'Node', 'Said', 'Answer'], pathRows),
+      '',
+      '</details>',
+    ].join('\n'),
+  );
+
+  if (report.reply !== null) {
+    parts.push(['<details>', '<summary>Reply to the customer</summary>', '', fenced(report.reply, 'text'), '', '</details>'].join('\n'));
+  }
+
+  parts.push(heading(3, 'Replay'), fenced(report.replay, 'sh'));
+  return `${parts.join('\n\n')}\n`;
+}
