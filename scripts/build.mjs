@@ -15,7 +15,15 @@ await build({
   sourcemap: 'linked',
   external: ['better-sqlite3', 'node-pty', 'pg-native'],
   // CommonJS dependencies bundled into ESM still call require(); give them one.
-  banner: { js: "import { createRequire as __triageCreateRequire } from 'node:module'; const require = __triageCreateRequire(import.meta.url);" },
+  banner: {
+    js: [
+      "import { createRequire as __triageCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __triageFileURLToPath } from 'node:url';",
+      'const require = __triageCreateRequire(import.meta.url);',
+      'const __filename = __triageFileURLToPath(import.meta.url);',
+      "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+    ].join(' '),
+  },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });

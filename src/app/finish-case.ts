@@ -8,7 +8,7 @@ import type { FlowState, PlaybookLibrary } from '../core/flow-types.js';
 import type { OutcomeKind } from '../core/model.js';
 import type { PhraseBank } from '../core/phrases.js';
 import { composeReply } from '../core/reply.js';
-import { buildReport, caseTemplateContext, type Report } from '../core/report.js';
+import { buildReplayCommand, buildReport, caseTemplateContext, type Report } from '../core/report.js';
 import { createReportRedactor, createSecretsOnlyRedactor, type MachineIdentity } from '../core/redaction-profiles.js';
 
 export interface FinishSettings {
@@ -80,7 +80,11 @@ export function finishCase(input: FinishInput): FinishedCase {
     // secrets and personal data, with consistent tokens so engineers can still follow it.
     const secretValues = view.secretKeys.map((k) => view.answers[k]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
     reply = reply === null ? null : createSecretsOnlyRedactor(secretValues).redactText(reply);
-    report = createReportRedactor(settings.machine, secretValues).redactDeep({ ...report, reply });
+    // The replay command is rebuilt from redacted inputs rather than redacted as one string:
+    // `--answer 'old-password=Still rejected'` reads like a password assignment to a redactor.
+    const redactor = createReportRedactor(settings.machine, secretValues);
+    const inputs = redactor.redactDeep(input.state.inputs);
+    report = { ...redactor.redactDeep({ ...report, reply, replay: '' }), replay: buildReplayCommand({ ...contextInput, startPlaybook, inputs }) };
   }
   const closed: CaseRecord = {
     ...record,

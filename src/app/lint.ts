@@ -1,8 +1,9 @@
 /** `triage lint`: parse and validate playbooks from paths (files or directories) or the workspace. */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TriageError } from '../core/errors.js';
-import type { Diagnostic } from '../core/model.js';
+import type { Diagnostic, Playbook } from '../core/model.js';
+import { parsePlaybook } from '../core/parse-playbook.js';
 import { validateLibrary, validatePlaybook } from '../core/validate.js';
 import { listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from '../io/discovery.js';
 import { loadPlaybookFiles } from '../io/load-playbooks.js';
@@ -49,10 +50,30 @@ export function lintPlaybooks(input: WorkspaceInput, paths: readonly string[]): 
   const diagnostics = [
     ...loaded.diagnostics,
     ...loaded.parsed.flatMap((p) => validatePlaybook(p)),
+    // A file whose front matter is broken still gets its body checked, from a stand-in model
+    // that never joins the library (its id may be missing or wrong).
+    ...partialModels(files, loaded.parsed).flatMap((p) => validatePlaybook(p)),
     ...validateLibrary(loaded.parsed, { dirs: directories.map((d) => d.path) }),
   ];
   const sorted = sortDiagnostics(dedupeDiagnostics(diagnostics));
   return { diagnostics: sorted, fileCount: files.length, errorCount: sorted.filter((d) => d.severity === 'error').length };
+}
+
+function partialModels(files: readonly FoundFile[], parsed: readonly Playbook[]): Playbook[] {
+  const parsedPaths = new Set(parsed.map((p) => p.path));
+  const models: Playbook[] = [];
+  for (const file of files) {
+    if (parsedPaths.has(file.path)) continue;
+    let source: string;
+    try {
+      source = readFileSync(file.path, 'utf8');
+    } catch {
+      continue;
+    }
+    const { playbook } = parsePlaybook(source, { path: file.path, dir: file.dir.path }, { partial: true });
+    if (playbook) models.push(playbook);
+  }
+  return models;
 }
 
 function dedupeDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {

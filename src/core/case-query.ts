@@ -318,6 +318,15 @@ function ftsPhrase(text: string): string | undefined {
 }
 
 /**
+ * Words too common to rank by. With `any`, a whole description ("the app crashes when I ...")
+ * would otherwise match nearly every case through `the` and `I`, which is slow and ranks noise.
+ * (PostgreSQL's `english` configuration drops these itself.)
+ */
+const STOP_WORDS = new Set(
+  'a an and are as at be but by can do does for from had has have how i if in into is it its me my no not of on or our so that the their them then there these they this to was we were what when where which who why will with you your'.split(' '),
+);
+
+/**
  * An FTS5 MATCH expression for the search text, or undefined when nothing searchable is left
  * (punctuation only, or only excluded words). Every word is quoted, so user input can never be
  * read as FTS5 syntax.
@@ -326,7 +335,12 @@ export function toFts5Query(text: string, match: 'all' | 'any' = 'all'): string 
   const groups: string[][] = [[]];
   const excluded: string[] = [];
   let joinNext = false;
-  for (const term of parseSearchText(text)) {
+  let terms = parseSearchText(text);
+  if (match === 'any') {
+    const meaningful = terms.filter((t) => t.kind !== 'word' || t.negated || !STOP_WORDS.has(t.text.toLowerCase()));
+    if (meaningful.some((t) => t.kind !== 'or' && !t.negated)) terms = meaningful;
+  }
+  for (const term of terms) {
     if (term.kind === 'or') {
       joinNext = groups[groups.length - 1]!.length > 0;
       continue;

@@ -4,9 +4,8 @@
  * `--json`), a User-Agent string, or plain `key: value` / `key=value` lines.
  * Keys are normalised to `^[a-z][a-z0-9_]*$` (`App version` → `app_version`, `CPU` → `cpus`).
  */
+import { ENV_SCHEMA } from './env-report.js';
 import { looksLikeUserAgent, parseUserAgent } from './user-agent.js';
-
-export const ENV_SCHEMA = 'triage.env/v1';
 
 /** envinfo's names → the keys our own probes use, where they mean the same thing. */
 const KEY_ALIASES: Readonly<Record<string, string>> = {

@@ -8,6 +8,7 @@ import { allowedAnswers, formatAnswerValue, matchChoiceLink, parseAnswer, parseE
 import { TriageError } from './errors.js';
 import type { AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending, PathStep, PlaybookLibrary } from './flow-types.js';
 import { closestMatch } from './did-you-mean.js';
+import { looksLikeUserAgent, parseUserAgent } from './user-agent.js';
 import { findNode, type AskBlock, type CheckBlock, type Choice, type EnvField, type Outcome, type Playbook, type PlaybookNode } from './model.js';
 
 /** Checks in a row without any user input before the run is stopped as a runaway loop. */
@@ -325,7 +326,17 @@ function consume(library: PlaybookLibrary, cursor: Cursor, input: FlowInput, mod
     case 'env': {
       if (pending.kind !== 'env' || pending.field.key !== input.key) throw misfit(pending, input);
       const value = mode === 'apply' ? validEnv(pending.field, input.value) : input.value;
-      cursor.env.set(input.key, value);
+      const { source } = pending.field;
+      if (source.kind === 'ask' && source.parse === 'user-agent' && looksLikeUserAgent(value)) {
+        // A pasted User-Agent becomes <key> (browser and version), <key>_os and <key>_device;
+        // the input keeps the raw string so a replay parses it the same way.
+        const ua = parseUserAgent(value);
+        cursor.env.set(input.key, ua.browser);
+        cursor.env.set(`${input.key}_os`, ua.os);
+        cursor.env.set(`${input.key}_device`, ua.device);
+      } else {
+        cursor.env.set(input.key, value);
+      }
       cursor.autoSteps = 0;
       stored = { kind: 'env', key: input.key, value };
       settle(cursor);

@@ -83,7 +83,7 @@ export function parsePlaybook(source: string, file: PlaybookFile, options: Parse
   const report = new Reporter(file.path);
   try {
     const playbook = parse(typeof source === 'string' ? source : '', file, options, report);
-    return deepFreeze({ playbook, diagnostics: report.sorted() });
+    return deepFreeze(playbook ? { playbook, diagnostics: report.sorted() } : { diagnostics: report.sorted() });
   } catch (error) {
     report.error('parse/internal-error', { line: 1, column: 1 }, `triage could not read this file (${String(error)}). This is a bug in triage: please report it with the file attached.`);
     return deepFreeze({ diagnostics: report.sorted() });
@@ -201,13 +201,14 @@ function readFrontMatter(split: SplitSource, report: Reporter): FrontMatter {
     );
   }
   for (const key of REQUIRED_FRONT_MATTER_KEYS) {
-    if (raw[key] === undefined) {
+    if (raw[key] === undefined || raw[key] === null) {
       report.error('front-matter/missing-key', top, `The front matter has no \`${key}\`. Add a \`${key}:\` line (${REQUIRED_HINTS[key]}).`);
     }
   }
 
+  // A key with nothing after the colon counts as absent.
   const value = <K extends keyof typeof frontMatterSchemas>(key: K) => {
-    if (raw[key] === undefined) return undefined;
+    if (raw[key] === undefined || raw[key] === null) return undefined;
     const checked = checkField(frontMatterSchemas[key], raw[key]);
     if (checked.ok) return checked.value;
     report.error(FRONT_MATTER_RULES[key] ?? 'front-matter/invalid-value', yaml.positionOf([key]), checked.message);

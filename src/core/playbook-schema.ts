@@ -122,7 +122,8 @@ function nodeRef(name: string) {
 
 export const frontMatterSchemas = {
   id: v.pipe(
-    v.string((i) => `\`id\` must be text, not ${describeValue(i.input)}.`),
+    v.union([v.string(), v.number()], (i) => `\`id\` must be text, not ${describeValue(i.input)}.`),
+    v.transform(String),
     v.regex(ID_PATTERN, (i) => `\`id\` ${describeValue(i.input)} must be lower-case letters and digits joined by single hyphens, e.g. \`export-fails\`.`),
   ),
   title: text('title', { oneLine: true }),

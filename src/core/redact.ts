@@ -202,6 +202,16 @@ interface PersonalStep {
   ) => PersonalOutcome | undefined;
 }
 
+/**
+ * Default hostnames that identify nobody and are also ordinary words in a report ("Debian GNU/Linux",
+ * "Ubuntu 24.04"): replacing them would mangle the OS name, so they stay.
+ */
+const GENERIC_HOSTNAMES = new Set([
+  'localhost', 'ubuntu', 'debian', 'fedora', 'centos', 'rocky', 'alma', 'almalinux', 'alpine', 'arch', 'archlinux',
+  'manjaro', 'kali', 'mint', 'linuxmint', 'pop-os', 'raspberrypi', 'raspberry', 'opensuse', 'suse', 'gentoo', 'nixos',
+  'linux', 'vm', 'host', 'server', 'docker-desktop', 'codespaces', 'runner', 'default', 'computer', 'macbook', 'pc',
+]);
+
 /** File extensions that look like top-level domains in `logo@2x.png`. */
 const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'js', 'mjs', 'cjs', 'ts', 'css', 'map', 'json', 'md', 'txt', 'pdf', 'zip', 'gz', 'lock', 'yaml', 'yml']);
 
@@ -244,7 +254,7 @@ function buildPersonalSteps(options: PersonalDataOptions): PersonalStep[] {
     const names = [options.hostname];
     const firstLabel = options.hostname.split('.')[0] ?? '';
     if (firstLabel !== options.hostname && firstLabel.length >= 3) names.push(firstLabel);
-    const usable = names.filter((n) => n.length >= 2 && n.toLowerCase() !== 'localhost');
+    const usable = names.filter((n) => n.length >= 2 && !GENERIC_HOSTNAMES.has(n.toLowerCase()));
     const pattern = buildLiteralPattern(usable, true);
     if (pattern) {
       steps.push({

@@ -464,8 +464,12 @@ function fixedRootProblem(variable: TemplateVariable): string | undefined {
   return `\`${root}\` has no \`${property}\`.${didYouMean(property, properties, (s) => `\`${root}.${s}\``)} It has ${properties.map((p) => `\`${root}.${p}\``).join(', ')}.`;
 }
 
+const definedKeysCache = new WeakMap<Playbook, { answers: Set<string>; env: Set<string> }>();
+
 /** Keys a playbook defines: answers (ask keys, captures) and env keys (with user-agent parts). */
 function definedKeys(playbook: Playbook): { answers: Set<string>; env: Set<string> } {
+  const cached = definedKeysCache.get(playbook);
+  if (cached) return cached;
   const answers = new Set<string>();
   for (const node of playbook.nodes) {
     for (const ask of node.asks) answers.add(ask.key);
@@ -479,7 +483,9 @@ function definedKeys(playbook: Playbook): { answers: Set<string>; env: Set<strin
       env.add(`${field.key}_device`);
     }
   }
-  return { answers, env };
+  const keys = { answers, env };
+  definedKeysCache.set(playbook, keys);
+  return keys;
 }
 
 /** Answer keys definable on some path to `nodeId`: asks and captures on nodes that reach it. */
@@ -649,38 +655,61 @@ const ruleCrossLinks: LibraryRule = ({ playbooks, links, report }) => {
   }
 };
 
-/** Entry nodes (from other playbooks) and the playbooks that link in, directly or not. */
-function linkedFrom(ctx: LibraryRuleContext): Map<Playbook, { entries: Set<string>; ancestors: Set<Playbook> }> {
-  const direct = new Map<Playbook, Set<Playbook>>();
+interface LinkedFrom {
+  /** Nodes other playbooks link to, by target playbook. */
+  readonly entries: ReadonlyMap<Playbook, ReadonlySet<string>>;
+  /** Playbooks with a link into the key, by target playbook. */
+  readonly sources: ReadonlyMap<Playbook, ReadonlySet<Playbook>>;
+}
+const linkedFromCache = new WeakMap<LinkIndex, LinkedFrom>();
+
+function linkedFrom(ctx: LibraryRuleContext): LinkedFrom {
+  const cached = linkedFromCache.get(ctx.links);
+  if (cached) return cached;
+  const sources = new Map<Playbook, Set<Playbook>>();
   const entries = new Map<Playbook, Set<string>>();
   for (const link of ctx.links.crossLinks) {
     if (link.to.kind !== 'ok' || link.to.playbook === link.from) continue;
     const target = link.to.playbook;
-    if (!direct.has(target)) direct.set(target, new Set());
-    direct.get(target)?.add(link.from);
+    if (!sources.has(target)) sources.set(target, new Set());
+    sources.get(target)?.add(link.from);
     if (!entries.has(target)) entries.set(target, new Set());
     entries.get(target)?.add(link.to.nodeId);
   }
-  const result = new Map<Playbook, { entries: Set<string>; ancestors: Set<Playbook> }>();
-  for (const playbook of ctx.playbooks) {
-    const ancestors = new Set<Playbook>();
-    const stack = [...(direct.get(playbook) ?? [])];
-    while (stack.length > 0) {
-      const p = stack.pop() as Playbook;
-      if (ancestors.has(p) || p === playbook) continue;
-      ancestors.add(p);
-      stack.push(...(direct.get(p) ?? []));
-    }
-    result.set(playbook, { entries: entries.get(playbook) ?? new Set(), ancestors });
-  }
+  const result = { entries, sources };
+  linkedFromCache.set(ctx.links, result);
   return result;
+}
+
+/**
+ * Whether a playbook that links into `playbook`, directly or through others, defines the key.
+ * Searched only for variables the playbook does not define itself, stopping at the first hit.
+ */
+function definedUpstream(linked: LinkedFrom, playbook: Playbook, kind: 'answers' | 'env', key: string): boolean {
+  const seen = new Set<Playbook>([playbook]);
+  const queue = [...(linked.sources.get(playbook) ?? [])];
+  while (queue.length > 0) {
+    const source = queue.shift() as Playbook;
+    if (seen.has(source)) continue;
+    seen.add(source);
+    if (definedKeys(source)[kind].has(key)) return true;
+    for (const next of linked.sources.get(source) ?? []) if (!seen.has(next)) queue.push(next);
+  }
+  return false;
+}
+
+/** Keys of `kind` defined by the playbooks that link directly into `playbook` (for did-you-mean). */
+function keysOfSources(linked: LinkedFrom, playbook: Playbook, kind: 'answers' | 'env'): string[] {
+  const keys = new Set<string>();
+  for (const source of linked.sources.get(playbook) ?? []) for (const k of definedKeys(source)[kind]) keys.add(k);
+  return [...keys];
 }
 
 const ruleUnreachable: LibraryRule = (ctx) => {
   const linked = linkedFrom(ctx);
   for (const playbook of ctx.playbooks) {
     const graph = ctx.graph(playbook);
-    const starts = [...(graph.byId.has(playbook.start) ? [playbook.start] : []), ...(linked.get(playbook)?.entries ?? [])];
+    const starts = [...(graph.byId.has(playbook.start) ? [playbook.start] : []), ...(linked.entries.get(playbook) ?? [])];
     if (starts.length === 0) continue;
     const reached = reach(starts, graph.next);
     for (const node of playbook.nodes) {
@@ -703,14 +732,25 @@ const ruleOpenTemplateVariables: LibraryRule = (ctx) => {
     if (uses.length === 0) continue;
     const graph = ctx.graph(playbook);
     const own = definedKeys(playbook);
-    const inheritedAnswers = new Set<string>();
-    const env = new Set(own.env);
-    for (const ancestor of linked.get(playbook)?.ancestors ?? []) {
-      const keys = definedKeys(ancestor);
-      for (const k of keys.answers) inheritedAnswers.add(k);
-      for (const k of keys.env) env.add(k);
-    }
-    const allAnswers = [...new Set([...own.answers, ...inheritedAnswers])];
+    const upstream = new Map<string, boolean>();
+    const isUpstream = (kind: 'answers' | 'env', key: string) => {
+      const id = `${kind}.${key}`;
+      let found = upstream.get(id);
+      if (found === undefined) {
+        found = definedUpstream(linked, playbook, kind, key);
+        upstream.set(id, found);
+      }
+      return found;
+    };
+    const sourceKeysByKind = new Map<'answers' | 'env', string[]>();
+    const sourceKeys = (kind: 'answers' | 'env') => {
+      let keys = sourceKeysByKind.get(kind);
+      if (!keys) {
+        keys = keysOfSources(linked, playbook, kind);
+        sourceKeysByKind.set(kind, keys);
+      }
+      return keys;
+    };
     const beforeNode = new Map<string, Set<string>>();
     for (const use of uses) {
       if (!use.analysis.ok) continue;
@@ -718,13 +758,16 @@ const ruleOpenTemplateVariables: LibraryRule = (ctx) => {
         const [root, key] = variable.path;
         if (typeof key !== 'string' && typeof key !== 'number') continue;
         const name = String(key);
-        if (root === 'env' && !env.has(name)) {
+        const at = use.position(variable.line, variable.column);
+        if (root === 'env') {
+          if (own.env.has(name) || isUpstream('env', name)) continue;
+          const candidates = [...own.env, ...sourceKeys('env')];
           ctx.report(
             playbook,
             'template/undefined-variable',
             'error',
-            use.position(variable.line, variable.column),
-            `In the ${use.what}: \`${variable.text}\` is never set: no env field has \`key: ${name}\` in this playbook's front matter or in a playbook that links to it.${didYouMean(name, [...env], (s) => `\`env.${s}\``)} Add the env field, or fix the name.`,
+            at,
+            `In the ${use.what}: \`${variable.text}\` is never set: no env field has \`key: ${name}\` in this playbook's front matter or in a playbook that links to it.${didYouMean(name, candidates, (s) => `\`env.${s}\``)} Add the env field, or fix the name.`,
           );
         } else if (root === 'answers') {
           let before = beforeNode.get(use.node.id);
@@ -732,16 +775,16 @@ const ruleOpenTemplateVariables: LibraryRule = (ctx) => {
             before = answersBefore(playbook, graph, use.node.id);
             beforeNode.set(use.node.id, before);
           }
-          if (before.has(name) || inheritedAnswers.has(name)) continue;
-          const elsewhere = own.answers.has(name);
+          if (before.has(name) || isUpstream('answers', name)) continue;
+          const candidates = [...own.answers, ...sourceKeys('answers')];
           ctx.report(
             playbook,
             'template/undefined-variable',
             'error',
-            use.position(variable.line, variable.column),
-            elsewhere
+            at,
+            own.answers.has(name)
               ? `In the ${use.what}: \`${variable.text}\` is asked only on nodes that cannot lead here, so it is always empty at this point. Ask it on a node before \`${use.node.heading}\`.`
-              : `In the ${use.what}: \`${variable.text}\` is never set: no \`ask\` block with \`key: ${name}\` and no check \`capture: ${name}\` comes before this node.${didYouMean(name, allAnswers, (s) => `\`answers.${s}\``)}`,
+              : `In the ${use.what}: \`${variable.text}\` is never set: no \`ask\` block with \`key: ${name}\` and no check \`capture: ${name}\` comes before this node.${didYouMean(name, candidates, (s) => `\`answers.${s}\``)}`,
           );
         }
       }

@@ -254,6 +254,8 @@ class PostgresCaseStore implements CaseStore {
       try {
         // One snapshot for the four queries.
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        // The window functions sort ~all cases; the default 4 MB spills 100,000 of them to disk.
+        await client.query("SET LOCAL work_mem = '32MB'");
         const rows = {
           counts: await query<CountRow>(client, q.counts.sql, q.counts.params),
           firstContacts: await query<FirstContactRow>(client, q.firstContacts.sql, q.firstContacts.params),

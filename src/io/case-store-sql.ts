@@ -83,10 +83,12 @@ export function statsQueries(filter: CaseFilter): Record<'counts' | 'firstContac
               COUNT(*) FILTER (WHERE outcome_kind IN (${RESOLVING}) AND escalated = 0) AS resolved
             FROM (
               SELECT playbook_id, status, outcome_kind, escalated, started_ms, customer_key,
-                ROW_NUMBER() OVER (
-                  PARTITION BY CASE WHEN customer_key = '' THEN id ELSE customer_key END, playbook_id
-                  ORDER BY started_ms, id) AS nth
-              FROM cases
+                ROW_NUMBER() OVER (PARTITION BY customer_key, playbook_id ORDER BY started_ms, id) AS nth
+              FROM cases WHERE customer_key <> ''
+              UNION ALL
+              -- No name, no link to earlier cases: every anonymous case is a first contact.
+              SELECT playbook_id, status, outcome_kind, escalated, started_ms, customer_key, 1 AS nth
+              FROM cases WHERE customer_key = ''
             ) firsts
             ${andWhere(where, "nth = 1 AND status = 'done'").sql}
             GROUP BY playbook_id`,

@@ -5,7 +5,8 @@
  * Info.plist, Chrome's versioned folder on Windows) and otherwise run `<tool> --version`.
  * Everything runs concurrently, each command with its own timeout; a probe that fails records why.
  */
-import { readFile, readdir, realpath } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { access, readFile, readdir, realpath } from 'node:fs/promises';
 import * as os from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { TriageError } from '../core/errors.js';
@@ -370,26 +371,22 @@ const MAC_APPS: Readonly<Record<string, string>> = {
   safari: 'Safari.app',
 };
 
-/** Executable name → full path, in PATH order (the first directory wins, as in a shell). */
-export async function indexPath(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promise<Map<string, string>> {
+/**
+ * The first executable called `name` on PATH, as a shell would find it (PATHEXT on Windows).
+ * Synchronous stats: a few dozen cost well under a millisecond, less than reading every PATH folder.
+ */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
   const pathVar = env.PATH ?? env.Path ?? '';
   const dirs = [...new Set(pathVar.split(platform === 'win32' ? ';' : delimiter).filter(Boolean))];
-  const extensions = platform === 'win32' ? (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').toLowerCase().split(';').filter(Boolean) : [];
-  const listings = await Promise.all(dirs.map((dir) => readdir(dir).catch(() => [] as string[])));
-  const index = new Map<string, string>();
-  listings.forEach((names, i) => {
-    for (const name of names) {
-      let key = name;
-      if (platform === 'win32') {
-        const lower = name.toLowerCase();
-        const ext = extensions.find((e) => lower.endsWith(e));
-        if (!ext) continue;
-        key = lower.slice(0, -ext.length);
-      }
-      if (!index.has(key)) index.set(key, join(dirs[i]!, name));
+  const extensions = platform === 'win32' ? (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean) : [''];
+  for (const dir of dirs) {
+    for (const ext of extensions) {
+      const candidate = join(dir, name + ext);
+      const info = statSync(candidate, { throwIfNoEntry: false });
+      if (info?.isFile() && (platform === 'win32' || (info.mode & 0o111) !== 0)) return candidate;
     }
-  });
-  return index;
+  }
+  return undefined;
 }
 
 /** The first `1.2.3`-like version in a tool's output (`git version 2.39.5` → `2.39.5`). */
@@ -449,10 +446,56 @@ async function packageVersionNear(executable: string, packageName: string): Prom
   return undefined;
 }
 
-async function probeTool(spec: ToolSpec, index: Map<string, string>, options: ToolVersionOptions, env: NodeJS.ProcessEnv): Promise<string> {
-  const name = spec.names.find((n) => index.has(n));
-  if (name === undefined) return NOT_FOUND;
-  const executable = index.get(name)!;
+async function readFirstWord(path: string): Promise<string | undefined> {
+  const text = await readText(path);
+  return text
+    ?.split(/\r?\n/)
+    .map((line) => line.replace(/#.*/, '').trim())
+    .find(Boolean)
+    ?.split(/\s+/)[0];
+}
+
+/**
+ * pyenv's shims are bash scripts that take 40–150 ms just to pick a version. Resolve the choice
+ * the way pyenv does (PYENV_VERSION, a `.python-version` up from the working directory, the global
+ * `version` file) and use the real interpreter, whose folder name is usually its version.
+ */
+export async function resolvePyenvShim(
+  executable: string,
+  name: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<{ version?: string; executable?: string } | undefined> {
+  const root = env.PYENV_ROOT ?? join(os.homedir(), '.pyenv');
+  if (dirname(executable) !== join(root, 'shims')) return undefined;
+  let version = env.PYENV_VERSION?.split(':')[0]?.trim() || undefined;
+  for (let dir = cwd; version === undefined; dir = dirname(dir)) {
+    version = await readFirstWord(join(dir, '.python-version'));
+    if (dirname(dir) === dir) break;
+  }
+  version ??= (await readFirstWord(join(root, 'version'))) ?? 'system';
+  if (version === 'system') return undefined;
+  const real = join(root, 'versions', version, 'bin', name);
+  if (!(await access(real).then(() => true, () => false))) return undefined;
+  return /^\d+\.\d+\.\d+$/.test(version) ? { version } : { executable: real };
+}
+
+async function probeTool(spec: ToolSpec, options: ToolVersionOptions, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promise<string> {
+  let name: string | undefined;
+  let executable: string | undefined;
+  for (const candidate of spec.names) {
+    executable = findOnPath(candidate, env, platform);
+    if (executable) {
+      name = candidate;
+      break;
+    }
+  }
+  if (name === undefined || executable === undefined) return NOT_FOUND;
+  if (spec.key === 'python') {
+    const pyenv = await resolvePyenvShim(executable, name, env, process.cwd());
+    if (pyenv?.version) return pyenv.version;
+    if (pyenv?.executable) executable = pyenv.executable;
+  }
   if (spec.packageName) {
     const version = await packageVersionNear(executable, spec.packageName);
     if (version) return version;
@@ -528,19 +571,17 @@ export async function captureToolVersions(
   const binarySpecsWanted = binarySpecs(platform).filter((s) => wanted(s.key));
   // Safari exists only on macOS; elsewhere it is not worth a line.
   const browserKeys = BROWSER_KEYS.filter((key) => wanted(key) && (key !== 'safari' || platform === 'darwin'));
-  const needsPath = binarySpecsWanted.length > 0 || (platform !== 'darwin' && platform !== 'win32' && browserKeys.length > 0);
-  const index = needsPath ? await indexPath(env, platform) : new Map<string, string>();
   const linuxBrowsers = new Map(linuxBrowserSpecs().map((s) => [s.key, s]));
 
   const browserVersion = (key: string): Promise<string> => {
     if (platform === 'darwin') return macAppVersion(key, options, env);
     if (platform === 'win32') return key === 'safari' ? Promise.resolve(NOT_FOUND) : windowsBrowserVersion(key, env);
     const spec = linuxBrowsers.get(key);
-    return spec ? probeTool(spec, index, options, env) : Promise.resolve(NOT_FOUND);
+    return spec ? probeTool(spec, options, env, platform) : Promise.resolve(NOT_FOUND);
   };
 
   const [binaryValues, browserValues] = await Promise.all([
-    Promise.all(binarySpecsWanted.map((spec) => probeTool(spec, index, options, env))),
+    Promise.all(binarySpecsWanted.map((spec) => probeTool(spec, options, env, platform))),
     Promise.all(browserKeys.map(browserVersion)),
   ]);
   const binaries: Record<string, string> = {};

@@ -22,7 +22,9 @@ export function renderCaseOutput(finished: FinishedCase, options: { format: Outp
   }
   const replyText = reply ?? '';
   if (options.emit === 'reply') return ensureNewline(replyText);
-  const reportText = options.format === 'markdown' ? renderReportMarkdown(report) : renderReportText(report);
+  // With both, the reply follows the report once, rather than also inside it.
+  const shown = options.emit === 'both' ? { ...report, reply: null } : report;
+  const reportText = options.format === 'markdown' ? renderReportMarkdown(shown) : renderReportText(shown);
   if (options.emit === 'report' || !reply) return ensureNewline(reportText);
   const separator = options.format === 'markdown' ? '\n---\n\n## Reply to the customer\n\n' : `\n${'─'.repeat(60)}\nReply to the customer\n${'─'.repeat(60)}\n\n`;
   return ensureNewline(`${ensureNewline(reportText)}${separator}${replyText}`);

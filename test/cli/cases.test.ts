@@ -21,19 +21,23 @@ let databases = 0;
 
 interface Backend {
   readonly name: 'sqlite' | 'postgres';
+  setup(): Promise<void>;
+  teardown(): void;
   /** Environment for a fresh, empty history. */
   freshEnv(): Record<string, string>;
 }
 
 const backends: Backend[] = [
-  { name: 'sqlite', freshEnv: () => ({}) },
-  { name: 'postgres', freshEnv: () => ({ TRIAGE_DATABASE_URL: pgServer!.createDatabase(`cli_${++databases}`) }) },
+  { name: 'sqlite', setup: async () => {}, teardown: () => {}, freshEnv: () => ({}) },
+  {
+    name: 'postgres',
+    setup: async () => {
+      pgServer = await startPostgres();
+    },
+    teardown: () => pgServer?.stop(),
+    freshEnv: () => ({ TRIAGE_DATABASE_URL: pgServer!.createDatabase(`cli_${++databases}`) }),
+  },
 ];
-
-beforeAll(async () => {
-  pgServer = await startPostgres();
-}, 120_000);
-afterAll(() => pgServer?.stop());
 
 function jsonl(records: readonly CaseRecord[]): string {
   return records.map((r) => `${JSON.stringify(r)}\n`).join('');
@@ -89,10 +93,12 @@ describe.each(backends)('triage cases on $name', (backend) => {
   let env: Record<string, string>;
   const run = (args: readonly string[], input?: string): CliResult => triage(['cases', ...args], { home, env, ...(input === undefined ? {} : { input }) });
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    await backend.setup();
     home = makeHome();
     env = backend.freshEnv();
-  });
+  }, 120_000);
+  afterAll(() => backend.teardown());
 
   it('says how cases get there when the history is empty', () => {
     const result = run(['list']);

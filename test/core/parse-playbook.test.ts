@@ -228,6 +228,12 @@ describe('front matter', () => {
     expect(playbook).toBeUndefined();
   });
 
+  it('front-matter/missing-key: a key with no value', () => {
+    const d = only('---\nid:\ntitle: T\nversion: 1.0.0\nsummary:\n---\n', 'front-matter/missing-key');
+    expect(d.message).toContain('no `id`');
+    expect(parse('---\nid: 404\ntitle: T\nversion: 1.0.0\nsummary:\n---\n').playbook?.id).toBe('404');
+  });
+
   it('front-matter/missing-key: empty front matter', () => {
     expect(parse('---\n---\n## A\n').diagnostics.filter((d) => d.rule === 'front-matter/missing-key')).toHaveLength(3);
   });

@@ -94,6 +94,11 @@ describe('personal data', () => {
     expect(r.redactText('/home/alicexyz stays')).toBe('/home/alicexyz stays');
   });
 
+  it('leaves default hostnames that are ordinary words alone', () => {
+    const r = createRedactor({ personal: { hostname: 'debian' } });
+    expect(r.redactText('Debian GNU/Linux 12 on debian')).toBe('Debian GNU/Linux 12 on debian');
+  });
+
   it('handles Windows home paths in both slash styles and JSON escaping', () => {
     const r = createRedactor({ personal: { homePath: 'C:\\Users\\Alice' } });
     expect(r.redactText('C:\\Users\\Alice\\AppData and c:/users/alice/Desktop')).toBe('~\\AppData and ~/Desktop');

@@ -40,11 +40,13 @@ function summary(diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.rule}`);
 }
 
-/** The one diagnostic with this rule; fails with the full list otherwise. */
-function only(diagnostics: readonly Diagnostic[], rule: string): Diagnostic {
+/** The one diagnostic with this rule, in `file` (default: lintOne's file); fails with the full list otherwise. */
+function only(diagnostics: readonly Diagnostic[], rule: string, file: string | null = '/pb/test.md'): Diagnostic {
   const matching = diagnostics.filter((d) => d.rule === rule);
   expect(matching, summary(diagnostics).join('\n')).toHaveLength(1);
-  return matching[0] as Diagnostic;
+  const found = matching[0] as Diagnostic;
+  if (file !== null) expect(found.file).toBe(file);
+  return found;
 }
 
 const END = '\n## Resolved: Done\n';
@@ -65,7 +67,7 @@ describe('valid playbooks', () => {
 describe('broken fixtures', () => {
   it('link/missing-node: did-you-mean for a typo', () => {
     const playbook = fixture('broken/link-missing-node.md');
-    const d = only(lint([playbook]), 'link/missing-node');
+    const d = only(lint([playbook]), 'link/missing-node', null);
     expect([d.file, d.line, d.column, d.severity]).toEqual([playbook.path, 11, 3, 'error']);
     expect(d.message).toBe(
       'Link to #chek-logs: no node with that id. Did you mean #check-logs? Node ids are the slug of the `##` heading: lower-case, punctuation removed, spaces turned into `-`.',
@@ -74,14 +76,14 @@ describe('broken fixtures', () => {
 
   it('node/dead-end', () => {
     const playbook = fixture('broken/dead-end.md');
-    const d = only(lint([playbook]), 'node/dead-end');
+    const d = only(lint([playbook]), 'node/dead-end', null);
     expect([d.file, d.line, d.severity]).toEqual([playbook.path, 12, 'error']);
     expect(lint([playbook]).filter((x) => x.rule === 'flow/cycle-no-exit')).toEqual([]);
   });
 
   it('flow/cycle-no-exit: one diagnostic for the trapped pair', () => {
     const playbook = fixture('broken/cycle-no-exit.md');
-    const d = only(lint([playbook]), 'flow/cycle-no-exit');
+    const d = only(lint([playbook]), 'flow/cycle-no-exit', null);
     expect([d.file, d.line]).toEqual([playbook.path, 12]);
     expect(d.message).toContain('#restart-the-app, #clear-the-cache');
   });
@@ -124,31 +126,31 @@ describe('library fixtures', () => {
   const diagnostics = validateLibrary(playbooks, { dirs: [base, team] });
 
   it('link/missing-playbook', () => {
-    const d = only(diagnostics, 'link/missing-playbook');
+    const d = only(diagnostics, 'link/missing-playbook', null);
     expect([d.file, d.line, d.column]).toEqual([`${base}/billing.md`, 18, 3]);
     expect(d.message).toContain('lost-invoice.md');
   });
 
   it('link/outside-directories', () => {
-    const d = only(diagnostics, 'link/outside-directories');
+    const d = only(diagnostics, 'link/outside-directories', null);
     expect([d.file, d.line, d.column]).toEqual([`${base}/billing.md`, 19, 3]);
     expect(d.message).toContain('/etc/passwd.md');
   });
 
   it('link/missing-node in another playbook (the overriding one)', () => {
-    const d = only(diagnostics, 'link/missing-node');
+    const d = only(diagnostics, 'link/missing-node', null);
     expect([d.file, d.line]).toEqual([`${base}/billing.md`, 20]);
     expect(d.message).toContain('has no node `confirm`');
   });
 
   it('id/duplicate within one directory', () => {
-    const d = only(diagnostics, 'id/duplicate');
+    const d = only(diagnostics, 'id/duplicate', null);
     expect([d.file, d.line, d.severity]).toEqual([`${team}/cancel.md`, 1, 'error']);
     expect(d.message).toContain(`${team}/cancel-copy.md`);
   });
 
   it('id/overridden across directories', () => {
-    const d = only(diagnostics, 'id/overridden');
+    const d = only(diagnostics, 'id/overridden', null);
     expect([d.file, d.severity]).toEqual([`${base}/cancel.md`, 'warning']);
     expect(d.message).toContain(`${team}/cancel.md`);
   });
@@ -309,6 +311,16 @@ describe('single-file rules', () => {
     expect(d.line).toBe(6);
   });
 
+  it('answers and env defined two links upstream count, through a chain of playbooks', () => {
+    const playbooks = load({
+      'a.md': pb('## Start\n\n```ask\nkey: order\nprompt: Order?\n```\n\n- [Next](b.md)\n', 'env:\n  - key: shop\n    detect: os\n', 'a'),
+      'b.md': pb('## Middle\n\n- [Next](c.md)\n', '', 'b'),
+      'c.md': pb('## Resolved: Done\n\n```reply\n{{ answers.order }} {{ env.shop }}\n```\n', '', 'c'),
+    });
+    expect(lint(playbooks)).toEqual([]);
+    expect(summary(lint(playbooks.slice(1)))).toEqual(['9:4 error template/undefined-variable', '9:24 error template/undefined-variable']);
+  });
+
   it('a choice into another playbook is an exit', () => {
     const [a, b] = load({ 'a.md': pb('## Start\n\n- [Loop](#start)\n- [Billing](b.md)\n', '', 'a'), 'b.md': pb(`## B\n\n- [x](#resolved-done)\n${END}`, '', 'b') });
     expect(lint([a as Playbook, b as Playbook])).toEqual([]);
@@ -324,7 +336,7 @@ describe('links between playbooks', () => {
 
   it('default to the playbooks own directories', () => {
     const [from] = load({ 'from.md': pb('## Start\n\n- [Up](../secrets.md)\n', '', 'from') }, '/pb/one');
-    const d = only(validateLibrary([from as Playbook]), 'link/outside-directories');
+    const d = only(validateLibrary([from as Playbook]), 'link/outside-directories', '/pb/one/from.md');
     expect(d.line).toBe(8);
   });
 
@@ -332,7 +344,7 @@ describe('links between playbooks', () => {
     const [from] = load({ 'from.md': pb('## Start\n\n- [Other](../two/to.md)\n', '', 'from') }, '/pb/one');
     const [to] = load({ 'to.md': pb(`## Start\n\n- [x](#resolved-done)\n${END}`, '', 'to') }, '/pb/two');
     expect(validateLibrary([from as Playbook, to as Playbook], { dirs: ['/pb/one', '/pb/two'] })).toEqual([]);
-    expect(only(validateLibrary([from as Playbook, to as Playbook], { dirs: ['/pb/one'] }), 'link/outside-directories').line).toBe(8);
+    expect(only(validateLibrary([from as Playbook, to as Playbook], { dirs: ['/pb/one'] }), 'link/outside-directories', '/pb/one/from.md').line).toBe(8);
   });
 });
 

@@ -71,8 +71,10 @@ export async function startPostgres(): Promise<PostgresServer> {
         'Install them (Debian: apt-get install -y postgresql; .ci/run does this) to run the PostgreSQL suite.',
     );
   }
-  const dir = mkdtempSync(join(tmpdir(), 'triage-pg-'));
   const account = serverAccount();
+  // As root the server runs as another user, who must reach the directory: /tmp always allows
+  // that, a private TMPDIR may not.
+  const dir = mkdtempSync(join(account ? '/tmp' : tmpdir(), 'triage-pg-'));
   if (account) chownSync(dir, account.uid, account.gid);
   const dataDir = join(dir, 'data');
   const port = await freePort();

@@ -8,12 +8,13 @@ import type { CliContext } from '../context.js';
 import { registerAuthoringCommands } from './authoring.js';
 import { registerCasesCommands } from './cases.js';
 import { registerConfigCommands } from './config.js';
+import { registerEnvCommand } from './env.js';
 import { registerPlaybookCommands } from './playbooks.js';
 import { registerRunCommands } from './run.js';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const registrars: Register[] = [registerRunCommands, registerPlaybookCommands, registerAuthoringCommands, registerConfigCommands, registerCasesCommands];
+const registrars: Register[] = [registerRunCommands, registerPlaybookCommands, registerAuthoringCommands, registerConfigCommands, registerCasesCommands, registerEnvCommand];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of registrars) register(program, ctx);

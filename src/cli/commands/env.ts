@@ -1,0 +1,63 @@
+/** `triage env`: capture this machine's environment (what a customer runs and sends). */
+import { Option, type Command } from 'commander';
+import { EXIT, TriageError } from '../../core/errors.js';
+import type { CliContext } from '../context.js';
+import { terminalFor } from '../context.js';
+import { examples, writeErr, writeOut } from './shared.js';
+
+interface EnvFlags {
+  readonly json?: boolean;
+  readonly markdown?: boolean;
+  readonly only?: string;
+  readonly timeout: string;
+  readonly redact: boolean;
+}
+
+export const NO_REDACT_WARNING = 'WARNING: --no-redact: secrets and personal data will appear in the output. Do not paste it anywhere public.';
+
+export function registerEnvCommand(program: Command, ctx: CliContext): void {
+  examples(
+    program
+      .command('env')
+      .description("capture this machine's environment: OS, CPU, memory, shell, terminal, locale, tool and browser versions (redacted)")
+      .addOption(new Option('--json', 'print the triage.env/v1 JSON document').conflicts('markdown'))
+      .addOption(new Option('--markdown', 'print Markdown tables to paste into a ticket').conflicts('json'))
+      .option('--only <fields>', 'only these fields or sections, comma-separated (system, binaries, browsers, os, node, git, chrome...)')
+      .option('--timeout <ms>', 'time limit for each tool probe', '2000')
+      .option('--no-redact', 'keep home path, hostname, emails, IP addresses and secrets (prints a warning)'),
+    ['triage env', 'triage env --json > env.json', 'triage env --markdown --only system,browsers', 'triage env --only node,npm,git --timeout 5000'],
+  ).action(async (flags: EnvFlags, command: Command) => {
+    const timeoutMs = parseTimeout(flags.timeout);
+    const only = flags.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const terminal = terminalFor(ctx, command);
+    if (!flags.redact) writeErr(ctx, terminal.colorStderr ? `\u001b[1;31m${NO_REDACT_WARNING}\u001b[0m` : NO_REDACT_WARNING);
+
+    const { captureEnvironment } = await import('../../app/env.js');
+    const { report } = await captureEnvironment({
+      only,
+      timeoutMs,
+      redact: flags.redact,
+      now: new Date(),
+      version: ctx.version,
+      env: ctx.env,
+    });
+    const { renderEnvJson, renderEnvMarkdown, renderEnvText } = await import('../../render/env.js');
+    if (flags.json) writeOut(ctx, renderEnvJson(report));
+    else if (flags.markdown) writeOut(ctx, renderEnvMarkdown(report));
+    else writeOut(ctx, renderEnvText(report, { tty: terminal.stdoutIsTTY, color: terminal.colorStdout }));
+    ctx.exit.code = EXIT.ok;
+  });
+}
+
+function parseTimeout(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0 || ms > 600_000) {
+    throw new TriageError('invalid-timeout', `--timeout must be a whole number of milliseconds between 1 and 600000, not "${value}".`, {
+      hint: 'For example: triage env --timeout 5000',
+    });
+  }
+  return ms;
+}
