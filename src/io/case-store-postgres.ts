@@ -144,7 +144,8 @@ class PostgresCaseStore implements CaseStore {
       if (error instanceof TriageError) throw error;
       // Connection-level failures are the user's to fix; SQL errors are ours and stay bugs.
       const code = (error as { code?: string }).code;
-      if (code === undefined || /^(08|57P|53|28)/.test(code) || /^E[A-Z]+$/.test(code)) throw connectionError(this.url, error);
+      // 08 connection, 28 authentication, 3D000 no such database, 42501 no privilege, 53 resources, 57P shutdown.
+      if (code === undefined || /^(08|28|3D000|42501|53|57P)/.test(code) || /^E[A-Z]+$/.test(code)) throw connectionError(this.url, error);
       throw error;
     }
   }
