@@ -1,12 +1,17 @@
 // Bundles src/ into dist/ with esbuild: one ESM entry plus a chunk per lazily imported module,
 // so each command loads only what it uses. Native addons stay external.
+// Builds into a fresh directory and swaps it in, so a build never leaves a half-written dist/
+// behind for a triage process (or test) that is starting at that moment.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const dist = fileURLToPath(new URL('../dist', import.meta.url));
+const staging = `${dist}.building-${process.pid}`;
+rmSync(staging, { recursive: true, force: true });
 await build({
   entryPoints: { bin: 'src/bin.ts' },
-  outdir: 'dist',
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -14,16 +19,25 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   external: ['better-sqlite3', 'node-pty', 'pg-native'],
-  // CommonJS dependencies bundled into ESM still call require(); give them one.
+  // CommonJS dependencies bundled into ESM still call require() and read __filename; give them both.
   banner: {
     js: [
       "import { createRequire as __triageCreateRequire } from 'node:module';",
       "import { fileURLToPath as __triageFileURLToPath } from 'node:url';",
+      "import { dirname as __triageDirname } from 'node:path';",
       'const require = __triageCreateRequire(import.meta.url);',
       'const __filename = __triageFileURLToPath(import.meta.url);',
-      "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+      'const __dirname = __triageDirname(__filename);',
     ].join(' '),
   },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });
+const old = `${dist}.old-${process.pid}`;
+try {
+  renameSync(dist, old);
+} catch {
+  /* no previous build */
+}
+renameSync(staging, dist);
+rmSync(old, { recursive: true, force: true });
