@@ -233,7 +233,11 @@ class PostgresCaseStore implements CaseStore {
            LIMIT ?
          )
          SELECT c.record, top.score, top.same,
-           ts_headline('english', concat_ws(' · ', c.description, c.outcome_title, c.customer_name, c.answers_text, c.body_text), q.query,
+           -- The customer's own words read best, when they match; else every searchable field.
+           ts_headline('english',
+             CASE WHEN to_tsvector('english', c.description) @@ q.query THEN c.description
+               ELSE concat_ws(' · ', c.description, c.outcome_title, c.customer_name, c.answers_text, c.body_text) END,
+             q.query,
              'StartSel=${SNIPPET_START}, StopSel=${SNIPPET_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
          FROM top JOIN cases c ON c.seq = top.seq, q
          ORDER BY top.same DESC, top.score DESC, top.started_ms DESC`,

@@ -203,16 +203,20 @@ class SqliteCaseStore implements CaseStore {
     }
     if (ranked.length === 0) return [];
     const details = this.db.prepare(
-      `SELECT c.record AS record, snippet(cases_fts, -1, '${SNIPPET_START}', '${SNIPPET_END}', '…', 16) AS snippet
+      `SELECT c.record AS record,
+         snippet(cases_fts, 1, '${SNIPPET_START}', '${SNIPPET_END}', '…', 16) AS in_description,
+         snippet(cases_fts, -1, '${SNIPPET_START}', '${SNIPPET_END}', '…', 16) AS best
        FROM cases_fts JOIN cases c ON c.seq = cases_fts.rowid
        WHERE cases_fts MATCH ? AND cases_fts.rowid = CAST(? AS INTEGER)`,
     );
     return ranked.map((hit) => {
-      const row = details.get(query, hit.seq) as { record: string; snippet: string };
+      const row = details.get(query, hit.seq) as { record: string; in_description: string; best: string };
+      // The customer's own words read best, when they match; else the best-matching field.
+      const snippet = row.in_description.includes(SNIPPET_START) ? row.in_description : row.best;
       return {
         record: parseStoredRecord(row.record),
         score: hit.score,
-        snippet: row.snippet.replace(/\s+/g, ' ').trim(),
+        snippet: snippet.replace(/\s+/g, ' ').trim(),
         sameCustomer: hit.same === 1,
       };
     });

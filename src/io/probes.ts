@@ -6,7 +6,7 @@
  * Everything runs concurrently, each command with its own timeout; a probe that fails records why.
  */
 import { statSync } from 'node:fs';
-import { access, readFile, readdir, realpath } from 'node:fs/promises';
+import { access, readFile, readdir, readlink, realpath } from 'node:fs/promises';
 import * as os from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { TriageError } from '../core/errors.js';
@@ -46,7 +46,11 @@ export async function readSystemFacts(env: NodeJS.ProcessEnv = process.env): Pro
       : Promise.resolve(undefined),
     platform === 'darwin' ? readText('/System/Library/CoreServices/SystemVersion.plist') : Promise.resolve(undefined),
   ]);
-  const intl = Intl.DateTimeFormat().resolvedOptions();
+  // Intl's first use loads ICU data (10–20 ms); the environment and /etc/localtime usually say the same for free.
+  let intl: Intl.ResolvedDateTimeFormatOptions | undefined;
+  const intlOptions = (): Intl.ResolvedDateTimeFormatOptions => (intl ??= Intl.DateTimeFormat().resolvedOptions());
+  const locale = localeFromEnv(env) ?? intlOptions().locale;
+  const timeZone = (await timeZoneFromSystem(env, platform)) ?? intlOptions().timeZone;
   const cpus = os.cpus();
   return {
     platform,
@@ -61,10 +65,30 @@ export async function readSystemFacts(env: NodeJS.ProcessEnv = process.env): Pro
     env,
     osRelease,
     macProductVersion: macPlist === undefined ? undefined : plistString(macPlist, 'ProductVersion'),
-    locale: intl.locale,
-    timeZone: intl.timeZone,
+    locale,
+    timeZone,
     utcOffsetMinutes: -new Date().getTimezoneOffset(),
   };
+}
+
+/** `en_US.UTF-8` → `en-US`, from LC_ALL, LC_MESSAGES or LANG; `C`/`POSIX` are what ICU calls en-US. */
+export function localeFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const raw = env.LC_ALL || env.LC_MESSAGES || env.LANG;
+  if (!raw) return undefined;
+  const base = raw.split(/[.@]/)[0] ?? '';
+  if (base === 'C' || base === 'POSIX') return 'en-US';
+  return /^[a-z]{2,3}(?:_[A-Za-z]{2,4})?$/.test(base) ? base.replace('_', '-') : undefined;
+}
+
+/** TZ, or the zone /etc/localtime links to (`/usr/share/zoneinfo/Europe/Berlin`), or /etc/timezone. */
+async function timeZoneFromSystem(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promise<string | undefined> {
+  const tz = env.TZ?.replace(/^:/, '');
+  if (tz && /^[A-Za-z]+(?:[/_+-][A-Za-z0-9_+-]+)*$/.test(tz)) return tz;
+  if (platform === 'win32' || tz) return undefined;
+  const link = await readlink('/etc/localtime').catch(() => undefined);
+  const zone = link ? /zoneinfo\/(.+)$/.exec(link)?.[1] : undefined;
+  if (zone) return zone;
+  return (await readText('/etc/timezone'))?.trim() || undefined;
 }
 
 async function readText(path: string): Promise<string | undefined> {

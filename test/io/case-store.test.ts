@@ -301,7 +301,8 @@ describe('openCaseStore', () => {
   });
 
   it('creates the SQLite file readable by the user only, in WAL mode', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'triage-cases-')), 'nested');
+    const parent = mkdtempSync(join(tmpdir(), 'triage-cases-'));
+    const dataDir = join(parent, 'nested');
     const store = await openCaseStore({ dataDir, env: {} });
     await store.upsertCase(caseRecord({ id: 'P1' }));
     await store.close();
@@ -314,6 +315,6 @@ describe('openCaseStore', () => {
     expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'cases with full-text search' }]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(parent, { recursive: true, force: true });
   });
 });

@@ -14,6 +14,7 @@ import {
   extractVersion,
   findOnPath,
   highestVersionName,
+  localeFromEnv,
   macOSName,
   macOSVersionFromDarwin,
   osName,
@@ -198,6 +199,20 @@ describe('detect probes (pure)', () => {
     expect(terminalName({ KITTY_WINDOW_ID: '1', TMUX: '/tmp/tmux', TERM: 'tmux-256color' })).toBe('kitty in tmux (TERM=tmux-256color)');
     expect(terminalName({ TERM: 'dumb' })).toBe('dumb');
     expect(terminalName({})).toBe('unknown');
+  });
+
+  it('reads the locale from the environment before asking Intl', () => {
+    expect(localeFromEnv({ LANG: 'de_DE.UTF-8' })).toBe('de-DE');
+    expect(localeFromEnv({ LANG: 'de_DE.UTF-8', LC_ALL: 'fr_CA.UTF-8' })).toBe('fr-CA');
+    expect(localeFromEnv({ LANG: 'C.UTF-8' })).toBe('en-US');
+    expect(localeFromEnv({ LANG: 'sr_RS@latin' })).toBe('sr-RS');
+    expect(localeFromEnv({})).toBeUndefined();
+    expect(localeFromEnv({ LANG: 'nonsense value' })).toBeUndefined();
+  });
+
+  it('takes the time zone from TZ', async () => {
+    const facts = await readSystemFacts({ ...process.env, TZ: 'America/New_York' });
+    expect(facts.timeZone).toBe('America/New_York');
   });
 
   it('reads this machine without spawning', async () => {
