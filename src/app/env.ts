@@ -6,7 +6,6 @@
 import * as os from 'node:os';
 import { ENV_SCHEMA, type EnvReport } from '../core/env-report.js';
 import { TriageError } from '../core/errors.js';
-import { closestMatch } from '../core/did-you-mean.js';
 import { DETECT_PROBES } from '../core/model.js';
 import { createRedactor, type RedactionFinding } from '../core/redact.js';
 import { BINARY_KEYS, BROWSER_KEYS, captureToolVersions, detectValue, readSystemFacts } from '../io/probes.js';
@@ -44,11 +43,13 @@ export function envFieldNames(): string[] {
 }
 
 /** Which fields `--only` selects; throws a usage error naming the unknown ones. */
-export function resolveOnly(only: readonly string[] | undefined): Set<string> | undefined {
+export async function resolveOnly(only: readonly string[] | undefined): Promise<Set<string> | undefined> {
   if (!only || only.length === 0) return undefined;
   const known = envFieldNames();
   const unknown = only.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
+    // Loaded only for the error: the common path should not pay for it.
+    const { closestMatch } = await import('../core/did-you-mean.js');
     const suggestion = closestMatch(unknown[0]!, known);
     throw new TriageError('unknown-env-field', `Unknown field${unknown.length > 1 ? 's' : ''} for --only: ${unknown.join(', ')}.`, {
       hint: `${suggestion ? `Did you mean ${suggestion}? ` : ''}Use sections (${ENV_SECTIONS.join(', ')}) or fields: ${[...DETECT_PROBES, ...BINARY_KEYS, ...BROWSER_KEYS].join(', ')}.`,
@@ -65,7 +66,7 @@ export function resolveOnly(only: readonly string[] | undefined): Set<string> | 
 }
 
 export async function captureEnvironment(options: CaptureEnvironmentOptions): Promise<CapturedEnvironment> {
-  const selected = resolveOnly(options.only);
+  const selected = await resolveOnly(options.only);
   const wanted = (key: string): boolean => !selected || selected.has(key);
   const systemKeys = DETECT_PROBES.filter(wanted);
   const toolKeys = [...BINARY_KEYS, ...BROWSER_KEYS].filter(wanted);

@@ -101,6 +101,24 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
   });
 
   examples(
+    cases
+      .command('replay')
+      .description('re-run a case\'s answers against the current playbook version and say what changed')
+      .argument('<case>', 'case id, or a unique prefix of it')
+      .option('--json', 'print JSON'),
+    ['triage cases replay TRI-20261127-7F3A', 'triage cases list --json | jq -r ".[].id" | xargs -n1 triage cases replay'],
+  ).action(async (id: string, opts: { json?: boolean }, command: Command) => {
+    const app = await loadApp();
+    const record = await app.withCaseStore(environment(), (store) => app.findCase(store, id));
+    const { loadWorkspace } = await import('../../app/workspace.js');
+    const { replayCase, renderReplayText } = await import('../../app/case-replay.js');
+    const { workspaceInput } = await import('./shared.js');
+    const result = replayCase(record, loadWorkspace(workspaceInput(ctx, command)).library);
+    writeOut(ctx, opts.json ? json(result) : renderReplayText(result));
+    ctx.exit.code = result.same ? 0 : 1;
+  });
+
+  examples(
     addFilterOptions(
       cases
         .command('search')

@@ -11,10 +11,11 @@ import { registerConfigCommands } from './config.js';
 import { registerEnvCommand } from './env.js';
 import { registerPlaybookCommands } from './playbooks.js';
 import { registerRunCommands } from './run.js';
+import { registerTestCommand } from './test.js';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const registrars: Register[] = [registerRunCommands, registerPlaybookCommands, registerAuthoringCommands, registerConfigCommands, registerCasesCommands, registerEnvCommand];
+const registrars: Register[] = [registerRunCommands, registerPlaybookCommands, registerAuthoringCommands, registerTestCommand, registerConfigCommands, registerCasesCommands, registerEnvCommand];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of registrars) register(program, ctx);
