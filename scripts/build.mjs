@@ -18,7 +18,8 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  external: ['better-sqlite3', 'node-pty', 'pg-native'],
+  // clipboardy finds its bundled xsel fallback next to its own files, so it loads from node_modules.
+  external: ['better-sqlite3', 'node-pty', 'pg-native', 'clipboardy'],
   // CommonJS dependencies bundled into ESM still call require() and read __filename; give them both.
   banner: {
     js: [

@@ -29,6 +29,15 @@ export function setSetting(env: NodeJS.ProcessEnv, key: string, value: string): 
   if (key === 'format' && !FORMATS.includes(value)) {
     throw new TriageError('config/invalid-value', `format must be one of ${FORMATS.join(', ')}; got "${value}".`, { hint: 'e.g. `triage config set format markdown`' });
   }
+  if (key === 'lint.chatWords') {
+    const words = Number(value);
+    if (!/^\d+$/.test(value.trim()) || words < 1) {
+      throw new TriageError('config/invalid-value', `lint.chatWords must be a positive whole number of words; got "${value}".`, { hint: 'e.g. `triage config set lint.chatWords 150`' });
+    }
+    const settings = openSettings(env);
+    settings.set(key, words);
+    return settings.path;
+  }
   const settings = openSettings(env);
   settings.set(key, value as never);
   return settings.path;

@@ -27,6 +27,18 @@ export interface DriveDeps {
   readonly runCheck: (argv: readonly string[], options: { timeoutMs: number; playbook: Playbook }) => Promise<CheckResult>;
   /** Persists the state after every input (the session file). */
   readonly save: (state: FlowState) => void;
+  /** Set when continuing a saved case: `triage resume` takes no --answer, so a missing answer says so. */
+  readonly resumedCase?: string;
+  /** "Go back" at the first question leaves the run (throws LeftRun): the guided intake offers the playbooks again. */
+  readonly canLeave?: boolean;
+}
+
+/** The agent went back from the first question of a run that allows leaving (`canLeave`). */
+export class LeftRun extends Error {
+  constructor() {
+    super('The agent went back out of the run.');
+    this.name = 'LeftRun';
+  }
 }
 
 export async function driveFlow(initial: FlowState, prefill: Readonly<Record<string, AnswerValue>>, deps: DriveDeps): Promise<FlowState> {
@@ -65,10 +77,11 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
       continue;
     }
 
-    if (!deps.prompter) throw missingAnswersError(library, state, usablePrefill());
+    if (!deps.prompter) throw missingAnswersError(library, state, usablePrefill(), deps.resumedCase);
     deps.ui.showNode(view);
-    const input = await ask(pending, deps.prompter, view.canGoBack);
+    const input = await ask(pending, deps.prompter, view.canGoBack || Boolean(deps.canLeave));
     if (input === BACK) {
+      if (!view.canGoBack) throw new LeftRun();
       const rewound = back(library, state, 1);
       for (const undone of state.inputs.slice(rewound.inputs.length)) {
         const key = inputKey(undone);
@@ -113,7 +126,13 @@ async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'che
       if (field.source.kind !== 'ask') throw new Error(`env field ${field.key} is not asked`);
       const value = await prompter.text(field.source.prompt, {
         allowBack,
-        hint: field.source.parse === 'user-agent' ? 'or paste the User-Agent' : field.source.required ? undefined : 'optional',
+        // Playbooks often say "paste the User-Agent" in the prompt already; don't say it twice.
+        hint:
+          field.source.parse === 'user-agent' && !/user.?agent/i.test(field.source.prompt)
+            ? 'or paste the User-Agent'
+            : field.source.required
+              ? undefined
+              : 'optional',
         validate: (raw) => {
           const parsed = parseEnvAnswer(field, raw);
           return parsed.ok ? undefined : parsed.message;
@@ -167,16 +186,31 @@ async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'che
   }
 }
 
-/** Exit 2 naming every missing key, what it asks, and for choices the allowed labels. */
-export function missingAnswersError(library: PlaybookLibrary, state: FlowState, prefill: Readonly<Record<string, AnswerValue>>): TriageError {
+/**
+ * Exit 2 naming every missing key, what it asks, and for choices the allowed labels. For a resumed
+ * case (`resumedCase`), which cannot take --answer, the hint says to resume in a terminal.
+ */
+export function missingAnswersError(library: PlaybookLibrary, state: FlowState, prefill: Readonly<Record<string, AnswerValue>>, resumedCase?: string): TriageError {
   const missing = missingInputs(library, state, prefill, { fillOptional: true });
   const lines = missing.map((m) => {
     const allowed = m.allowed && m.allowed.length > 0 ? ` — one of: ${m.allowed.map((a) => JSON.stringify(a)).join(', ')}` : '';
-    return `  --answer ${m.key}=…   ${m.prompt}${allowed}`;
+    return resumedCase ? `  ${m.key}   ${m.prompt}${allowed}` : `  --answer ${m.key}=…   ${m.prompt}${allowed}`;
   });
   const keys = missing.map((m) => m.key).join(', ');
+  if (resumedCase) {
+    return new TriageError(
+      'answer/missing',
+      `Case ${resumedCase} needs more answer${missing.length === 1 ? '' : 's'} (${keys || 'the next step'}), and \`triage resume\` asks them only in a terminal:\n${lines.join('\n')}`,
+      {
+        exitCode: EXIT.usage,
+        hint: `Run \`triage resume ${resumedCase}\` in a terminal, or start over without prompts: \`triage run <playbook> --answer key=value ...\`.`,
+        topic: 'answers',
+      },
+    );
+  }
   return new TriageError('answer/missing', `Missing answer${missing.length === 1 ? '' : 's'} for ${keys || 'the next step'} (not prompting: stdin is not a terminal, or --no-input):\n${lines.join('\n')}`, {
     exitCode: EXIT.usage,
     hint: 'Give them with --answer key=value (repeatable) or --answers answers.yaml; run in a terminal to be asked.',
+    topic: 'answers',
   });
 }

@@ -4,15 +4,19 @@ import { dirname, resolve } from 'node:path';
 import { TriageError } from '../core/errors.js';
 import type { Diagnostic, Playbook } from '../core/model.js';
 import { parsePlaybook } from '../core/parse-playbook.js';
-import { validateLibrary, validatePlaybook } from '../core/validate.js';
+import { replyCraftConfig, replyCraftRules } from '../core/reply-craft.js';
+import { validateLibrary, validatePlaybook, type ValidateOptions } from '../core/validate.js';
 import { listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from '../io/discovery.js';
 import { loadPlaybookFiles } from '../io/load-playbooks.js';
+import { readSettingsFast } from '../io/settings-read.js';
 import { workspaceDirectories, type WorkspaceInput } from './workspace.js';
 
 export interface LintResult {
   readonly diagnostics: readonly Diagnostic[];
   readonly fileCount: number;
   readonly errorCount: number;
+  /** Problems with the lint settings (`lint.avoid`, `lint.chatWords`), for stderr. */
+  readonly notices: readonly string[];
 }
 
 export function lintPlaybooks(input: WorkspaceInput, paths: readonly string[]): LintResult {
@@ -47,16 +51,21 @@ export function lintPlaybooks(input: WorkspaceInput, paths: readonly string[]): 
     }
   }
   const loaded = loadPlaybookFiles(files, directories, problems);
+  // Reply-craft rules are configured by settings; read without conf so lint stays fast.
+  const { settings, problem } = readSettingsFast(input.env);
+  const craft = replyCraftConfig(settings);
+  const notices = [...(problem ? [problem] : []), ...craft.problems];
+  const options: ValidateOptions = { rules: replyCraftRules(craft.config) };
   const diagnostics = [
     ...loaded.diagnostics,
-    ...loaded.parsed.flatMap((p) => validatePlaybook(p)),
+    ...loaded.parsed.flatMap((p) => validatePlaybook(p, options)),
     // A file whose front matter is broken still gets its body checked, from a stand-in model
     // that never joins the library (its id may be missing or wrong).
-    ...partialModels(files, loaded.parsed).flatMap((p) => validatePlaybook(p)),
+    ...partialModels(files, loaded.parsed).flatMap((p) => validatePlaybook(p, options)),
     ...validateLibrary(loaded.parsed, { dirs: directories.map((d) => d.path) }),
   ];
   const sorted = sortDiagnostics(dedupeDiagnostics(diagnostics));
-  return { diagnostics: sorted, fileCount: files.length, errorCount: sorted.filter((d) => d.severity === 'error').length };
+  return { diagnostics: sorted, fileCount: files.length, errorCount: sorted.filter((d) => d.severity === 'error').length, notices };
 }
 
 function partialModels(files: readonly FoundFile[], parsed: readonly Playbook[]): Playbook[] {

@@ -22,7 +22,7 @@ import { isDirectory, type PlaybookDirectory } from '../io/discovery.js';
 import { loadPlaybookDirectories, type LoadedPlaybooks } from '../io/load-playbooks.js';
 import { renderReportMarkdown } from '../render/report-markdown.js';
 import { driveFlow, type RunUi } from './drive-flow.js';
-import { finishCase } from './finish-case.js';
+import { finishCase, type FinishedCase } from './finish-case.js';
 import { workspaceDirectories, type WorkspaceInput } from './workspace.js';
 
 /** Every test run uses this case id and clock, so replies and reports are the same every time. */
@@ -311,16 +311,24 @@ async function runCase(testCase: PlaybookTestCase, playbook: Playbook, library: 
 
   const view = viewFlow(library, state);
   const path = pathOf(view);
-  const finished = finishCase({
-    record: testRecord(testCase, library.get(state.playbook) as Playbook),
-    state,
-    library,
-    settings: { phrases: options.phrases, redact: true },
-    finishedAt: TEST_CLOCK,
-    attachedEnv: {},
-  });
   if (view.pending.kind !== 'outcome') throw new Error('test run ended before an outcome');
   const final = view.pending.playbook;
+  let finished: FinishedCase;
+  try {
+    finished = finishCase({
+      record: testRecord(testCase, playbook),
+      state,
+      library,
+      settings: { phrases: options.phrases, redact: true },
+      finishedAt: TEST_CLOCK,
+      attachedEnv: {},
+    });
+  } catch (error) {
+    // A template that fails at run time (e.g. a filter given a wrong value) fails this case only.
+    const reason = error instanceof TriageError ? error.message : `internal error: ${(error as Error).message}`;
+    failures.push(`the run reached ${view.pending.node.id}, but building its reply or report failed: ${reason}`);
+    return { name: testCase.name, line: testCase.line, passed: false, failures, path };
+  }
   const outcome: ReachedOutcome = { playbook: final.id, path: final.path, node: finished.outcome.node, kind: finished.outcome.kind, title: finished.outcome.title };
 
   const expected = testCase.outcome;
@@ -375,10 +383,10 @@ function safeView(library: PlaybookLibrary, state: FlowState): FlowView | undefi
 }
 
 function describeRunError(error: unknown, testCase: PlaybookTestCase, library: PlaybookLibrary, state: FlowState, path: readonly string[]): string {
-  const where = path.length > 0 ? ` (stopped at ${path[path.length - 1]} via ${path.join(' → ')})` : '';
+  const where = path.length > 0 ? `; the run got as far as ${path.join(' → ')}` : '';
   if (error instanceof MissingCheckResult) {
     const key = error.node;
-    return `no result for the check at "${error.title}" (${key}, runs \`${error.argv.join(' ')}\`)${where}: add \`checks: { ${key}: pass }\` or \`fail\` to the case; tests never run commands.`;
+    return `no result for the check at "${error.title}" (${key}, which runs \`${error.argv.join(' ')}\`): tests never run commands, so add \`checks: { ${key}: pass }\` (or \`fail\`) to the case${where}`;
   }
   if (error instanceof TriageError && error.code === 'answer/missing') {
     const missing = missingInputs(library, state, testCase.answers, { fillOptional: true });

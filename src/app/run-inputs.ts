@@ -5,6 +5,9 @@ import { parseDocument } from 'yaml';
 import { EXIT, TriageError } from '../core/errors.js';
 import type { AnswerValue } from '../core/flow-types.js';
 import { CHANNELS, MOODS, type Channel, type Mood } from '../core/model.js';
+// Answers end up in reports printed on terminals and pasted into trackers: escape sequences and
+// control characters in them (a pasted log, a hostile value) are made visible, never kept raw.
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 
 export function parseAnswerFlags(flags: readonly string[]): Record<string, string> {
   const answers: Record<string, string> = {};
@@ -13,9 +16,10 @@ export function parseAnswerFlags(flags: readonly string[]): Record<string, strin
     if (eq <= 0) {
       throw new TriageError('answer/syntax', `--answer "${flag}" is not key=value.`, {
         hint: 'e.g. --answer browser="Firefox 128" --answer which-format-fails=CSV',
+        topic: 'answers',
       });
     }
-    answers[flag.slice(0, eq).trim()] = flag.slice(eq + 1);
+    answers[sanitizeForTerminal(flag.slice(0, eq).trim())] = sanitizeForTerminal(flag.slice(eq + 1));
   }
   return answers;
 }
@@ -28,21 +32,24 @@ export function parseAnswersText(text: string, source: string): Record<string, A
     const line = error.linePos?.[0]?.line;
     throw new TriageError('answers/invalid-file', `${source}${line ? `:${line}` : ''}: not valid JSON or YAML: ${error.message.split('\n')[0]}`, {
       hint: 'The answers file is a map of key: value, e.g. `browser: Firefox 128`.',
+      topic: 'answers',
     });
   }
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new TriageError('answers/not-a-map', `${source}: the answers must be a map of key: value.`, { hint: 'e.g.\n  browser: Firefox 128\n  which-format-fails: CSV' });
+    throw new TriageError('answers/not-a-map', `${source}: the answers must be a map of key: value.`, { hint: 'e.g.\n  browser: Firefox 128\n  which-format-fails: CSV', topic: 'answers' });
   }
   const answers: Record<string, AnswerValue> = {};
   for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') answers[key] = raw;
-    else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string' || typeof v === 'number')) answers[key] = raw.map(String);
+    if (typeof raw === 'string') answers[key] = sanitizeForTerminal(raw);
+    else if (typeof raw === 'number' || typeof raw === 'boolean') answers[key] = raw;
+    else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string' || typeof v === 'number')) answers[key] = raw.map((v) => sanitizeForTerminal(String(v)));
     else if (raw === null) answers[key] = '';
     else {
       throw new TriageError('answers/invalid-value', `${source}: the answer for "${key}" must be text, a number, yes/no or a list.`, {
         hint: 'Nested maps are not answers; flatten them to key: value.',
+        topic: 'answers',
       });
     }
   }
@@ -84,7 +91,7 @@ export function parseFailOn(value: string | undefined): Set<string> {
   const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
   for (const kind of kinds) {
     if (!(OUTCOME_KIND_LIST as readonly string[]).includes(kind)) {
-      throw new TriageError('run/invalid-fail-on', `--fail-on: "${kind}" is not an outcome kind.`, { hint: `Outcome kinds: ${OUTCOME_KIND_LIST.join(', ')}.` });
+      throw new TriageError('run/invalid-fail-on', `--fail-on: "${kind}" is not an outcome kind.`, { hint: `Outcome kinds: ${OUTCOME_KIND_LIST.join(', ')}.`, topic: 'exit-codes' });
     }
   }
   return new Set(kinds);

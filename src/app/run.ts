@@ -31,6 +31,8 @@ export interface RunEnvironment {
   /** Probes and checks, at the I/O edge. */
   readonly captureProbes: (fields: Playbook['env'], options: { trusted: boolean }) => Promise<Record<string, string>>;
   readonly runCommand: (argv: readonly string[], options: { timeoutMs: number }) => Promise<import('../core/flow-types.js').CheckResult>;
+  /** Told the case id as soon as the case is saved, so an interrupt can name it (`triage resume` picks the latest). */
+  readonly onCase?: (caseId: string) => void;
 }
 
 export interface RunRequest {
@@ -38,6 +40,8 @@ export interface RunRequest {
   readonly intake: Intake;
   readonly prefill: Readonly<Record<string, AnswerValue>>;
   readonly caseId?: string;
+  /** "Go back" at the first question leaves the run (drive-flow's LeftRun), e.g. to pick another playbook. */
+  readonly canLeave?: boolean;
 }
 
 export function newCaseId(now: Date): string {
@@ -76,7 +80,7 @@ export async function runNewCase(request: RunRequest, env: RunEnvironment): Prom
     updatedAt: startedAt,
     handoffs: [],
   };
-  return continueCase(record, state, request.prefill, env);
+  return continueCase(record, state, request.prefill, env, { resumed: false, canLeave: Boolean(request.canLeave) });
 }
 
 export async function resumeCase(caseId: string | undefined, env: RunEnvironment): Promise<FinishedCase> {
@@ -110,12 +114,33 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
     });
   }
   env.ui.notice(`Resuming case ${record.id} (${record.playbook.title}), ${record.inputs.length} answer${record.inputs.length === 1 ? '' : 's'} so far.`);
-  return continueCase(record, state, {}, env);
+  return continueCase(record, state, {}, env, { resumed: true, canLeave: false });
 }
 
-async function continueCase(record: CaseRecord, state: FlowState, prefill: Readonly<Record<string, AnswerValue>>, env: RunEnvironment): Promise<FinishedCase> {
+type TrustInputs = Pick<RunEnvironment, 'library' | 'packageRoot' | 'trustedDirs' | 'allowCommands'>;
+
+function trustCheckFor(env: TrustInputs): (playbook: Playbook) => boolean {
+  return createTrustCheck({ bundledDir: join(env.packageRoot, 'playbooks'), trustedDirs: env.trustedDirs, allowCommands: env.allowCommands });
+}
+
+/**
+ * Exit 2 when the playbook (or one it links to) would run commands from an untrusted directory.
+ * The terminal side calls this before the intake, so the agent does not type it all in vain.
+ */
+export function assertRunAllowed(playbookId: string, env: TrustInputs): void {
+  const start = env.library.get(playbookId);
+  if (start) assertCommandsAllowed(env.library, start, trustCheckFor(env));
+}
+
+async function continueCase(
+  record: CaseRecord,
+  state: FlowState,
+  prefill: Readonly<Record<string, AnswerValue>>,
+  env: RunEnvironment,
+  options: { resumed: boolean; canLeave: boolean },
+): Promise<FinishedCase> {
   const start = env.library.get(state.playbook)!;
-  const isTrusted = createTrustCheck({ bundledDir: join(env.packageRoot, 'playbooks'), trustedDirs: env.trustedDirs, allowCommands: env.allowCommands });
+  const isTrusted = trustCheckFor(env);
   assertCommandsAllowed(env.library, start, isTrusted);
   const sessions: SessionStore = openSessionStore(env.dataDir);
   const save = (next: FlowState): void => {
@@ -123,13 +148,16 @@ async function continueCase(record: CaseRecord, state: FlowState, prefill: Reado
     sessions.save(record);
   };
   save(state);
+  env.onCase?.(record.id);
   const finalState = await driveFlow(state, { ...env.attachedEnv, ...prefill }, {
     library: env.library,
     prompter: env.prompter,
     ui: env.ui,
     captureProbes: (fields, playbook) => env.captureProbes(fields, { trusted: isTrusted(playbook) }),
-    runCheck: (argv, options) => env.runCommand(argv, { timeoutMs: options.timeoutMs }),
+    runCheck: (argv, checkOptions) => env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs }),
     save,
+    ...(options.resumed ? { resumedCase: record.id } : {}),
+    canLeave: options.canLeave,
   });
   const finished = finishCase({ record, state: finalState, library: env.library, settings: env.settings, finishedAt: env.clock(), attachedEnv: env.attachedEnv });
   sessions.save(finished.record);

@@ -7,15 +7,20 @@
 import type { Command } from 'commander';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Intake } from '../core/case-record.js';
-import { EXIT, InterruptedError, TriageError } from '../core/errors.js';
+import { EXIT, InterruptedError, TriageError, isTriageError } from '../core/errors.js';
 import type { AnswerValue } from '../core/flow-types.js';
 import type { Channel, Mood } from '../core/model.js';
 import { validateLibrary, validatePlaybook } from '../core/validate.js';
 import { findPlaybook } from '../app/playbooks.js';
 import { loadWorkspace } from '../app/workspace.js';
-import { clockFromEnv, newCaseId, resumeCase, runNewCase, type RunEnvironment } from '../app/run.js';
+import { LeftRun } from '../app/drive-flow.js';
+import { assertRunAllowed, clockFromEnv, newCaseId, resumeCase, runNewCase, type RunEnvironment } from '../app/run.js';
+import { reachablePlaybooks } from '../app/trust.js';
+import { closestMatch } from '../core/did-you-mean.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile } from '../app/run-inputs.js';
 import { loadAttachedEnvironment } from '../app/attached-env.js';
 import type { FinishedCase } from '../app/finish-case.js';
@@ -50,6 +55,8 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
   const term = terminalFor(ctx, command);
   const interactive = term.canPrompt && flags.input !== false && flags.answers !== '-';
   const chalk = new Chalk({ level: term.colorStderr ? 1 : 0 });
+  // First interactive run without an agent name: ask once, before settings are read (issue 9).
+  if (interactive) await (await import('./first-run.js')).firstRunIfNeeded(ctx, { color: term.colorStderr });
   const { settings, problem } = readSettingsFast(ctx.env);
   if (problem) ctx.streams.stderr.write(`${chalk.yellow(problem)}\n`);
   const clock = clockFromEnv(ctx.env);
@@ -89,27 +96,61 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
         signoff: settings.signoff,
         phrases,
         redact: flags.redact !== false,
+        // Reports travel to trackers: this machine's home path and hostname come out of them.
+        machine: machineIdentity(),
       },
       attachedEnv: attached,
       captureProbes: (fields, options) => captureEnvFields(fields, options),
       runCommand: (argv, options) => runArgv(argv, { timeoutMs: options.timeoutMs }),
+      onCase: (id) => {
+        caseId = id;
+      },
     };
-    if (flags.redact === false) ctx.streams.stderr.write(`${chalk.red.bold('WARNING: --no-redact: secrets and personal data will appear in the output. Do not paste it anywhere public.')}\n`);
+    if (flags.redact === false) ctx.streams.stderr.write(`${chalk.red.bold('WARNING: --no-redact: secrets and personal data will appear in the output. Do not paste it anywhere public. (triage help redaction)')}\n`);
+
+    const startCase = async (playbookId: string, intake: Intake, runEnv: RunEnvironment, canLeave: boolean): Promise<FinishedCase> => {
+      warnUnusedAnswers(loaded, playbookId, prefill, ctx, chalk);
+      const id = flags.caseId ?? newCaseId(clock());
+      caseId = id;
+      try {
+        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave }, runEnv);
+      } catch (error) {
+        // A script's run refused for its input (exit 2) was never under way: leave no session
+        // behind for `triage resume` to pick up. Interactive sessions stay until finished.
+        if (!interactive && isTriageError(error) && error.exitCode === EXIT.usage) openSessionStore(dataDir).remove(id);
+        throw error;
+      }
+    };
 
     let finished: FinishedCase;
     if (request.mode === 'resume') {
       finished = await resumeCase(request.caseId, env);
-    } else {
-      let playbookId = request.mode === 'run' ? request.playbookId : undefined;
-      if (playbookId !== undefined) assertRunnable(loaded, playbookId);
+    } else if (request.mode === 'run') {
+      assertRunnable(loaded, request.playbookId);
+      // Refuse untrusted commands before the agent types the intake, not after.
+      assertRunAllowed(request.playbookId, env);
       const intake = await askIntake(flags, prompter, chalk, ctx);
-      if (playbookId === undefined) {
-        if (!prompter) throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
-        playbookId = await choosePlaybook(loaded, intake.description, prompter, ctx, chalk);
-        assertRunnable(loaded, playbookId);
+      finished = await startCase(request.playbookId, intake, env, false);
+    } else {
+      if (!prompter) {
+        throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
-      caseId = flags.caseId ?? newCaseId(clock());
-      finished = await runNewCase({ playbookId, intake, prefill, caseId }, env);
+      const intake = await askIntake(flags, prompter, chalk, ctx);
+      for (;;) {
+        const playbookId = await choosePlaybook(loaded, intake.description, prompter, ctx, chalk);
+        assertRunnable(loaded, playbookId);
+        assertRunAllowed(playbookId, env);
+        try {
+          // "Go back" at the first question returns to the list (a fresh screen, so headers show again).
+          const ui = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: term.canSpin, interactive });
+          finished = await startCase(playbookId, intake, { ...env, ui }, true);
+          break;
+        } catch (error) {
+          if (!(error instanceof LeftRun)) throw error;
+          if (caseId) openSessionStore(dataDir).remove(caseId);
+          caseId = undefined;
+        }
+      }
     }
     caseId = finished.record.id;
 
@@ -122,12 +163,20 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     }
 
     const format = flags.format ?? settings.format ?? (term.stdoutIsTTY ? 'text' : 'markdown');
-    const emit = flags.emit ?? defaultEmit(finished.outcome.kind);
+    // JSON is the triage.report/v1 object (which carries the reply) unless --emit reply asks for the
+    // reply alone: `--format json | jq .title` must work whatever the outcome kind.
+    const emit = flags.emit ?? (format === 'json' ? 'both' : defaultEmit(finished.outcome.kind));
     if (interactive) {
       ctx.streams.stderr.write(`\n${chalk.bold.green(`Outcome: ${finished.outcome.title}`)} ${chalk.dim(`(${finished.outcome.kind}, case ${finished.record.id})`)}\n`);
-      ctx.streams.stderr.write(renderTable(['', 'VALUE'], summaryRows(finished), { tty: true }));
+      ctx.streams.stderr.write(renderTable(['', 'Value'], fitSummary(summaryRows(finished), ctx.streams.stderr.columns), { tty: true }));
+      ctx.streams.stderr.write('\n');
     }
     const output = renderCaseOutput(finished, { format, emit });
+    if (flags.copy) {
+      const { caseCopyText, copyWithNotice } = await import('./copy-output.js');
+      const copy = caseCopyText(finished, format, emit, output);
+      await copyWithNotice(ctx, copy.text, copy.what, flags.output ? `in ${flags.output}` : 'on stdout');
+    }
     if (flags.output) {
       writeResult(resolve(ctx.cwd, flags.output), output);
       ctx.streams.stderr.write(`Saved the ${emit === 'both' ? 'report and reply' : emit} to ${flags.output}\n`);
@@ -193,31 +242,46 @@ function assertRunnable(loaded: ReturnType<typeof loadWorkspace>, playbookId: st
 }
 
 async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext): Promise<Intake> {
-  let name = flags.customer;
+  let name = flags.customer === undefined ? undefined : sanitizeForTerminal(flags.customer).trim();
   let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
   let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
-  let description = flags.description;
+  let description = flags.description === undefined ? undefined : sanitizeForTerminal(flags.description).trim();
   if (prompter) {
-    const missing = name === undefined || channel === undefined || mood === undefined || description === undefined;
-    if (missing) ctx.streams.stderr.write(`${chalk.bold('New case')} ${chalk.dim('— who is it, and what happened?')}\n`);
-    if (name === undefined) name = String(await prompter.text("Customer's name", { allowBack: false, hint: 'optional' })).trim();
+    // Only what the flags did not give is asked; every question after the first can go back.
+    const questions: { ask: (allowBack: boolean) => Promise<string | typeof BACK>; set: (value: string | undefined) => void }[] = [];
+    if (name === undefined) {
+      questions.push({ ask: (allowBack) => prompter.text("Customer's name", { allowBack, hint: 'optional' }), set: (v) => (name = v === undefined ? undefined : v.trim()) });
+    }
     if (channel === undefined) {
-      channel = (await prompter.choose('Channel', [
+      const channels = [
         { label: 'Email', value: 'email' },
         { label: 'Chat', value: 'chat' },
         { label: 'Phone', value: 'phone' },
-      ], { allowBack: false })) as Channel;
+      ];
+      questions.push({ ask: (allowBack) => prompter.choose('Channel', channels, { allowBack }), set: (v) => (channel = v as Channel | undefined) });
     }
     if (mood === undefined) {
-      mood = (await prompter.choose('How does the customer sound?', [
+      const moods = [
         { label: 'Calm', value: 'calm' },
         { label: 'Confused', value: 'confused' },
         { label: 'Frustrated', value: 'frustrated' },
         { label: 'Angry', value: 'angry' },
-      ], { allowBack: false })) as Mood;
+      ];
+      questions.push({ ask: (allowBack) => prompter.choose('How does the customer sound?', moods, { allowBack }), set: (v) => (mood = v as Mood | undefined) });
     }
     if (description === undefined) {
-      description = String(await prompter.text('What is the problem, in their words?', { allowBack: false })).trim();
+      questions.push({ ask: (allowBack) => prompter.text('What is the problem, in their words?', { allowBack }), set: (v) => (description = v === undefined ? undefined : v.trim()) });
+    }
+    if (questions.length > 0) ctx.streams.stderr.write(`${chalk.bold('New case')} ${chalk.dim('— who is it, and what happened?')}\n`);
+    for (let i = 0; i < questions.length; ) {
+      const answer = await questions[i]!.ask(i > 0);
+      if (answer === BACK) {
+        i -= 1;
+        questions[i]!.set(undefined);
+        continue;
+      }
+      questions[i]!.set(answer);
+      i += 1;
     }
   }
   return {
@@ -252,11 +316,63 @@ async function choosePlaybook(loaded: ReturnType<typeof loadWorkspace>, descript
 async function offerToSave(prompter: Prompter, output: string, ctx: CliContext, caseId: string, format: string): Promise<void> {
   const save = await prompter.confirm('Save this to a file?', { allowBack: false, default: false });
   if (save !== true) return;
-  const ext = format === 'json' ? 'json' : format === 'markdown' ? 'md' : 'txt';
+  const ext = format === 'json' ? 'json' : format === 'markdown' || format === 'gitlab' ? 'md' : 'txt';
   const path = await prompter.text('File name', { allowBack: false, default: `${caseId}.${ext}` });
   if (path === BACK) return;
-  writeResult(resolve(ctx.cwd, path), output);
-  ctx.streams.stderr.write(`Saved to ${path}\n`);
+  try {
+    writeResult(resolve(ctx.cwd, path.trim()), output);
+  } catch (error) {
+    // The case is finished and recorded; a bad file name must not turn it into a failed run.
+    if (!isTriageError(error)) throw error;
+    ctx.streams.stderr.write(`${error.message} ${error.hint ?? ''}\n`);
+    return;
+  }
+  ctx.streams.stderr.write(`Saved to ${path.trim()}\n`);
+}
+
+function machineIdentity(): { homePath?: string; hostname?: string } {
+  let host: string | undefined;
+  try {
+    host = hostname();
+  } catch {
+    host = undefined;
+  }
+  return { homePath: homedir(), hostname: host };
+}
+
+/**
+ * An answer whose key no question, env field or choice of the playbook (or one it links to) uses
+ * is ignored; say so, since it is usually a typo. Not an error: one answers file may serve several
+ * playbooks.
+ */
+function warnUnusedAnswers(loaded: ReturnType<typeof loadWorkspace>, playbookId: string, prefill: Readonly<Record<string, AnswerValue>>, ctx: CliContext, chalk: ChalkInstance): void {
+  const start = loaded.library.get(playbookId);
+  if (!start) return;
+  const known = new Set<string>();
+  for (const playbook of reachablePlaybooks(loaded.library, start)) {
+    for (const field of playbook.env) known.add(field.key);
+    for (const node of playbook.nodes) {
+      if (node.choices.length > 0) known.add(node.id);
+      for (const ask of node.asks) known.add(ask.key);
+    }
+  }
+  for (const key of Object.keys(prefill)) {
+    if (known.has(key)) continue;
+    const suggestion = closestMatch(key, [...known]);
+    ctx.streams.stderr.write(
+      `${chalk.yellow(`Ignoring the answer for "${key}": playbook ${playbookId} asks nothing by that key.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`)}\n`,
+    );
+  }
+}
+
+/** Summary values cut to the terminal width, so the box stays a box; the report below has them whole. */
+function fitSummary(rows: string[][], columns: number | undefined): string[][] {
+  const keyWidth = Math.max(...rows.map((r) => (r[0] ?? '').length), 0);
+  const room = Math.max(20, (columns && columns > 0 ? columns : 80) - keyWidth - 7);
+  return rows.map(([key = '', value = '']) => {
+    const oneLine = value.replace(/\s*\n\s*/g, ' ⏎ ');
+    return [key, oneLine.length > room ? `${oneLine.slice(0, room - 1)}…` : oneLine];
+  });
 }
 
 export async function checkCommand(

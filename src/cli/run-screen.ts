@@ -20,20 +20,32 @@ export function createRunScreen(options: ScreenOptions): RunUi {
   const write = (text: string): void => {
     stderr.write(`${text}\n`);
   };
+  // Several prompts at one node (its asks, then its choices) share one header: print it once per visit.
+  let shownFor = '';
   return {
     showNode(view: FlowView) {
-      if (!options.interactive || !view.node) return;
+      if (!options.interactive) return;
+      const visit = `${view.playbook.id}#${view.node?.id ?? ''}@${view.step}`;
+      if (visit === shownFor) return;
+      shownFor = visit;
+      if (!view.node) {
+        // Env fields are asked on entering a playbook, before its first node.
+        write('');
+        write(chalk.dim(sanitizeForTerminal(`${view.playbook.title} · the customer's environment`)));
+        return;
+      }
       const node = view.node;
       const trail = view.path.slice(0, -1).slice(-3).map((s) => s.title);
       write('');
-      write(chalk.dim(`Step ${view.step} · ${view.playbook.title}${trail.length ? ` › ${trail.join(' › ')}` : ''}`));
+      write(chalk.dim(sanitizeForTerminal(`Step ${view.step} · ${view.playbook.title}${trail.length ? ` › ${trail.join(' › ')}` : ''}`)));
       write(chalk.bold(sanitizeForTerminal(node.title)));
       for (const said of node.script) write(chalk.cyan(`  Say: “${sanitizeForTerminal(said)}”`));
       if (node.guidance.trim()) {
         for (const line of node.guidance.trim().split('\n')) write(chalk.dim(`  ${sanitizeForTerminal(line)}`));
       }
     },
-    async busy<T>(label: string, work: () => Promise<T>): Promise<T> {
+    async busy<T>(rawLabel: string, work: () => Promise<T>): Promise<T> {
+      const label = sanitizeForTerminal(rawLabel);
       if (!options.canSpin) {
         if (options.interactive) write(chalk.dim(`${label}…`));
         return work();
@@ -50,7 +62,7 @@ export function createRunScreen(options: ScreenOptions): RunUi {
       }
     },
     notice(text: string) {
-      write(chalk.yellow(text));
+      write(chalk.yellow(sanitizeForTerminal(text)));
     },
   };
 }

@@ -492,6 +492,7 @@ function invalidAnswer(key: string, message: string, allowed: readonly string[] 
   const allowedText = allowed && allowed.length > 0 ? ` Allowed: ${allowed.join(', ')}.` : '';
   return new TriageError('answer/invalid', `Invalid answer for "${key}": ${message}${allowedText}`, {
     hint: `Give a valid value for ${key} (e.g. --answer ${key}=...).`,
+    topic: 'answers',
   });
 }
 
@@ -502,6 +503,7 @@ function invalidChoice(playbook: Playbook, node: PlaybookNode, given: string): T
     `Invalid answer for "${node.id}" (${node.title}): "${given}" is not one of its choices. Allowed: ${labels.join(', ')}.`,
     {
       hint: `Answer with a label (any case), its number 1-${labels.length}, or its target node id, e.g. --answer ${node.id}="${labels[0] ?? ''}".`,
+      topic: 'answers',
       file: playbook.path,
       line: node.line,
     },

@@ -233,6 +233,9 @@ export function parsePlaybookTestFile(source: string, file: string): ParsedTestF
   if (root === null || root === undefined) {
     return { ok: false, problems: [{ file, line: 1, message: 'the file is empty: a test file holds `playbook: <id>` and a list of `cases`.' }] };
   }
+  if (!isPlainMap(root)) {
+    return { ok: false, problems: [{ file, line: 1, message: `the file must be a map of keys (\`playbook:\` and \`cases:\`), not ${describeValue(root)}.` }] };
+  }
   const head = v.safeParse(FileSchema, root);
   if (!head.success) {
     for (const issue of head.issues) report(issue, [], 'file', at);
@@ -242,6 +245,10 @@ export function parsePlaybookTestFile(source: string, file: string): ParsedTestF
   const names = new Map<string, number>();
   head.output.cases.forEach((raw, index) => {
     const path = ['cases', index];
+    if (!isPlainMap(raw)) {
+      at(path, `${describePath(path)} must be a map of keys (\`- name: ...\`), not ${describeValue(raw)}.`);
+      return;
+    }
     const parsed = v.safeParse(CaseSchema, withoutExtensionKeys(raw));
     if (!parsed.success) {
       for (const issue of parsed.issues) report(issue, path, 'case', at);
@@ -304,7 +311,7 @@ function report(issue: v.BaseIssue<unknown>, base: readonly (string | number)[],
     at(path, `${path.length === 0 ? 'the file' : name} must be a map of keys, not ${describeValue(issue.input)}.`);
     return;
   }
-  at(path, issue.message.includes('`') || path.length === 0 ? issue.message : `${name}: ${issue.message}`);
+  at(path, issue.message.startsWith('`') || path.length === 0 ? issue.message : `${name}: ${issue.message}`);
 }
 
 function requiredHint(key: string): string {
@@ -330,6 +337,10 @@ function levelOf(relative: readonly (string | number)[], level: keyof typeof KNO
 
 function describePath(path: readonly (string | number)[]): string {
   return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc === '' ? String(part) : `${acc}.${part}`), '');
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** `x-` keys are the authors' own notes, as in playbooks. */

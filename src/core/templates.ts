@@ -118,6 +118,7 @@ function templateError(error: unknown, source: TemplateSource): TriageError {
   const what = source.what ?? 'template';
   return new TriageError('template/error', `${where ? `${where}: ` : ''}${what}: ${message}`, {
     hint: 'Templates support {{ value }}, {{ value | default: "x" }}, {% if %}…{% endif %} and {% for %}; they cannot include other files.',
+    topic: 'templates',
     file: source.file,
     line,
     cause: error,

@@ -3,6 +3,7 @@
  * "Go back" is a menu entry in selects and `<` typed alone in text prompts.
  */
 import { checkbox, input, password, select, Separator } from '@inquirer/prompts';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { BACK, type Back, type PromptChoice, type Prompter, type TextOptions } from './prompter.js';
 
 export const BACK_LABEL = '← Go back';
@@ -29,15 +30,11 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): Prompt
     },
 
     async chooseMany(message, choices, opts) {
-      const answer = await checkbox(
-        {
-          message: opts.allowBack ? `${message} (select none and press enter to go back)` : message,
-          choices: choices.map((c: PromptChoice) => ({ name: c.label, value: c.value })),
-          loop: false,
-        },
-        context,
-      );
-      return opts.allowBack && answer.length === 0 ? BACK : answer;
+      // "Go back" is an entry, as in selects, so that choosing nothing stays a possible answer.
+      const items: (Separator | { name: string; value: string })[] = choices.map((c: PromptChoice) => ({ name: c.label, value: c.value }));
+      if (opts.allowBack) items.push(new Separator(), { name: BACK_LABEL, value: BACK_VALUE });
+      const answer = await checkbox({ message, choices: items, loop: false }, context);
+      return answer.includes(BACK_VALUE) ? BACK : answer;
     },
 
     async text(message, opts: TextOptions) {
@@ -49,11 +46,12 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): Prompt
       };
       if (opts.secret) {
         const value = await password({ message: fullMessage, mask: '•', validate }, context);
-        return opts.allowBack && value.trim() === '<' ? BACK : value;
+        return opts.allowBack && value.trim() === '<' ? BACK : sanitizeForTerminal(value);
       }
       if (opts.multiline) return multiline(fullMessage, opts, context);
       const value = await input({ message: fullMessage, default: opts.default, validate }, context);
-      return opts.allowBack && value.trim() === '<' ? BACK : value;
+      // Pasted text can carry escape sequences; they must not reach the report raw.
+      return opts.allowBack && value.trim() === '<' ? BACK : sanitizeForTerminal(value);
     },
 
     async confirm(message, opts) {
@@ -80,7 +78,7 @@ async function multiline(message: string, opts: TextOptions, context: object): P
     if (line === '') break;
     lines.push(line);
   }
-  const value = lines.join('\n');
+  const value = sanitizeForTerminal(lines.join('\n'));
   const problem = opts.validate?.(value);
   if (problem) {
     (context as { output: NodeJS.WritableStream }).output.write(`  ${problem}\n`);

@@ -415,8 +415,8 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv, platform: NodeJ
 
 /** The first `1.2.3`-like version in a tool's output (`git version 2.39.5` → `2.39.5`). */
 export function extractVersion(output: string): string {
-  const match = /\d+(?:\.\d+)+(?:[-+._]?[0-9A-Za-z]+)*/.exec(output);
-  if (match) return match[0];
+  const match = /\d+(?:\.\d+)+[0-9A-Za-z.+_-]*/.exec(output);
+  if (match) return match[0].replace(/[-+._]+$/, '');
   return output.split(/\r?\n/)[0]?.trim() ?? '';
 }
 

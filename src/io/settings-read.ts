@@ -1,5 +1,5 @@
 /** Settings as stored in config.json, and a reader that does not load conf. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { triagePaths } from './paths.js';
 
@@ -9,27 +9,67 @@ export interface Settings {
   'company.name'?: string;
   signoff?: string;
   format?: 'markdown' | 'text' | 'json';
+  /** Reply-craft lint: phrases replies should avoid, comma-separated (replaces the defaults). */
+  'lint.avoid'?: string;
+  /** Reply-craft lint: word limit of a reply block for chat (`config set` stores a number). */
+  'lint.chatWords'?: number | string;
   /** Absolute playbook directories whose commands may run. */
   trusted?: string[];
 }
 
 /**
  * Reads settings without loading conf (and its Ajv, ~130 ms): for commands on the hot path that
- * only need to read. A damaged file is reported once on stderr by the caller and treated as empty.
+ * only need to read. A damaged file is moved aside (kept as a backup, see setAsideDamagedSettings)
+ * and settings fall back to defaults; `problem` says so, for the caller to print on stderr.
  */
 export function readSettingsFast(env: NodeJS.ProcessEnv = process.env): { settings: Settings; problem?: string } {
-  const path = resolve(triagePaths(env).config, 'config.json');
+  const path = settingsFile(env);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    return { settings: {} };
+    // Missing (or moved aside earlier in this process: keep reporting that to later readers).
+    const problem = setAside.get(path);
+    return problem === undefined ? { settings: {} } : { settings: {}, problem };
   }
+  const damage = settingsDamage(text);
+  if (damage === undefined) return { settings: JSON.parse(text) as Settings };
+  return { settings: {}, problem: setAsideDamagedSettings(path, damage) };
+}
+
+export function settingsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(triagePaths(env).config, 'config.json');
+}
+
+/** Why a config.json text is unusable, or undefined when it is a JSON object. */
+export function settingsDamage(text: string): string | undefined {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return { settings: value as Settings };
-    throw new Error('not an object');
+    value = JSON.parse(text);
   } catch (error) {
-    return { settings: {}, problem: `The settings file ${path} is damaged (${(error as Error).message}); using defaults. Fix it or run \`triage config list\` to repair it.` };
+    return text.trim() === '' ? 'the file is empty' : (error as Error).message;
   }
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : 'it does not hold a JSON object';
+}
+
+/** Messages about files moved aside by this process, so every later reader can still report it. */
+const setAside = new Map<string, string>();
+
+/**
+ * Moves a damaged config.json to `config.json.corrupt-<timestamp>` so triage can go on with
+ * defaults while the user's settings stay recoverable; returns the message for stderr.
+ */
+export function setAsideDamagedSettings(path: string, damage: string, now: Date = new Date()): string {
+  const earlier = setAside.get(path);
+  if (earlier !== undefined) return earlier;
+  const backup = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  let message: string;
+  try {
+    renameSync(path, backup);
+    message = `triage: the settings file ${path} was damaged (${damage}); it was moved to ${backup} and default settings are used. Set your settings again with \`triage config set\`, or copy them back from that file.`;
+  } catch (error) {
+    message = `triage: the settings file ${path} is damaged (${damage}) and could not be moved aside (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); default settings are used. Fix or delete that file.`;
+  }
+  setAside.set(path, message);
+  return message;
 }

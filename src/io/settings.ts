@@ -17,6 +17,8 @@ export const SETTING_KEYS: Readonly<Record<Exclude<keyof Settings, 'trusted'>, s
   'company.name': 'the company you support customers for',
   signoff: 'closing line before your name, e.g. "Best regards"',
   format: 'default output format of `run`: markdown, text or json',
+  'lint.avoid': 'phrases `lint` warns about in replies, comma-separated (replaces the defaults; "" for none)',
+  'lint.chatWords': '`lint` warns when a reply block is longer than this many words (default 120)',
 };
 
 export type SettingKey = keyof typeof SETTING_KEYS;

@@ -1,12 +1,16 @@
 /** What `run` prints: the report, the reply, or both, as markdown, text or JSON. */
 import type { FinishedCase } from '../app/finish-case.js';
 import type { OutcomeKind } from '../core/model.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
+import { neutralizeQuickActions } from './report-gitlab.js';
+import { jiraParagraph, renderReportJira } from './report-jira.js';
 import { renderReportJson } from './report-json.js';
 import { renderReportMarkdown } from './report-markdown.js';
 import { renderReportText } from './report-text.js';
 
 export type Emit = 'report' | 'reply' | 'both';
-export type OutputFormat = 'markdown' | 'text' | 'json';
+/** `jira` is Jira wiki markup; `gitlab` is the Markdown report with GitLab's differences (report-gitlab.ts). */
+export type OutputFormat = 'markdown' | 'text' | 'json' | 'jira' | 'gitlab';
 
 /** playbook-format.md: replies for how-to outcomes, report + reply for the rest. */
 export function defaultEmit(kind: OutcomeKind): Emit {
@@ -14,6 +18,12 @@ export function defaultEmit(kind: OutcomeKind): Emit {
 }
 
 export function renderCaseOutput(finished: FinishedCase, options: { format: OutputFormat; emit: Emit }): string {
+  // JSON escapes control characters itself; text and Markdown land on terminals and in trackers,
+  // so an escape sequence that reached a case (an old session, a probe's output) is made visible.
+  return options.format === 'json' ? renderCase(finished, options) : sanitizeForTerminal(renderCase(finished, options));
+}
+
+function renderCase(finished: FinishedCase, options: { format: OutputFormat; emit: Emit }): string {
   const { report, reply } = finished;
   if (options.format === 'json') {
     // One object always: the whole report (which carries the reply), or just the reply.
@@ -22,6 +32,18 @@ export function renderCaseOutput(finished: FinishedCase, options: { format: Outp
   }
   const replyText = reply ?? '';
   if (options.emit === 'reply') return ensureNewline(replyText);
+  if (options.format === 'gitlab') return neutralizeQuickActions(renderCase(finished, { ...options, format: 'markdown' }));
+  if (options.format === 'jira') {
+    const shownReport = options.emit === 'both' ? { ...report, reply: null } : report;
+    const jira = renderReportJira(shownReport);
+    if (options.emit === 'report' || !reply) return jira;
+    return `${jira}
+----
+
+h2. Reply to the customer
+
+${ensureNewline(jiraParagraph(replyText))}`;
+  }
   // With both, the reply follows the report once, rather than also inside it.
   const shown = options.emit === 'both' ? { ...report, reply: null } : report;
   const reportText = options.format === 'markdown' ? renderReportMarkdown(shown) : renderReportText(shown);
@@ -40,5 +62,5 @@ export function summaryRows(finished: FinishedCase): string[][] {
   for (const [key, value] of Object.entries(finished.report.answers)) rows.push([`answer: ${key}`, Array.isArray(value) ? value.join(', ') : String(value)]);
   for (const [key, value] of Object.entries(finished.report.environment)) rows.push([`env: ${key}`, value]);
   rows.push(['case', finished.record.id]);
-  return rows;
+  return rows.map((row) => row.map(sanitizeForTerminal));
 }

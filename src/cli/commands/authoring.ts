@@ -16,6 +16,7 @@ export function registerAuthoringCommands(program: Command, ctx: CliContext): vo
   ).action(async (paths: string[], opts: { format: 'text' | 'json' | 'github' }, command: Command) => {
     const { lintPlaybooks } = await import('../../app/lint.js');
     const result = lintPlaybooks(workspaceInput(ctx, command), paths);
+    for (const notice of result.notices) writeErr(ctx, notice);
     const render = await import('../../render/diagnostics.js');
     if (opts.format === 'json') writeOut(ctx, render.renderDiagnosticsJson(result.diagnostics));
     else if (opts.format === 'github') writeOut(ctx, render.renderDiagnosticsGithub(result.diagnostics));

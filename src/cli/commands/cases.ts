@@ -69,10 +69,15 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       .description('one case: its summary, its report (--as report) or its reply (--as reply)')
       .argument('<case>', 'case id, or a unique prefix of it')
       .addOption(new Option('--as <what>', 'what to show').choices(['case', 'report', 'reply']).default('case'))
-      .addOption(new Option('--format <format>', 'output format (default: text on a terminal, markdown in a pipe)').choices(['markdown', 'text', 'json'])),
+      .addOption(new Option('--format <format>', 'output format (default: text on a terminal, markdown in a pipe)').choices(['markdown', 'text', 'json']))
+      .option('--copy', 'also copy what is shown to the clipboard'),
     ['triage cases show TRI-20261127-7F3A', 'triage cases show TRI-20261127 --as report --format markdown > report.md', 'triage cases show TRI-20261127-7F3A --as reply | pbcopy'],
-  ).action(async (id: string, opts: { as: 'case' | 'report' | 'reply'; format?: 'markdown' | 'text' | 'json' }, command: Command) => {
+  ).action(async (id: string, opts: { as: 'case' | 'report' | 'reply'; format?: 'markdown' | 'text' | 'json'; copy?: boolean }, command: Command) => {
     const app = await loadApp();
+    const show = async (text: string): Promise<void> => {
+      writeOut(ctx, text);
+      if (opts.copy) await (await import('../copy-output.js')).copyWithNotice(ctx, text, opts.as === 'case' ? 'the case' : `the ${opts.as}`);
+    };
     const record = await app.withCaseStore(environment(), (store) => app.findCase(store, id));
     const format = opts.format ?? (terminalFor(ctx, command).stdoutIsTTY ? 'text' : 'markdown');
     const { TriageError } = await import('../../core/errors.js');
@@ -82,7 +87,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
           hint: `Show the case with \`triage cases show ${record.id}\`${record.status === 'open' ? `, or finish it with \`triage resume ${record.id}\`` : ''}.`,
         });
       }
-      return writeOut(ctx, format === 'json' ? json({ case: record.id, reply: record.reply }) : record.reply);
+      return show(format === 'json' ? json({ case: record.id, reply: record.reply }) : record.reply);
     }
     if (opts.as === 'report') {
       if (record.report === undefined) {
@@ -93,11 +98,11 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       const { renderStoredReport } = await render();
       const rendered = renderStoredReport(record.report, format);
       if (rendered.note) writeErr(ctx, rendered.note);
-      return writeOut(ctx, rendered.text);
+      return show(rendered.text);
     }
-    if (format === 'json') return writeOut(ctx, json(record));
+    if (format === 'json') return show(json(record));
     const { renderCaseText, renderCaseMarkdown } = await render();
-    writeOut(ctx, format === 'text' ? renderCaseText(record) : renderCaseMarkdown(record));
+    await show(format === 'text' ? renderCaseText(record) : renderCaseMarkdown(record));
   });
 
   examples(

@@ -11,7 +11,9 @@ export interface RunFlags {
   channel?: string;
   mood?: string;
   description?: string;
-  format?: 'markdown' | 'text' | 'json';
+  format?: 'markdown' | 'text' | 'json' | 'jira' | 'gitlab';
+  /** Also copy the reply (or the report when only the report is printed) to the clipboard. */
+  copy?: boolean;
   emit?: 'report' | 'reply' | 'both';
   failOn?: string;
   output?: string;
@@ -31,10 +33,11 @@ export function addRunOptions(command: Command): Command {
     .addOption(new Option('--channel <channel>', 'contact channel').choices(['email', 'chat', 'phone']))
     .addOption(new Option('--mood <mood>', "customer's mood").choices(['calm', 'confused', 'frustrated', 'angry']))
     .option('--description <text>', 'what the customer reported')
-    .addOption(new Option('--format <format>', 'output format (default: text on a terminal, markdown in a pipe)').choices(['markdown', 'text', 'json']))
+    .addOption(new Option('--format <format>', 'output format (default: text on a terminal, markdown in a pipe); jira: Jira wiki markup').choices(['markdown', 'text', 'json', 'jira', 'gitlab']))
     .addOption(new Option('--emit <what>', 'what to print (default: by outcome kind)').choices(['report', 'reply', 'both']))
     .option('--fail-on <kinds>', 'exit 3 when the outcome is one of these kinds, e.g. bug,escalate')
     .option('-o, --output <file>', 'write the result to a file instead of stdout')
+    .option('--copy', 'also copy the reply (or the report, with --emit report) to the clipboard')
     .option('--no-input', 'never prompt; a missing answer is an error (exit 2)')
     .option('--case-id <id>', 'use this case id (for reproducible output)')
     .option('--allow-commands', 'run check/probe commands from untrusted playbook directories, this once')
@@ -68,9 +71,10 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       .command('resume')
       .description('continue an interrupted run (the latest by default)')
       .argument('[case]', 'case id')
-      .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'text', 'json']))
+      .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'text', 'json', 'jira', 'gitlab']))
       .addOption(new Option('--emit <what>', 'what to print').choices(['report', 'reply', 'both']))
       .option('-o, --output <file>', 'write the result to a file instead of stdout')
+      .option('--copy', 'also copy the reply (or the report, with --emit report) to the clipboard')
       .option('--fail-on <kinds>', 'exit 3 when the outcome is one of these kinds')
       .option('--allow-commands', 'run commands from untrusted playbook directories, this once')
       .option('--no-redact', 'DANGER: do not redact secrets and personal data')

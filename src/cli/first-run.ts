@@ -1,0 +1,32 @@
+/**
+ * The terminal side of the first run (src/app/first-run.ts): called at the start of an
+ * interactive run only, so a pipe, `--no-input` or CI never sees it. Costs one settings read
+ * when the agent name is already set.
+ */
+import { InterruptedError } from '../core/errors.js';
+import { readSettingsFast } from '../io/settings-read.js';
+import type { CliContext } from './context.js';
+
+function isPromptExit(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+}
+
+export async function firstRunIfNeeded(ctx: CliContext, options: { color: boolean }): Promise<void> {
+  const { needsFirstRun, askFirstRun, saveFirstRun } = await import('../app/first-run.js');
+  const { settings } = readSettingsFast(ctx.env);
+  if (!needsFirstRun(settings, ctx.env)) return;
+  const bold = (text: string): string => (options.color ? `\u001b[1m${text}\u001b[22m` : text);
+  const dim = (text: string): string => (options.color ? `\u001b[2m${text}\u001b[22m` : text);
+  ctx.streams.stderr.write(`${bold('Welcome to triage.')} ${dim('Three questions before your first case, asked only this once.')}\n`);
+  const { createInquirerPrompter } = await import('../io/inquirer-prompter.js');
+  const prompter = createInquirerPrompter({ input: ctx.streams.stdin, output: ctx.streams.stderr });
+  let answers;
+  try {
+    answers = await askFirstRun(prompter, settings);
+  } catch (error) {
+    if (isPromptExit(error)) throw new InterruptedError('Interrupted before the case started; nothing was saved.');
+    throw error;
+  }
+  const path = await saveFirstRun(ctx.env, answers);
+  ctx.streams.stderr.write(`Saved your name, company and sign-off in ${path}.\n${dim('Change them any time: triage config set agent.name "…" (see triage config list).')}\n\n`);
+}

@@ -1,0 +1,348 @@
+/**
+ * Reply-craft lint rules (warnings): what makes a customer reply land, checked on the playbook.
+ *
+ * A plain `reply` block is wrapped at run time with a greeting, an acknowledgement that fits the
+ * mood, a "what happens next" line, a follow-up question and a sign-off, so those rules only ask
+ * of the block what the wrapper cannot supply: for a how-to outcome (resolved, workaround, works
+ * as designed) something the customer can do or will see next. A `reply full` block is the whole
+ * reply, so it is checked for everything: acknowledgement and a next step too.
+ *
+ * The checks are deliberately simple word heuristics over the template text (Liquid tags
+ * removed): they catch the reply that is all explanation and no way forward, not every weak one.
+ */
+import type { OutcomeKind, PlaybookNode, ReplyBlock } from './model.js';
+import type { PlaybookRule, PlaybookRuleContext } from './validate.js';
+
+export interface ReplyCraftConfig {
+  /** Phrases a reply should not use (case-insensitive, whole words). */
+  readonly avoid: readonly string[];
+  /** Word limit of a reply block before it reads as a wall of text in a chat window. */
+  readonly chatWords: number;
+}
+
+export const DEFAULT_AVOID_PHRASES: readonly string[] = [
+  'unfortunately there is nothing',
+  'as I already said',
+  'calm down',
+  'policy',
+  'per our policy',
+  'you should have',
+];
+export const DEFAULT_CHAT_WORDS = 120;
+export const DEFAULT_REPLY_CRAFT: ReplyCraftConfig = { avoid: DEFAULT_AVOID_PHRASES, chatWords: DEFAULT_CHAT_WORDS };
+
+/** Outcomes whose reply must itself say what to do: the wrapper's next-steps line covers the others. */
+const HOW_TO_KINDS: readonly OutcomeKind[] = ['resolved', 'workaround', 'works-as-designed'];
+/** Outcomes that hand the problem on: a tracker or the next tier needs the report block. */
+const REPORT_KINDS: readonly OutcomeKind[] = ['bug', 'escalate'];
+
+export const REPLY_CRAFT_RULE_IDS = [
+  'reply/missing',
+  'report/missing',
+  'reply/no-next-step',
+  'reply/no-acknowledgement',
+  'reply/blames-customer',
+  'reply/avoid-phrase',
+  'reply/too-long-for-chat',
+] as const;
+
+/**
+ * The reply-craft configuration from settings (`lint.avoid`: comma list that replaces the
+ * defaults, '' for none; `lint.chatWords`: a positive number). A bad value falls back to the
+ * default and is described in `problems`.
+ */
+export function replyCraftConfig(settings: { readonly 'lint.avoid'?: unknown; readonly 'lint.chatWords'?: unknown }): {
+  config: ReplyCraftConfig;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  let avoid = DEFAULT_AVOID_PHRASES;
+  const rawAvoid = settings['lint.avoid'];
+  if (typeof rawAvoid === 'string') avoid = splitList(rawAvoid);
+  else if (Array.isArray(rawAvoid) && rawAvoid.every((p) => typeof p === 'string')) avoid = rawAvoid.flatMap((p: string) => splitList(p));
+  else if (rawAvoid !== undefined) problems.push('The setting lint.avoid must be a comma-separated list of phrases; using the default list.');
+  let chatWords = DEFAULT_CHAT_WORDS;
+  const rawWords = settings['lint.chatWords'];
+  if (rawWords !== undefined) {
+    const n = typeof rawWords === 'number' ? rawWords : typeof rawWords === 'string' && /^\s*\d+\s*$/.test(rawWords) ? Number(rawWords) : NaN;
+    if (Number.isInteger(n) && n > 0) chatWords = n;
+    else problems.push(`The setting lint.chatWords must be a positive whole number of words; got ${JSON.stringify(rawWords)}, using ${DEFAULT_CHAT_WORDS}.`);
+  }
+  return { config: { avoid, chatWords }, problems };
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+export function replyCraftRules(config: ReplyCraftConfig = DEFAULT_REPLY_CRAFT): PlaybookRule[] {
+  return [ruleMissingBlocks, ruleReplyText(config)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+const ruleMissingBlocks: PlaybookRule = ({ playbook, report }) => {
+  for (const node of playbook.nodes) {
+    if (!node.outcome) continue;
+    if (!node.reply) {
+      report(
+        'reply/missing',
+        'warning',
+        { line: node.line },
+        `Outcome \`${node.heading}\` has no reply block, so the customer would get a greeting and a sign-off with nothing in between. Add a \`\`\`reply block that says what happened and what to do next.`,
+      );
+    }
+    if (REPORT_KINDS.includes(node.outcome.kind) && !node.report) {
+      report(
+        'report/missing',
+        'warning',
+        { line: node.line },
+        `Outcome \`${node.heading}\` hands the problem on but has no report block: add a \`\`\`report block with \`expected\`, \`actual\`, \`severity\` and \`component\`, so whoever picks it up can act without asking the customer again.`,
+      );
+    }
+  }
+};
+
+function ruleReplyText(config: ReplyCraftConfig): PlaybookRule {
+  const avoid = config.avoid.map((phrase) => ({ phrase, pattern: phrasePattern(phrase) }));
+  return (ctx) => {
+    for (const node of ctx.playbook.nodes) {
+      if (!node.outcome || !node.reply || node.reply.template.trim() === '') continue;
+      checkReply(ctx, node, node.reply, config, avoid);
+    }
+  };
+}
+
+function checkReply(
+  { report }: PlaybookRuleContext,
+  node: PlaybookNode,
+  block: ReplyBlock,
+  config: ReplyCraftConfig,
+  avoid: readonly { phrase: string; pattern: RegExp }[],
+): void {
+  const text = plainText(block.template);
+  const kind = (node.outcome as NonNullable<PlaybookNode['outcome']>).kind;
+  const lineAt = (index: number): number => block.line + 1 + countNewlines(text, index);
+  const what = `The reply of \`${node.heading}\``;
+
+  if ((block.full || HOW_TO_KINDS.includes(kind)) && !hasNextStep(text)) {
+    report(
+      'reply/no-next-step',
+      'warning',
+      { line: block.line },
+      block.full
+        ? `${what} is a \`reply full\`, the whole reply, but it never says what happens next or what the customer can do: add the steps (a numbered list), or what you will do and when.`
+        : `${what} explains but gives the customer nothing to do: add the fix or workaround as steps (a numbered list or "Open Settings → …"), or what you will do for them.`,
+    );
+  }
+  if (block.full && !ACKNOWLEDGEMENT.test(text)) {
+    report(
+      'reply/no-acknowledgement',
+      'warning',
+      { line: block.line },
+      `${what} is a \`reply full\`, so nothing adds an acknowledgement: say that you understand the problem and its impact (e.g. "I'm sorry this held up your invoices"), or use a plain \`reply\` block and let triage add one that fits the mood.`,
+    );
+  }
+
+  const blamed: { start: number; end: number }[] = [];
+  for (const pattern of BLAME_PATTERNS) {
+    for (const match of text.matchAll(pattern)) {
+      const start = match.index ?? 0;
+      blamed.push({ start, end: start + match[0].length });
+      report(
+        'reply/blames-customer',
+        'warning',
+        { line: lineAt(start) },
+        `${what} says "${oneLine(match[0])}", which reads as blaming the customer. Say what happened and what to do now instead (e.g. "the setting is under Billing → Plan" rather than "you should have changed it").`,
+      );
+    }
+  }
+
+  const found: { phrase: string; start: number; end: number }[] = [];
+  for (const { phrase, pattern } of avoid) {
+    for (const match of text.matchAll(pattern)) {
+      const start = match.index ?? 0;
+      found.push({ phrase, start, end: start + match[0].length });
+    }
+  }
+  const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
+  for (const hit of found) {
+    // One warning per spot: blame wins, and "per our policy" hides the "policy" inside it.
+    if (blamed.some((b) => overlaps(b, hit))) continue;
+    if (found.some((other) => other !== hit && overlaps(other, hit) && other.end - other.start > hit.end - hit.start)) continue;
+    report(
+      'reply/avoid-phrase',
+      'warning',
+      { line: lineAt(hit.start) },
+      `${what} uses "${oneLine(text.slice(hit.start, hit.end))}", a phrase on the avoid list (setting lint.avoid). ${AVOID_ADVICE[hit.phrase.toLowerCase()] ?? 'Rephrase it in plain, friendly words.'}`,
+    );
+  }
+
+  const words = countReplyWords(block.template);
+  if (words > config.chatWords) {
+    report(
+      'reply/too-long-for-chat',
+      'warning',
+      { line: block.line },
+      `${what} has ${words} words; in a chat window anything over ${config.chatWords} (setting lint.chatWords) reads as a wall of text. Keep what the customer needs now and link a help article for the rest.`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Heuristics
+
+const AVOID_ADVICE: Readonly<Record<string, string>> = {
+  'unfortunately there is nothing': 'Say what you can do instead, even if it is small (a workaround, a credit, passing it on).',
+  'as i already said': 'Repeat the point kindly, as if for the first time; the customer may have missed it.',
+  'calm down': 'Acknowledge the feeling instead ("I understand why this is frustrating").',
+  policy: 'Give the reason in plain words and offer the alternatives you have, rather than pointing at a rule.',
+  'per our policy': 'Give the reason in plain words and offer the alternatives you have, rather than pointing at a rule.',
+  'you should have': 'Describe what to do now, not what the customer did wrong.',
+};
+
+const BLAME_PATTERNS: readonly RegExp[] = [
+  /\byou\s+should\s+have\b/gi,
+  /\byou\s+shouldn[’']?t\s+have\b/gi,
+  /\b(?:it\s+is|it[’']?s|this\s+is)\s+your\s+(?:own\s+)?fault\b/gi,
+  /\byour\s+(?:own\s+)?(?:fault|mistake|error)\b/gi,
+  /\byou\s+failed\s+to\b/gi,
+  /\byou\s+(?:didn[’']?t|did\s+not|never)\s+(?:read|follow|check)\b/gi,
+  /\byou\s+forgot\s+to\b/gi,
+  /\byou\s+(?:were|are)\s+supposed\s+to\b/gi,
+  /\byou\s+must\s+have\s+(?:missed|misread|forgotten|typed|entered|clicked)\b/gi,
+  /\bas\s+(?:you\s+)?(?:should|would)\s+(?:have\s+)?know(?:n)?\b/gi,
+  /\buser\s+error\b/gi,
+  /\bif\s+you\s+had\s+(?:read|followed|checked)\b/gi,
+];
+
+const ACKNOWLEDGEMENT =
+  /\b(?:sorry|apologi[sz]e|apologies|thank(?:s|\s+you)|understand|appreciate|frustrat\w*|annoying|inconvenien\w*|i\s+can\s+see|i\s+see\s+(?:that|why|how)|i\s+hear|i\s+know|that\s+sounds|not\s+acceptable|unacceptable)\b/i;
+
+const INSTRUCTION_VERBS = (
+  'open go click tap select choose pick clear sign log restart reinstall update upgrade check send use enter type visit follow ' +
+  'download install remove uninstall disable enable turn reset wait keep add set switch move forward call paste copy delete look ' +
+  'make ask tell contact allow head create accept confirm verify retry try refresh reload export import connect reconnect share ' +
+  'save edit change cancel book schedule write email scan close quit start unplug plug'
+).split(' ');
+
+/** turn → turning, update → updating, tap → tapping, try → trying. */
+function gerund(verb: string): string {
+  if (verb.endsWith('e') && !verb.endsWith('ee')) return `${verb.slice(0, -1)}ing`;
+  if (/^[^aeiou]*[aeiou][bdgmnpt]$/.test(verb)) return `${verb}${verb.slice(-1)}ing`;
+  return `${verb}ing`;
+}
+
+/** Steps, an instruction, an offer, or what will happen: anything that moves the customer on. */
+const NEXT_STEP_PATTERNS: readonly RegExp[] = [
+  // A list of steps.
+  /^\s*(?:\d+[.)]|[-*+])\s+\S/m,
+  // What the customer can do, or what we will do, and when.
+  /\b(?:please|you\s+can|you\s+could|you\s+may|you[’']?ll|you\s+will|you\s+need\s+to|you[’']?d\s+like|if\s+you[’']?d\s+like|just\s+(?:reply|open|click|tap|go|use|try)|i[’']?ll|i\s+will|i[’']?ve|i\s+have\s+(?:\w+ed|sent|set|made|put)|we[’']?ll|we\s+will|we[’']?ve|let\s+me\s+know|reply\s+(?:here|to\s+this)|get\s+back\s+to\s+you|within\s+\w+\s+(?:\w+\s+)?(?:minutes?|hours?|days?|weeks?)|shall\s+i|would\s+you\s+like|do\s+you\s+want|would\s+that\s+help|i\s+can|i[’']?m\s+(?:happy|glad)\s+to|i[’']?m\s+here|from\s+now\s+on|from\s+the\s+next|next\s+(?:time|period|month|week|invoice|renewal|payment)|in\s+future|future|the\s+next\s+step|if\s+(?:\w+\s+){0,3}ever|if\s+(?:\w+\s+){1,4}again|keeps?\s+(?:this|it)\s+from|to\s+avoid)\b/i,
+  // A place in the product to go to: "Settings → Billing".
+  /\S\s*→\s*\S/,
+  // An instruction: a sentence (or line) that starts with a verb, or with its -ing form
+  // ("Turning extensions off one by one shows which one").
+  new RegExp(`(?:^|[.!?:]\\s+|\\n\\s*)(?:${INSTRUCTION_VERBS.flatMap((verb) => [verb, gerund(verb)]).join('|')})\\b`, 'i'),
+];
+
+function hasNextStep(text: string): boolean {
+  return NEXT_STEP_PATTERNS.some((pattern) => pattern.test(text));
+}
+
+/**
+ * The template as prose: `{% tags %}` removed and `{{ values }}` read as one word, with every
+ * newline kept so positions map back to lines of the block.
+ */
+export function plainText(template: string): string {
+  const keepNewlines = (tag: string): string => tag.replace(/[^\n]/g, '');
+  return template
+    .replace(/\r\n?/g, '\n')
+    .replace(/\{%-?[\s\S]*?-?%\}/g, keepNewlines)
+    .replace(/\{\{-?[\s\S]*?-?\}\}/g, (tag) => `value${keepNewlines(tag)}`);
+}
+
+/**
+ * Words in the longest version of the reply a customer can get: each `{% if %}`/`{% case %}`
+ * counts its longest branch, comments count nothing, and `{{ value }}` is one word.
+ */
+export function countReplyWords(template: string): number {
+  const tokens = template.split(/(\{%-?[\s\S]*?-?%\})/);
+  let position = 0;
+  const tagName = (token: string): string => /^\{%-?\s*(\w+)/.exec(token)?.[1]?.toLowerCase() ?? '';
+  /** Counts until one of `stops` (returned, not consumed) or the end. */
+  const sequence = (stops: readonly string[]): { words: number; stop: string } => {
+    let words = 0;
+    while (position < tokens.length) {
+      const token = tokens[position] as string;
+      if (!token.startsWith('{%')) {
+        words += countWords(token.replace(/\{\{-?[\s\S]*?-?\}\}/g, ' value '));
+        position++;
+        continue;
+      }
+      const name = tagName(token);
+      if (stops.includes(name)) return { words, stop: name };
+      position++;
+      const end = BLOCK_TAGS[name];
+      if (end === undefined) continue;
+      if (name === 'comment' || name === 'raw') {
+        const inner = sequence([end]);
+        if (name === 'raw') words += inner.words;
+        position++;
+        continue;
+      }
+      // A block: its longest branch counts.
+      let longest = 0;
+      for (;;) {
+        const branch = sequence(['elsif', 'else', 'when', end]);
+        longest = Math.max(longest, branch.words);
+        if (branch.stop === '') break;
+        position++;
+        if (branch.stop === end) break;
+      }
+      words += longest;
+    }
+    return { words, stop: '' };
+  };
+  return sequence([]).words;
+}
+
+const BLOCK_TAGS: Readonly<Record<string, string>> = {
+  if: 'endif',
+  unless: 'endunless',
+  case: 'endcase',
+  for: 'endfor',
+  tablerow: 'endtablerow',
+  capture: 'endcapture',
+  comment: 'endcomment',
+  raw: 'endraw',
+};
+
+/** Words as a reader counts them: runs of letters or digits (with inner apostrophes, hyphens, dots). */
+export function countWords(text: string): number {
+  return (text.match(/[\p{L}\p{N}]+(?:[’'.\-/][\p{L}\p{N}]+)*/gu) ?? []).length;
+}
+
+/** A phrase as a case-insensitive, whole-word pattern that also matches across line breaks. */
+function phrasePattern(phrase: string): RegExp {
+  const body = phrase
+    .trim()
+    .split(/\s+/)
+    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]"))
+    .join('\\s+');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'giu');
+}
+
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,201 @@
+/**
+ * Drives the built binary in a real pseudo-terminal (node-pty), the way an agent uses it: the
+ * process sees TTYs, inquirer draws its prompts, keys arrive as bytes. Waits are for screen text
+ * with a timeout, never fixed sleeps. stdout can be sent to a file to keep the result apart from
+ * the prompts (both would otherwise share the one terminal).
+ */
+import { readFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
+import { spawn, type IPty } from 'node-pty';
+import { BIN, ROOT, isolatedEnv } from './cli.js';
+
+export const KEY = {
+  up: '\u001b[A',
+  down: '\u001b[B',
+  enter: '\r',
+  ctrlC: '\u0003',
+  ctrlU: '\u0015',
+} as const;
+
+export interface PtyOptions {
+  readonly home: string;
+  readonly env?: Record<string, string | undefined>;
+  readonly cwd?: string;
+  /** Redirect the process's stdout to this file (the pty keeps stdin and stderr). */
+  readonly stdoutFile?: string;
+  readonly cols?: number;
+  readonly rows?: number;
+}
+
+export interface PtyRun {
+  /** Everything the terminal received so far, ANSI stripped. */
+  text(): string;
+  /** A position in text(), for waiting on what comes after it. */
+  mark(): number;
+  /** Resolves with text() once `pattern` appears after `from` (default: the last mark). */
+  waitFor(pattern: string | RegExp, options?: { from?: number; timeoutMs?: number }): Promise<string>;
+  /** Sends keys as typed. */
+  type(keys: string): void;
+  /** Types a line and presses enter, once the prompt `prompt` is on screen. */
+  answer(prompt: string | RegExp, line: string): Promise<void>;
+  /** In the select list drawn after `prompt`, moves the highlight to `label` and presses enter. */
+  choose(prompt: string | RegExp, label: string): Promise<void>;
+  /** The exit code, once the process ends. */
+  exit(timeoutMs?: number): Promise<number>;
+  kill(): void;
+}
+
+const POINTER = '❯';
+
+export function spawnTriage(args: readonly string[], options: PtyOptions): PtyRun {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('TRIAGE_') && !['FORCE_COLOR', 'NO_COLOR', 'CI'].includes(k) && !k.startsWith('VITEST')) env[k] = v;
+  }
+  // The first-run questions (no agent name yet) would come before every test's own prompts;
+  // test/e2e/first-run.test.ts turns them back on with `env: { TRIAGE_SKIP_FIRST_RUN: undefined }`.
+  Object.assign(env, isolatedEnv(options.home), { TERM: 'xterm-256color', TRIAGE_SKIP_FIRST_RUN: '1' });
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  // `exec` keeps the exit code and the signal handling of node itself.
+  const [file, argv] = options.stdoutFile
+    ? ['/bin/sh', ['-c', 'out="$1"; shift; exec "$@" > "$out"', 'sh', options.stdoutFile, process.execPath, BIN, ...args]]
+    : [process.execPath, [BIN, ...args]];
+  const pty: IPty = spawn(file, argv, { name: 'xterm-256color', cols: options.cols ?? 120, rows: options.rows ?? 40, cwd: options.cwd ?? ROOT, env });
+
+  let raw = '';
+  let lastMark = 0;
+  const listeners = new Set<() => void>();
+  pty.onData((data) => {
+    raw += data;
+    for (const listener of [...listeners]) listener();
+  });
+  let exitCode: number | undefined;
+  const exited = new Promise<number>((resolve) => {
+    pty.onExit(({ exitCode: code }) => {
+      exitCode = code;
+      resolve(code);
+      for (const listener of [...listeners]) listener();
+    });
+  });
+
+  const text = (): string => stripVTControlCharacters(raw).replace(/\r\n/g, '\n');
+
+  const waitFor: PtyRun['waitFor'] = (pattern, opts = {}) => {
+    const from = opts.from ?? lastMark;
+    const timeoutMs = opts.timeoutMs ?? 8000;
+    const found = (): boolean => {
+      const since = text().slice(from);
+      return typeof pattern === 'string' ? since.includes(pattern) : pattern.test(since);
+    };
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (found()) {
+          done();
+          resolve(text());
+        } else if (exitCode !== undefined) {
+          done();
+          reject(new Error(`triage exited (${exitCode}) before showing ${String(pattern)}. Screen:\n${text().slice(-3000)}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${String(pattern)}. Screen since the mark:\n${text().slice(from).slice(-3000)}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      listeners.add(check);
+      check();
+    });
+  };
+
+  const run: PtyRun = {
+    text,
+    mark() {
+      lastMark = text().length;
+      return lastMark;
+    },
+    waitFor,
+    type(keys) {
+      pty.write(keys);
+    },
+    async answer(prompt, line) {
+      await waitFor(prompt);
+      run.mark();
+      pty.write(`${line}${KEY.enter}`);
+      // The prompt is done when inquirer redraws it with its answer (✔ ...).
+      await waitFor('✔');
+    },
+    async choose(prompt, label) {
+      const from = lastMark;
+      await waitFor(prompt);
+      const since = text().slice(from);
+      const promptAt = from + (typeof prompt === 'string' ? since.indexOf(prompt) : since.search(prompt));
+      const deadline = Date.now() + 8000;
+      while (Date.now() < deadline) {
+        const { entries, pointer } = lastFrame(text().slice(promptAt));
+        const wanted = entries.indexOf(label);
+        if (wanted < 0) throw new Error(`"${label}" is not in the list after ${String(prompt)}: ${JSON.stringify(entries)}`);
+        if (wanted === pointer) {
+          run.mark();
+          pty.write(KEY.enter);
+          await waitFor('✔');
+          return;
+        }
+        const before = text().length;
+        pty.write(wanted > pointer ? KEY.down : KEY.up);
+        await waitFor(POINTER, { from: before, timeoutMs: 3000 });
+        // Let the rest of the redraw arrive (inquirer writes a frame in a few chunks).
+        await settle(() => text().length);
+      }
+      throw new Error(`Could not move to "${label}" after ${String(prompt)}. Screen:\n${text().slice(promptAt).slice(-2000)}`);
+    },
+    exit(timeoutMs = 10_000) {
+      return Promise.race([
+        exited,
+        new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`triage did not exit within ${timeoutMs} ms. Screen:\n${text().slice(-2000)}`)), timeoutMs)),
+      ]);
+    },
+    kill() {
+      if (exitCode === undefined) pty.kill();
+    },
+  };
+  return run;
+}
+
+/**
+ * The entries of the select list drawn last in `screen` (each line `❯ label` or `  label`, up to
+ * the first other line) and the index of the highlighted one.
+ */
+export function lastFrame(screen: string): { entries: string[]; pointer: number } {
+  const lines = screen.split('\n');
+  const pointerLine = lines.map((l) => l.startsWith(`${POINTER} `)).lastIndexOf(true);
+  if (pointerLine < 0) return { entries: [], pointer: -1 };
+  const isEntry = (line: string): boolean => /^(❯ |  )\S/.test(line) || /^ ─+$/.test(line);
+  let first = pointerLine;
+  while (first > 0 && isEntry(lines[first - 1]!)) first--;
+  let last = pointerLine;
+  while (last + 1 < lines.length && isEntry(lines[last + 1]!)) last++;
+  const frame = lines.slice(first, last + 1).filter((l) => !/^ ─+$/.test(l));
+  return { entries: frame.map((l) => l.slice(2).trim()), pointer: frame.findIndex((l) => l.startsWith(`${POINTER} `)) };
+}
+
+/** Resolves once `size()` has stopped changing for a moment (a redraw has finished arriving). */
+async function settle(size: () => number, quietMs = 40, maxMs = 1000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let last = size();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    const now = size();
+    if (now === last || Date.now() > deadline) return;
+    last = now;
+  }
+}
+
+export function readOutput(path: string): string {
+  return readFileSync(path, 'utf8');
+}
