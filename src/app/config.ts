@@ -64,18 +64,36 @@ export function trustedDirectories(env: NodeJS.ProcessEnv): string[] {
   return openSettings(env).get('trusted') ?? [];
 }
 
-export function trustDirectory(env: NodeJS.ProcessEnv, cwd: string, dir: string, trust: boolean): string {
+export interface TrustChange {
+  /** The directory as stored: its real path. */
+  readonly dir: string;
+  /** False when it already was (or, for --remove, was not) trusted. */
+  readonly changed: boolean;
+}
+
+export function trustDirectory(env: NodeJS.ProcessEnv, cwd: string, dir: string, trust: boolean): TrustChange {
   const absolute = resolve(cwd, dir);
-  let real: string;
+  let real: string | undefined;
+  let problem = 'no such directory';
   try {
-    if (!statSync(absolute).isDirectory()) throw new Error('not a directory');
-    real = realpathSync(absolute);
+    if (statSync(absolute).isDirectory()) real = realpathSync(absolute);
+    else problem = 'a file, not a directory';
   } catch {
-    throw new TriageError('trust/not-a-directory', `${dir} is not a directory.`, { hint: 'Give the playbook directory to trust, e.g. `triage trust ./team-playbooks`.' });
+    /* missing: `problem` says so */
   }
   const settings = openSettings(env);
   const current = settings.get('trusted') ?? [];
-  const next = trust ? [...new Set([...current, real])] : current.filter((d) => d !== real);
-  settings.set('trusted', next);
-  return real;
+  if (!trust) {
+    // A trusted directory that was deleted or moved can still be removed by the path it had.
+    const stored = real ?? absolute;
+    const next = current.filter((d) => d !== stored);
+    if (next.length !== current.length) settings.set('trusted', next);
+    return { dir: stored, changed: next.length !== current.length };
+  }
+  if (real === undefined) {
+    throw new TriageError('trust/not-a-directory', `${dir}: ${problem} (${absolute}).`, { hint: 'Give the playbook directory to trust, e.g. `triage trust ./team-playbooks`.' });
+  }
+  if (current.includes(real)) return { dir: real, changed: false };
+  settings.set('trusted', [...current, real]);
+  return { dir: real, changed: true };
 }

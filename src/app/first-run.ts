@@ -7,9 +7,8 @@
 import type { Prompter } from '../io/prompter.js';
 import type { Settings } from '../io/settings-read.js';
 
-/** Ask only when there is no agent name and nobody opted out (scripted terminals, demos). */
-export function needsFirstRun(settings: Settings, env: NodeJS.ProcessEnv): boolean {
-  if (env.TRIAGE_SKIP_FIRST_RUN !== undefined && env.TRIAGE_SKIP_FIRST_RUN !== '' && env.TRIAGE_SKIP_FIRST_RUN !== '0') return false;
+/** Ask only when there is no agent name (`triage config set agent.name` also answers it). */
+export function needsFirstRun(settings: Settings): boolean {
   return (settings['agent.name'] ?? '').trim() === '';
 }
 

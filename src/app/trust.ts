@@ -3,7 +3,7 @@
  * directories the user trusted, or with --allow-commands. Decided before anything runs.
  */
 import { realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { EXIT, TriageError } from '../core/errors.js';
 import type { PlaybookLibrary } from '../core/flow-types.js';
 import type { Playbook } from '../core/model.js';
@@ -29,7 +29,9 @@ function isInside(child: string, parent: string): boolean {
 
 export function createTrustCheck(policy: TrustPolicy): (playbook: Playbook) => boolean {
   const roots = [policy.bundledDir, ...policy.trustedDirs].map(real);
-  return (playbook) => policy.allowCommands || roots.some((root) => isInside(real(playbook.dir), root));
+  // By the file's own directory, not the playbook directory it was found in: trusting
+  // `team/billing` must cover `team/billing/x.md` even when `team` is what was searched.
+  return (playbook) => policy.allowCommands || roots.some((root) => isInside(real(dirname(playbook.path)), root));
 }
 
 export interface PlaybookCommand {

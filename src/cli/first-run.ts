@@ -14,7 +14,7 @@ function isPromptExit(error: unknown): boolean {
 export async function firstRunIfNeeded(ctx: CliContext, options: { color: boolean }): Promise<void> {
   const { needsFirstRun, askFirstRun, saveFirstRun } = await import('../app/first-run.js');
   const { settings } = readSettingsFast(ctx.env);
-  if (!needsFirstRun(settings, ctx.env)) return;
+  if (!needsFirstRun(settings)) return;
   const bold = (text: string): string => (options.color ? `\u001b[1m${text}\u001b[22m` : text);
   const dim = (text: string): string => (options.color ? `\u001b[2m${text}\u001b[22m` : text);
   ctx.streams.stderr.write(`${bold('Welcome to triage.')} ${dim('Three questions before your first case, asked only this once.')}\n`);

@@ -4,9 +4,12 @@
  * so `triage --version` pays for commander and nothing else.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { closestMatch } from '../core/did-you-mean.js';
 import { EXIT, isTriageError } from '../core/errors.js';
+import { detectTerminal } from '../io/terminal.js';
 import type { CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
+import { examples } from './commands/shared.js';
 import { formatError } from './format-error.js';
 
 export interface MainResult {
@@ -21,7 +24,8 @@ export function buildProgram(ctx: CliContext): Command {
     .helpOption('-h, --help', 'show help')
     .addOption(new Option('--color', 'force colour'))
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR)'))
-    .option('--playbooks <dir>', 'add a playbook directory (repeatable; later wins)', collect, [])
+    // No default value: commander would print "(default: [])" in --help.
+    .option('--playbooks <dir>', 'add a playbook directory (repeatable; later wins)', collect)
     .option('--debug', 'show stack traces for internal errors')
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -30,7 +34,34 @@ export function buildProgram(ctx: CliContext): Command {
     })
     .exitOverride();
   registerCommands(program, ctx);
+  examples(program, [
+    'triage                  # in a terminal: describe the problem, pick a playbook, run it',
+    'triage search "the export never finishes"',
+    'triage run cannot-log-in',
+    'triage new my-issue && triage lint',
+  ]);
   return program;
+}
+
+/**
+ * The root command has an action (intake), so commander reads `triage lsit` as an argument and
+ * says "too many arguments". Name it for what it is: an unknown command, with a suggestion.
+ */
+function unknownCommand(program: Command, argv: readonly string[]): string | undefined {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f))));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (arg.startsWith('-')) {
+      if (takesValue.has(arg)) i++;
+      continue;
+    }
+    const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+    if (known.includes(arg)) return undefined;
+    const guess = closestMatch(arg, known.filter((n) => n !== 'help'));
+    return `error: unknown command '${arg}'${guess ? `. Did you mean '${guess}'?` : ''}\n`;
+  }
+  return undefined;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -40,16 +71,21 @@ export function collect(value: string, previous: string[] = []): string[] {
 /** Runs the CLI and returns the exit code; never calls process.exit (bin/triage.js sets it). */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<MainResult> {
   const program = buildProgram(ctx);
-  const debug = argv.includes('--debug');
+  const unknown = unknownCommand(program, argv);
+  if (unknown) {
+    ctx.streams.stderr.write(unknown);
+    return { exitCode: handleError(new CommanderError(EXIT.usage, 'commander.unknownCommand', unknown), ctx, argv) };
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return { exitCode: ctx.exit.code };
   } catch (error) {
-    return { exitCode: handleError(error, ctx, debug) };
+    return { exitCode: handleError(error, ctx, argv) };
   }
 }
 
-function handleError(error: unknown, ctx: CliContext, debug: boolean): number {
+function handleError(error: unknown, ctx: CliContext, argv: readonly string[]): number {
+  const debug = argv.includes('--debug');
   if (error instanceof CommanderError) {
     // Help and version are successful exits; every other commander error is a usage error (exit 2),
     // whatever commander's own default code is.
@@ -61,7 +97,10 @@ function handleError(error: unknown, ctx: CliContext, debug: boolean): number {
     return EXIT.usage;
   }
   if (isTriageError(error)) {
-    ctx.streams.stderr.write(formatError(error, { color: Boolean(ctx.streams.stderr.isTTY) && ctx.env.NO_COLOR === undefined }));
+    // Same colour decision as the commands make (TTY, NO_COLOR, FORCE_COLOR, --color/--no-color).
+    const flag = argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined;
+    const color = detectTerminal(ctx.streams, { color: flag, env: ctx.env }).colorStderr;
+    ctx.streams.stderr.write(formatError(error, { color }));
     if (debug && error.stack) ctx.streams.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }

@@ -75,7 +75,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
   process.once('SIGINT', onSigint);
   try {
     const prefill: Record<string, AnswerValue> = {
-      ...(flags.answers ? readAnswersFile(flags.answers, ctx.cwd, () => readStdin()) : {}),
+      ...(flags.answers ? readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
       ...parseAnswerFlags(flags.answer ?? []),
     };
     const attached = flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {};
@@ -195,6 +195,16 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
 
 function interruptMessage(caseId: string | undefined): string {
   return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
+}
+
+/** `--answers -`: a terminal on stdin would give nothing (or wait for Ctrl-D with no prompt); say how to use it. */
+function readAnswersStdin(ctx: CliContext): string {
+  if (ctx.streams.stdin.isTTY) {
+    throw new TriageError('answers/stdin-is-terminal', '--answers - reads the answers from stdin, but stdin is this terminal.', {
+      hint: 'Pipe them in (`triage run <playbook> --answers - < answers.yaml`), give a file (`--answers answers.yaml`), or leave --answers out to be asked.',
+    });
+  }
+  return readStdin();
 }
 
 function readStdin(): string {

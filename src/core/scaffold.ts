@@ -4,7 +4,9 @@
  * a choice list, each common outcome, a reply block and a report block).
  */
 export function scaffoldPlaybook(id: string, title?: string): string {
-  const heading = title ?? id.split('-').map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(' ');
+  // A title is one line (playbook-format.md); a pasted newline would break the front matter.
+  const given = title?.replace(/\s+/g, ' ').trim();
+  const heading = given || id.split('-').map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(' ');
   return `---
 id: ${id}
 title: ${yamlString(heading)}
@@ -72,7 +74,7 @@ works; if it keeps happening, reply to this message and we will dig deeper.
 ## Bug: Fails every time
 
 \`\`\`report
-title: "${heading.replace(/"/g, '\\"')} fails every time ({{ env.browser }})"
+title: "{{ playbook.title }} fails every time ({{ env.browser }})"
 expected: It works.
 actual: "It fails every time, also in a private window. Error: {{ answers.error_text | default: 'none shown' }}"
 severity: medium

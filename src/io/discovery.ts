@@ -85,6 +85,7 @@ export interface FoundFile {
 
 export interface ListingProblem {
   readonly path: string;
+  /** What is wrong and what to do, as one sentence for a diagnostic. */
   readonly message: string;
 }
 
@@ -104,7 +105,8 @@ export function listPlaybookFiles(dir: PlaybookDirectory, problems: ListingProbl
     try {
       entries = readdirSync(path, { withFileTypes: true });
     } catch (error) {
-      problems.push({ path, message: `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      problems.push({ path, message: `Cannot read this directory (${code}); its playbooks were not loaded. Check its permissions.` });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -119,7 +121,11 @@ export function listPlaybookFiles(dir: PlaybookDirectory, problems: ListingProbl
           isDir = target.isDirectory();
           isFile = target.isFile();
         } catch {
-          problems.push({ path: child, message: 'broken symbolic link' });
+          // Only a dangling link named like a playbook is worth an error; other names were never
+          // going to load (a dangling link to a whole directory is still silently missed).
+          if (entry.name.endsWith('.md')) {
+            problems.push({ path: child, message: 'This is a symbolic link to a file that does not exist. Point it at a playbook, or remove it.' });
+          }
           continue;
         }
       }

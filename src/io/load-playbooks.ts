@@ -29,7 +29,8 @@ export function loadPlaybookFiles(files: readonly FoundFile[], directories: read
     try {
       source = readFileSync(file.path, 'utf8');
     } catch (error) {
-      diagnostics.push(unreadable(file.path, `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`));
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      diagnostics.push(unreadable(file.path, `Cannot read this file (${code}). Check its permissions, or move it out of the playbook directory.`));
       continue;
     }
     const result = parsePlaybook(source, { path: file.path, dir: file.dir.path });
@@ -58,6 +59,6 @@ function unreadable(file: string, message: string): Diagnostic {
     column: 1,
     severity: 'error',
     rule: 'file/unreadable',
-    message: `${message}. Check the file's permissions, or move it out of the playbook directory.`,
+    message,
   };
 }

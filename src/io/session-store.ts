@@ -48,9 +48,10 @@ export function openSessionStore(dataDir: string): SessionStore {
   return {
     dir,
     save(record) {
+      const file = fileOf(record.id); // an invalid id is refused before anything is created
       try {
         mkdirSync(dir, { recursive: true });
-        writeFileAtomic.sync(fileOf(record.id), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+        writeFileAtomic.sync(file, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
       } catch (error) {
         if (error instanceof TriageError) throw error;
         const code = (error as NodeJS.ErrnoException).code;

@@ -47,7 +47,7 @@ export function settingsDamage(text: string): string | undefined {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return text.trim() === '' ? 'the file is empty' : (error as Error).message;
+    return text.trim() === '' ? 'the file is empty' : (error as Error).message.replace(/\s+/g, ' ');
   }
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : 'it does not hold a JSON object';
 }

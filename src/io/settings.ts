@@ -3,10 +3,11 @@
  * conf loads Ajv at import (~130 ms), so this module is only imported by commands that need it.
  */
 import Conf from 'conf';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TriageError } from '../core/errors.js';
 import { triagePaths } from './paths.js';
-import type { Settings } from './settings-read.js';
+import { setAsideDamagedSettings, settingsDamage, settingsFile, type Settings } from './settings-read.js';
 
 export type { Settings } from './settings-read.js';
 
@@ -29,6 +30,8 @@ export function isSettingKey(key: string): key is SettingKey {
 
 export interface SettingsStore {
   readonly path: string;
+  /** Set when a damaged config.json was moved aside on opening: say so on stderr. */
+  readonly notice?: string;
   get<K extends keyof Settings>(key: K): Settings[K];
   set<K extends keyof Settings>(key: K, value: Settings[K]): void;
   delete(key: keyof Settings): void;
@@ -37,19 +40,22 @@ export interface SettingsStore {
 
 export function openSettings(env: NodeJS.ProcessEnv = process.env): SettingsStore {
   const cwd = triagePaths(env).config;
+  const notice = repairSettingsFile(settingsFile(env));
   let conf: Conf<Settings>;
   try {
     // accessPropertiesByDotNotation off: 'agent.name' is a flat key, as users type it.
+    // clearInvalidConfig off: a damaged file is moved aside above, never silently emptied.
     conf = new Conf<Settings>({ projectName: 'triage', projectSuffix: '', cwd, accessPropertiesByDotNotation: false, clearInvalidConfig: false });
   } catch (error) {
     throw new TriageError('config/unreadable', `The settings file in ${cwd} could not be read: ${(error as Error).message}`, {
-      hint: `Fix or delete ${resolve(cwd, 'config.json')}; triage recreates it with defaults.`,
+      hint: `Check the permissions of ${resolve(cwd, 'config.json')}, or delete it; triage recreates it with defaults.`,
       file: resolve(cwd, 'config.json'),
       cause: error,
     });
   }
   return {
     path: conf.path,
+    ...(notice === undefined ? {} : { notice }),
     get: (key) => conf.get(key),
     set: (key, value) => (value === undefined ? conf.delete(key) : conf.set(key, value)),
     delete: (key) => conf.delete(key),
@@ -57,3 +63,14 @@ export function openSettings(env: NodeJS.ProcessEnv = process.env): SettingsStor
   };
 }
 
+/** conf throws on a damaged file; set it aside first (as readSettingsFast does) so triage goes on. */
+function repairSettingsFile(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const damage = settingsDamage(text);
+  return damage === undefined ? undefined : setAsideDamagedSettings(path, damage);
+}

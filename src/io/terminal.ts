@@ -32,12 +32,15 @@ export function detectTerminal(streams: TerminalStreams, options: TerminalOption
   const stdinTTY = Boolean(streams.stdin.isTTY);
   const stdoutTTY = Boolean(streams.stdout.isTTY);
   const stderrTTY = Boolean(streams.stderr.isTTY);
+  // FORCE_COLOR=0 / false means "no colour", as in Node and chalk; any other value forces it.
+  const forced = env.FORCE_COLOR === undefined ? undefined : env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  const dumb = env.TERM === 'dumb';
   const colorFor = (isTTY: boolean): boolean => {
     if (options.color === false) return false;
     if (env.NO_COLOR !== undefined) return options.color === true;
     if (options.color === true) return true;
-    if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
-    if (env.TERM === 'dumb') return false;
+    if (forced !== undefined) return forced;
+    if (dumb) return false;
     return isTTY;
   };
   const inCI = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI !== 'false';
@@ -47,7 +50,8 @@ export function detectTerminal(streams: TerminalStreams, options: TerminalOption
     colorStdout: colorFor(stdoutTTY),
     colorStderr: colorFor(stderrTTY),
     canPrompt,
-    canSpin: stderrTTY && columns > 0 && !inCI,
+    // A dumb terminal cannot move the cursor back, so each spinner frame would print a new line.
+    canSpin: stderrTTY && columns > 0 && !inCI && !dumb,
     stdoutIsTTY: stdoutTTY,
   };
 }

@@ -1,4 +1,5 @@
 /** Diagnostics as text (`file:line:col  error  message  rule`), JSON and GitHub annotations. */
+import { isAbsolute, relative } from 'node:path';
 import type { Diagnostic } from '../core/model.js';
 
 const RED = '\u001b[31m';
@@ -23,6 +24,17 @@ export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], option
       : `${files} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * File paths relative to `base` (the working directory, or the repository root for GitHub
+ * annotations, which attach to repo-relative paths); files outside `base` keep their absolute path.
+ */
+export function relativeDiagnostics(diagnostics: readonly Diagnostic[], base: string): Diagnostic[] {
+  return diagnostics.map((d) => {
+    const rel = relative(base, d.file);
+    return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? d : { ...d, file: rel.split('\\').join('/') };
+  });
 }
 
 export function renderDiagnosticsJson(diagnostics: readonly Diagnostic[]): string {

@@ -50,7 +50,8 @@ export function renderGraph(playbook: Playbook, format: GraphFormat): string {
 
 function mermaidText(s: string): string {
   // Inside quoted Mermaid labels, `"` must be an entity; `#` starts entities, so escape it too.
-  return s.replace(/#/g, '#35;').replace(/"/g, '#quot;').replace(/[\r\n]+/g, ' ');
+  // Labels are HTML to Mermaid: `<` and `>` become entities so a heading shows as written.
+  return s.replace(/#/g, '#35;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/[\r\n]+/g, ' ');
 }
 
 export function renderMermaid(playbook: Playbook): string {
@@ -93,7 +94,13 @@ function dotText(s: string): string {
 }
 
 export function renderDot(playbook: Playbook): string {
-  const lines = [`digraph "${dotText(playbook.id)}" {`, '  rankdir=TB;', '  node [fontname="Helvetica", shape=box, style="rounded"];'];
+  const lines = [
+    `digraph "${dotText(playbook.id)}" {`,
+    '  rankdir=TB;',
+    '  node [fontname="Helvetica", shape=box, style="rounded"];',
+    // Without this, edge labels fall back to Times while nodes use Helvetica.
+    '  edge [fontname="Helvetica", fontsize=11];',
+  ];
   for (const node of playbook.nodes) {
     const attrs = [`label="${dotText(node.heading)}"`];
     if (node.outcome) attrs.push('shape=box', 'style="rounded,filled"', `fillcolor="${OUTCOME_STYLE[node.outcome.kind].split(',')[0]!.slice(5)}"`);

@@ -1,5 +1,5 @@
 /** `triage show`: a playbook's outline (nodes, choices, asks, checks, outcomes, env fields). */
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { Playbook, PlaybookNode } from '../core/model.js';
 
 function envSourceText(field: Playbook['env'][number]): string {
@@ -30,11 +30,17 @@ function nodeLines(node: PlaybookNode, start: boolean): string[] {
   return lines;
 }
 
+/** Relative to the working directory when inside it; otherwise absolute (not `../../usr/lib/…`). */
+function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
 export function renderOutlineText(playbook: Playbook, options: { cwd: string }): string {
   const lines = [
     `${playbook.title}  (${playbook.id} ${playbook.version})`,
     ...(playbook.summary ? [playbook.summary] : []),
-    `file: ${relative(options.cwd, playbook.path) || playbook.path}`,
+    `file: ${displayPath(playbook.path, options.cwd)}`,
     ...(playbook.tags.length ? [`tags: ${playbook.tags.join(', ')}`] : []),
     ...(playbook.symptoms.length ? [`symptoms: ${playbook.symptoms.join('; ')}`] : []),
     `default severity: ${playbook.severity}`,

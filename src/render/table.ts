@@ -6,15 +6,61 @@ import Table from 'cli-table3';
 
 export interface TableOptions {
   readonly tty: boolean;
-  /** Terminal width, to wrap the widest column. */
+  /** Terminal width, to wrap the widest columns so a row never spills onto the next line. */
   readonly columns?: number;
 }
 
+/** Narrowest a column is squeezed to: below this, wrapped words become unreadable. */
+const MIN_COLUMN = 8;
+
 export function renderTable(head: readonly string[], rows: readonly (readonly string[])[], options: TableOptions): string {
   if (!options.tty) return renderPlainColumns(head, rows);
-  const table = new Table({ head: [...head], style: { head: [], border: [] }, wordWrap: true });
+  const colWidths = fitColumns(naturalWidths(head, rows), options.columns);
+  const table = new Table({
+    head: [...head],
+    // compact: no rule between rows (a 20-row list would otherwise take 40 lines).
+    style: { head: [], border: [], compact: true },
+    wordWrap: true,
+    ...(colWidths ? { colWidths } : {}),
+  });
   for (const row of rows) table.push([...row]);
   return `${table.toString()}\n`;
+}
+
+/** Each column's width as cli-table3 counts it: longest cell plus one space of padding each side. */
+function naturalWidths(head: readonly string[], rows: readonly (readonly string[])[]): number[] {
+  return head.map((h, i) => Math.max(h.length, ...rows.map((r) => longestLine(r[i] ?? ''))) + 2);
+}
+
+function longestLine(cell: string): number {
+  return Math.max(...cell.split('\n').map((l) => [...l].length));
+}
+
+/**
+ * Column widths that fit `columns` (borders included), or undefined when the table already fits
+ * or the width is unknown. Narrow columns keep their width; the space left is shared among the
+ * wide ones, so an id column stays whole while a long title wraps.
+ */
+export function fitColumns(natural: readonly number[], columns: number | undefined): number[] | undefined {
+  if (!columns || columns <= 0) return undefined;
+  const borders = natural.length + 1;
+  const total = natural.reduce((a, b) => a + b, 0) + borders;
+  if (total <= columns) return undefined;
+  const widths = [...natural];
+  let available = columns - borders;
+  let open = natural.map((_, i) => i);
+  // Water-filling: settle every column that fits in an equal share, then split what is left.
+  for (;;) {
+    const share = Math.floor(available / open.length);
+    const settled = open.filter((i) => natural[i]! <= share);
+    if (settled.length === 0) {
+      open.forEach((i, k) => (widths[i] = Math.max(MIN_COLUMN, share + (k < available - share * open.length ? 1 : 0))));
+      return widths;
+    }
+    for (const i of settled) available -= natural[i]!;
+    open = open.filter((i) => !settled.includes(i));
+    if (open.length === 0) return widths;
+  }
 }
 
 export function renderPlainColumns(head: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -281,3 +281,19 @@ describe('which case', () => {
     expect(bad.stderr).toMatch(/github, gitlab, jira/);
   });
 });
+
+describe('run --format jira|gitlab', () => {
+  it('prints the report as the hand-off body, and with the reply appended for --emit both', () => {
+    const args = ['run', 'widget-crash', '--no-input', '--answer', `what=${HOSTILE}`, '--answer', 'what-broke=Crash', '--no-history'];
+    for (const format of ['jira', 'gitlab'] as const) {
+      const report = run([...args, '--case-id', setup.caseId, '--format', format, '--emit', 'report'], { path: 'empty' });
+      expect(report.code).toBe(0);
+      const body = run(['handoff', setup.caseId, '--to', format, '--body'], { path: 'empty' }).stdout;
+      // The same case re-run: only the timestamps differ from the stored one.
+      const withoutTimes = (text: string): string => text.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T').replace(/\(\d+ ms\)/g, '(n ms)');
+      expect(withoutTimes(report.stdout)).toBe(withoutTimes(body));
+      const both = run([...args, '--format', format, '--emit', 'both'], { path: 'empty' });
+      expect(both.stdout).toContain(format === 'jira' ? '\n----\n\nh2. Reply to the customer\n\n' : '\n---\n\n## Reply to the customer\n\n');
+    }
+  });
+});

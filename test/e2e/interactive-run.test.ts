@@ -81,4 +81,26 @@ describe('interactive run in a pseudo-terminal', () => {
     expect(run.text()).toContain('Nothing was run.');
     expect(run.text()).not.toContain("Customer's name");
   }, 20_000);
+
+  it('explains that --answers - needs a pipe when stdin is the terminal', async () => {
+    run = spawnTriage(['run', 'upload-or-export-fails', '--answers', '-'], { home: makeHome() });
+    expect(await run.exit()).toBe(2);
+    expect(run.text()).toContain('--answers - reads the answers from stdin, but stdin is this terminal.');
+    expect(run.text()).not.toContain('Missing answer');
+  }, 20_000);
+
+  it('draws in colour on a terminal, and without any with NO_COLOR', async () => {
+    const SGR = /\u001b\[[0-9;]*m/;
+    for (const noColor of [undefined, '1']) {
+      run = spawnTriage(['run', 'upload-or-export-fails', '--customer', 'A', '--channel', 'chat', '--mood', 'calm', '--description', 'x', '--answer', 'browser=Firefox'], {
+        home: makeHome(),
+        env: { NO_COLOR: noColor },
+      });
+      await run.waitFor('? What did the customer say?');
+      await run.waitFor('← Go back');
+      expect(SGR.test(run.raw())).toBe(noColor === undefined);
+      run.type(KEY.ctrlC);
+      expect(await run.exit()).toBe(130);
+    }
+  }, 20_000);
 });

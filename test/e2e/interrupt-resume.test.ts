@@ -58,13 +58,16 @@ describe('Ctrl-C and triage resume in a pseudo-terminal', () => {
     expect(await resumed.exit()).toBe(0);
     expect(existsSync(sessionFile(home, caseId))).toBe(false);
 
+    // Another agent's machine, set up the same way, running the same case without prompts.
+    const otherHome = makeHome();
+    expect(triage(['config', 'set', 'agent.name', 'Sam Lee'], { home: otherHome }).code).toBe(0);
     const uninterrupted = triage(
       [
         'run', 'upload-or-export-fails', ...INTAKE, '--case-id', caseId, '--format', 'json',
         '--answer', 'browser=Firefox 127', '--answer', 'upload-or-export=Exporting data', '--answer', 'export_format=CSV',
         '--answer', 'row_count=5200', '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short',
       ],
-      { env: EPOCH },
+      { env: EPOCH, home: otherHome },
     );
     expect(uninterrupted.code).toBe(0);
     const resumedJson = readOutput(join(outDir, 'resumed.json'));

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { spawn, type IPty } from 'node-pty';
-import { BIN, ROOT, isolatedEnv } from './cli.js';
+import { BIN, ROOT, isolatedEnv, triage } from './cli.js';
 
 export const KEY = {
   up: '\u001b[A',
@@ -25,11 +25,18 @@ export interface PtyOptions {
   readonly stdoutFile?: string;
   readonly cols?: number;
   readonly rows?: number;
+  /**
+   * The agent name to configure first (`triage config set agent.name`), as a set-up agent has it;
+   * false leaves the config alone (the first interactive run then asks for it).
+   */
+  readonly agent?: string | false;
 }
 
 export interface PtyRun {
   /** Everything the terminal received so far, ANSI stripped. */
   text(): string;
+  /** Everything the terminal received so far, as bytes were written (escape sequences kept). */
+  raw(): string;
   /** A position in text(), for waiting on what comes after it. */
   mark(): number;
   /** Resolves with text() once `pattern` appears after `from` (default: the last mark). */
@@ -48,13 +55,15 @@ export interface PtyRun {
 const POINTER = '❯';
 
 export function spawnTriage(args: readonly string[], options: PtyOptions): PtyRun {
+  if (options.agent !== false) {
+    const configured = triage(['config', 'set', 'agent.name', options.agent ?? 'Sam Lee'], { home: options.home });
+    if (configured.code !== 0) throw new Error(`triage config set failed: ${configured.stderr}`);
+  }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('TRIAGE_') && !['FORCE_COLOR', 'NO_COLOR', 'CI'].includes(k) && !k.startsWith('VITEST')) env[k] = v;
   }
-  // The first-run questions (no agent name yet) would come before every test's own prompts;
-  // test/e2e/first-run.test.ts turns them back on with `env: { TRIAGE_SKIP_FIRST_RUN: undefined }`.
-  Object.assign(env, isolatedEnv(options.home), { TERM: 'xterm-256color', TRIAGE_SKIP_FIRST_RUN: '1' });
+  Object.assign(env, isolatedEnv(options.home), { TERM: 'xterm-256color' });
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
@@ -115,6 +124,7 @@ export function spawnTriage(args: readonly string[], options: PtyOptions): PtyRu
 
   const run: PtyRun = {
     text,
+    raw: () => raw,
     mark() {
       lastMark = text().length;
       return lastMark;

@@ -18,9 +18,13 @@ export function registerAuthoringCommands(program: Command, ctx: CliContext): vo
     const result = lintPlaybooks(workspaceInput(ctx, command), paths);
     for (const notice of result.notices) writeErr(ctx, notice);
     const render = await import('../../render/diagnostics.js');
+    // JSON keeps absolute paths for scripts; people and GitHub get short, repo-relative ones.
     if (opts.format === 'json') writeOut(ctx, render.renderDiagnosticsJson(result.diagnostics));
-    else if (opts.format === 'github') writeOut(ctx, render.renderDiagnosticsGithub(result.diagnostics));
-    else writeOut(ctx, render.renderDiagnosticsText(result.diagnostics, { color: terminalFor(ctx, command).colorStdout, fileCount: result.fileCount }));
+    else if (opts.format === 'github') writeOut(ctx, render.renderDiagnosticsGithub(render.relativeDiagnostics(result.diagnostics, ctx.env.GITHUB_WORKSPACE || ctx.cwd)));
+    else {
+      const diagnostics = render.relativeDiagnostics(result.diagnostics, ctx.cwd);
+      writeOut(ctx, render.renderDiagnosticsText(diagnostics, { color: terminalFor(ctx, command).colorStdout, fileCount: result.fileCount }));
+    }
     ctx.exit.code = result.errorCount > 0 ? EXIT.checkFailed : EXIT.ok;
   });
 

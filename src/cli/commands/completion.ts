@@ -84,7 +84,7 @@ export function registerCompletionCommands(program: Command, ctx: CliContext): v
       .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
       .addHelpText(
         'after',
-        '\nInstall it once:\n  bash  triage completion bash > ~/.local/share/bash-completion/completions/triage\n  zsh   triage completion zsh > "${fpath[1]}/_triage"   (then restart zsh)\n  fish  triage completion fish > ~/.config/fish/completions/triage.fish\nOr try it in this shell: source <(triage completion bash)\n',
+        '\nInstall it once:\n  bash  triage completion bash > ~/.local/share/bash-completion/completions/triage\n  zsh   triage completion zsh > "${fpath[1]}/_triage"   (then restart zsh)\n  fish  triage completion fish > ~/.config/fish/completions/triage.fish\nOr try it in this shell: source <(triage completion bash)',
       ),
     ['source <(triage completion bash)', 'triage completion fish > ~/.config/fish/completions/triage.fish'],
   ).action(async (shell: 'bash' | 'zsh' | 'fish') => {

@@ -28,7 +28,7 @@ export function registerHandoffCommand(program: Command, ctx: CliContext): void 
       .option('--issue-type <type>', 'Jira issue type', 'Bug')
       .option('--body', 'print only the issue body in the tracker\'s format (records nothing)')
       .option('--copy', 'also copy the issue body to the clipboard')
-      .addHelpText('after', '\nThe hand-off is recorded in the case history (`triage cases show <case>`). See docs/handoff.md.\n'),
+      .addHelpText('after', '\nThe hand-off is recorded in the case history (`triage cases show <case>`). See docs/handoff.md.'),
     [
       'triage handoff --to github --repo acme/web-app',
       'triage handoff TRI-20261127-7F3A --to github --submit',

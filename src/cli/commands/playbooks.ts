@@ -1,8 +1,11 @@
 /** Commands that read playbooks: list, show, graph, search. */
 import { Option, type Command } from 'commander';
+import { TriageError } from '../../core/errors.js';
+import type { Diagnostic } from '../../core/model.js';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
-import { examples, json, workspaceInput, writeOut } from './shared.js';
+import type { TableOptions } from '../../render/table.js';
+import { examples, json, workspaceInput, writeErr, writeOut } from './shared.js';
 
 export function registerPlaybookCommands(program: Command, ctx: CliContext): void {
   examples(
@@ -13,10 +16,11 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
     ['triage list', 'triage list --json | jq -r ".[].id"'],
   ).action(async (opts: { json?: boolean }, command: Command) => {
     const { listPlaybooks } = await import('../../app/playbooks.js');
-    const { items } = listPlaybooks(workspaceInput(ctx, command));
+    const { items, loaded } = listPlaybooks(workspaceInput(ctx, command));
+    reportSkippedFiles(ctx, loaded.diagnostics);
     if (opts.json) return writeOut(ctx, json(items));
     const { renderPlaybookListText } = await import('../../render/playbook-list.js');
-    writeOut(ctx, renderPlaybookListText(items, { tty: terminalFor(ctx, command).stdoutIsTTY }));
+    writeOut(ctx, renderPlaybookListText(items, tableOptions(ctx, command)));
   });
 
   examples(
@@ -28,15 +32,16 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
       .option('--json', 'print JSON'),
     ['triage search "I never got the password reset email"', 'triage search cant log in --json | jq -r ".[0].id"'],
   ).action(async (words: string[], opts: { json?: boolean; limit: string }, command: Command) => {
+    const limit = parseLimit(opts.limit);
     const { searchWorkspace } = await import('../../app/playbooks.js');
-    const hits = searchWorkspace(workspaceInput(ctx, command), words.join(' '), parseLimit(opts.limit));
+    const hits = searchWorkspace(workspaceInput(ctx, command), words.join(' '), limit);
     if (opts.json) return writeOut(ctx, json(hits));
     if (hits.length === 0) {
       ctx.streams.stderr.write('No playbook matches that description. Try other words, or `triage list` to see them all.\n');
       return;
     }
     const { renderSearchText } = await import('../../render/playbook-list.js');
-    writeOut(ctx, renderSearchText(hits, { tty: terminalFor(ctx, command).stdoutIsTTY }));
+    writeOut(ctx, renderSearchText(hits, tableOptions(ctx, command)));
   });
 
   examples(
@@ -70,5 +75,22 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
 
 function parseLimit(value: string): number {
   const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : 10;
+  if (Number.isInteger(n) && n > 0) return n;
+  throw new TriageError('usage/invalid-limit', `--limit must be a whole number above 0; got "${value}".`, { hint: 'e.g. `triage search --limit 3 cannot log in`' });
+}
+
+function tableOptions(ctx: CliContext, command: Command): TableOptions {
+  return { tty: terminalFor(ctx, command).stdoutIsTTY, columns: ctx.streams.stdout.columns };
+}
+
+/**
+ * A playbook file that does not parse is left out of the list; say so on stderr, or its author
+ * wonders where it went. Details are `triage lint`'s job.
+ */
+function reportSkippedFiles(ctx: CliContext, diagnostics: readonly Diagnostic[]): void {
+  const files = [...new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))];
+  if (files.length === 0) return;
+  const shown = files.slice(0, 5).map((f) => `  ${f}`);
+  if (files.length > 5) shown.push(`  … and ${files.length - 5} more`);
+  writeErr(ctx, `${files.length} playbook file${files.length === 1 ? '' : 's'} with errors left out:\n${shown.join('\n')}\nRun \`triage lint\` to see what to fix.`);
 }
