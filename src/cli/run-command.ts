@@ -24,6 +24,7 @@ import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile } from '../app/run-inputs.js';
 import { loadAttachedEnvironment } from '../app/attached-env.js';
 import type { FinishedCase } from '../app/finish-case.js';
+import type { SimilarCase } from '../app/similar-cases.js';
 import { recordCase } from '../app/record-case.js';
 import { renderCaseOutput, defaultEmit, summaryRows } from '../render/case-output.js';
 import { triagePaths } from '../io/paths.js';
@@ -130,14 +131,16 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
       const intake = await askIntake(flags, prompter, chalk, ctx);
+      if (interactive && flags.history !== false) await showSimilarCases(intake, dataDir, ctx, chalk);
       finished = await startCase(request.playbookId, intake, env, false);
     } else {
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
       const intake = await askIntake(flags, prompter, chalk, ctx);
+      const similar = flags.history === false ? [] : await showSimilarCases(intake, dataDir, ctx, chalk);
       for (;;) {
-        const playbookId = await choosePlaybook(loaded, intake.description, prompter, ctx, chalk);
+        const playbookId = await choosePlaybook(loaded, intake.description, prompter, ctx, chalk, similar);
         assertRunnable(loaded, playbookId);
         assertRunAllowed(playbookId, env);
         try {
@@ -300,7 +303,30 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
   };
 }
 
-async function choosePlaybook(loaded: ReturnType<typeof loadWorkspace>, description: string, prompter: Prompter, ctx: CliContext, chalk: ChalkInstance): Promise<string> {
+/** "Has this happened before?": similar finished cases, this customer's first, on stderr. */
+async function showSimilarCases(intake: Intake, dataDir: string, ctx: CliContext, chalk: ChalkInstance): Promise<SimilarCase[]> {
+  const { findSimilarCases } = await import('../app/similar-cases.js');
+  const { cases, problem } = await findSimilarCases(intake.description, { customer: intake.customer.name, dataDir, env: ctx.env });
+  if (problem) ctx.streams.stderr.write(`${chalk.yellow(problem)}\n`);
+  if (cases.length === 0) return cases;
+  ctx.streams.stderr.write(`\n${chalk.bold('Has this happened before?')} ${chalk.dim('Similar past cases:')}\n`);
+  for (const c of cases) {
+    const who = c.sameCustomer ? chalk.green(`${c.customer ?? 'this customer'} (same customer)`) : (c.customer ?? 'another customer');
+    ctx.streams.stderr.write(`  ${c.id}  ${c.startedAt.slice(0, 10)}  ${sanitizeForTerminal(who)}  ${c.playbook.id} → ${sanitizeForTerminal(c.outcome)}\n`);
+  }
+  return cases;
+}
+
+async function choosePlaybook(
+  loaded: ReturnType<typeof loadWorkspace>,
+  description: string,
+  prompter: Prompter,
+  ctx: CliContext,
+  chalk: ChalkInstance,
+  similar: readonly SimilarCase[] = [],
+): Promise<string> {
+  // Playbooks that solved similar cases are offered first, once each.
+  const pastPicks = [...new Map(similar.filter((c) => loaded.effective.some((p) => p.id === c.playbook.id)).map((c) => [c.playbook.id, c])).values()].slice(0, 3);
   const { buildSearchIndex, searchDocument, searchPlaybooks } = await import('../core/playbook-search.js');
   const index = buildSearchIndex(loaded.effective.map(searchDocument));
   let query = description;
@@ -310,6 +336,7 @@ async function choosePlaybook(loaded: ReturnType<typeof loadWorkspace>, descript
     const choice = await prompter.choose(
       hits.length > 0 ? 'Best matching playbooks' : 'Choose a playbook',
       [
+        ...pastPicks.map((c) => ({ label: `↺ ${c.playbook.title}`, value: c.playbook.id, description: `solved ${c.id}${c.sameCustomer ? ' for this customer' : ''}: ${c.outcome}` })),
         ...(hits.length > 0
           ? hits.map((h) => ({ label: h.title, value: h.id, description: h.id }))
           : loaded.effective.map((p) => ({ label: p.title, value: p.id, description: p.id }))),

@@ -25,8 +25,9 @@ export interface DiscoveryInput {
 
 export function playbookDirectories(input: DiscoveryInput): PlaybookDirectory[] {
   const dirs: PlaybookDirectory[] = [
-    { path: join(input.packageRoot, 'playbooks'), origin: 'bundled' },
-    { path: join(input.configDir, 'playbooks'), origin: 'config' },
+    // resolve, not join: TRIAGE_CONFIG_DIR may be relative, and every path here is documented absolute.
+    { path: resolve(input.cwd, input.packageRoot, 'playbooks'), origin: 'bundled' },
+    { path: resolve(input.cwd, input.configDir, 'playbooks'), origin: 'config' },
     { path: resolve(input.cwd, '.triage', 'playbooks'), origin: 'project' },
   ];
   // Implicit directories are optional; explicit ones must exist, or the user mistyped.

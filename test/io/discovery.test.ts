@@ -41,6 +41,11 @@ describe('playbookDirectories', () => {
     expect(dirs.slice(-2).map((d) => d.path)).toEqual([join(WS, 'flag-a'), join(WS, 'env-a')]);
   });
 
+  it('makes a relative config directory (TRIAGE_CONFIG_DIR=../config) absolute', () => {
+    const dirs = playbookDirectories({ packageRoot: join(WS, 'bundled'), configDir: '../config', cwd: join(WS, 'project'), flagDirs: [], env: {} });
+    expect(dirs.find((d) => d.origin === 'config')?.path).toBe(join(WS, 'config', 'playbooks'));
+  });
+
   it('leaves out implicit directories that do not exist', () => {
     const dirs = playbookDirectories({ packageRoot: join(WS, 'bundled'), configDir: join(WS, 'no-such-config'), cwd: join(WS, 'flag-a'), flagDirs: [], env: {} });
     expect(dirs.map((d) => d.origin)).toEqual(['bundled']);
