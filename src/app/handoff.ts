@@ -144,7 +144,7 @@ export async function handOff(request: HandoffRequest, deps: HandoffDependencies
   const common = { caseId: record.id, body };
   if (request.bodyOnly) return { kind: 'body', ...common };
 
-  const record_ = async (url?: string): Promise<string | undefined> => {
+  const recordHandoff = async (url?: string): Promise<string | undefined> => {
     const at = deps.now().toISOString();
     try {
       await deps.store.upsertCase(withHandoff(record, { to: request.to, ...(url ? { url } : {}), at }));
@@ -156,7 +156,7 @@ export async function handOff(request: HandoffRequest, deps: HandoffDependencies
 
   if (request.to === 'jira') {
     const payload = jiraIssuePayload(report, { project: project!, issueType: request.issueType?.trim() || 'Bug', description: body });
-    const recordWarning = await record_();
+    const recordWarning = await recordHandoff();
     return { kind: 'jira', ...common, payload: `${JSON.stringify(payload, null, 2)}\n`, ...(recordWarning ? { recordWarning } : {}) };
   }
 
@@ -184,19 +184,19 @@ export async function handOff(request: HandoffRequest, deps: HandoffDependencies
       });
     }
     const url = issueUrlFromOutput(run.stdout);
-    const recordWarning = await record_(url);
+    const recordWarning = await recordHandoff(url);
     return { kind: 'submitted', ...common, tool, output: run.stdout, ...(url ? { url } : {}), ...(recordWarning ? { recordWarning } : {}) };
   }
 
   if (toolPath !== undefined) {
     const command = printableCreateCommand(tracker, report, record.id, { repo });
-    const recordWarning = await record_();
+    const recordWarning = await recordHandoff();
     return { kind: 'command', ...common, tool, command, ...(recordWarning ? { recordWarning } : {}) };
   }
 
   if (request.repo === undefined) throw gitHandoffNeedsRepo(tracker, !request.preferUrl);
   const prefilled = prefilledIssueUrl(tracker, parseRepo(tracker, request.repo), report, body);
-  const recordWarning = await record_();
+  const recordWarning = await recordHandoff();
   return {
     kind: 'url',
     ...common,
