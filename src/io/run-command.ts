@@ -3,12 +3,9 @@
  * shell), stdin ignored, output capped, and a hard timeout that ends the whole process group, so a
  * command that hangs or ignores SIGTERM costs its timeout and nothing more.
  *
- * Spawning goes through cross-spawn (the part of execa that matters here: on Windows it resolves
- * PATHEXT and `.cmd` shims such as `npm.cmd` and quotes arguments for cmd.exe). Loading execa costs
- * about 30 ms on this project's start-up budget, cross-spawn about 3 ms; see docs/environment.md.
+ * Spawning goes through execa, loaded on first use (about 30 ms), so only commands that spawn pay.
  */
 import { spawn as spawnProcess } from 'node:child_process';
-import crossSpawn from 'cross-spawn';
 import type { CheckResult } from '../core/flow-types.js';
 
 export interface RunCommandOptions {
@@ -58,107 +55,66 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Runs `argv[0]` with the rest as arguments. Never rejects: a command that cannot start, exits
+ * Runs `argv[0]` with the rest as arguments through execa (argv form, `shell: false`; on Windows
+ * it resolves PATHEXT and `.cmd` shims). Never rejects: a command that cannot start, exits
  * non-zero, times out or floods its output is a result with `passed: false`.
- * `passed` means "exited 0 in time"; a check block's own `expect` is applied by the caller.
+ * `passed` means "exited 0 in time"; a check block's own `expect` is applied by evaluateCheck().
+ * execa is imported here, on first use, so commands that never spawn do not pay for loading it.
  */
-export function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CheckResult> {
+export async function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CheckResult> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   const [command, ...args] = argv;
   if (command === undefined || command === '') {
-    return Promise.resolve({ passed: false, stdout: '', stderr: '', timedOut: false, error: 'empty command', durationMs: 0 });
+    return { passed: false, stdout: '', stderr: '', timedOut: false, error: 'empty command', durationMs: 0 };
   }
   const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const { execa } = await import('execa');
 
-  return new Promise<CheckResult>((resolve) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const size = { out: 0, err: 0 };
-    let settled = false;
-    let overflow = false;
-    let timer: NodeJS.Timeout | undefined;
-    let child: ReturnType<typeof crossSpawn>;
-
-    const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
-    const finish = (result: Omit<CheckResult, 'stdout' | 'stderr' | 'durationMs'>): void => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      resolve({ ...result, stdout: text(out), stderr: text(err), durationMs: elapsed() });
-    };
-
-    const stop = (): void => {
-      const pid = child.pid;
-      if (pid === undefined) return;
-      killGroup(pid, 'SIGTERM');
-      if (process.platform === 'win32') return;
-      const force = setTimeout(() => {
-        if (liveGroups.has(pid)) killGroup(pid, 'SIGKILL');
-        // A grandchild that left the group may still hold our pipes open; let go of them.
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        child.unref();
-      }, grace);
-      force.unref();
-    };
-
-    try {
-      child = crossSpawn(command, args, {
-        cwd: options.cwd,
-        env: options.env ?? process.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        shell: false,
-        windowsHide: true,
-        // Its own process group, so a timeout can end everything it started.
-        detached: process.platform !== 'win32',
-      });
-    } catch (error) {
-      finish({ passed: false, timedOut: false, ...startFailure(command, error) });
-      return;
-    }
-    if (child.pid !== undefined && process.platform !== 'win32') trackGroup(child.pid);
-
-    const collect = (chunks: Buffer[], key: 'out' | 'err') => (chunk: Buffer) => {
-      if (overflow) return;
-      const room = maxBytes - size[key];
-      if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        size[key] = maxBytes;
-        overflow = true;
-        stop();
-        finish({ passed: false, timedOut: false, error: `output exceeded ${formatBytes(maxBytes)}` });
-        return;
-      }
-      chunks.push(chunk);
-      size[key] += chunk.length;
-    };
-    child.stdout?.on('data', collect(out, 'out'));
-    child.stderr?.on('data', collect(err, 'err'));
-
-    // cross-spawn turns Windows' "is not recognized" into the same ENOENT error as POSIX.
-    child.on('error', (error) => {
-      if (child.pid !== undefined) liveGroups.delete(child.pid);
-      finish({ passed: false, timedOut: false, ...startFailure(command, error) });
-    });
-    child.on('exit', () => {
-      if (child.pid !== undefined) liveGroups.delete(child.pid);
-    });
-    child.on('close', (code, signal) => {
-      if (child.pid !== undefined) liveGroups.delete(child.pid);
-      if (code === null) {
-        finish({ passed: false, timedOut: false, error: `killed by ${signal ?? 'a signal'}` });
-        return;
-      }
-      finish({ passed: code === 0, timedOut: false, exitCode: code });
-    });
-
-    timer = setTimeout(() => {
-      stop();
-      finish({ passed: false, timedOut: true, error: `timed out after ${options.timeoutMs} ms` });
-    }, options.timeoutMs);
+  const subprocess = execa(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    extendEnv: false,
+    shell: false,
+    stdin: 'ignore',
+    reject: false,
+    windowsHide: true,
+    stripFinalNewline: false,
+    maxBuffer: maxBytes,
+    // Its own process group, so a timeout can end everything it started.
+    detached: process.platform !== 'win32',
+    cleanup: true,
   });
+  const pid = subprocess.pid;
+  if (pid !== undefined && process.platform !== 'win32') trackGroup(pid);
+
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (pid === undefined) return;
+    killGroup(pid, 'SIGTERM');
+    const force = setTimeout(() => {
+      if (liveGroups.has(pid)) killGroup(pid, 'SIGKILL');
+      // A grandchild that left the group may still hold our pipes open; let go of them.
+      subprocess.stdout?.destroy();
+      subprocess.stderr?.destroy();
+    }, grace);
+    force.unref();
+  }, options.timeoutMs);
+
+  const result = await subprocess;
+  clearTimeout(timer);
+  if (pid !== undefined) liveGroups.delete(pid);
+  const stdout = typeof result.stdout === 'string' ? result.stdout : '';
+  const stderr = typeof result.stderr === 'string' ? result.stderr : '';
+  const base = { stdout, stderr, durationMs: elapsed() };
+  if (timedOut) return { ...base, passed: false, timedOut: true, error: `timed out after ${options.timeoutMs} ms` };
+  if (result.isMaxBuffer) return { ...base, passed: false, timedOut: false, error: `output exceeded ${formatBytes(maxBytes)}` };
+  const cause = (result as { cause?: unknown }).cause;
+  if (result.exitCode === undefined && cause !== undefined) return { ...base, passed: false, timedOut: false, ...startFailure(command, cause) };
+  if (result.exitCode === undefined) return { ...base, passed: false, timedOut: false, error: `killed by ${result.signal ?? 'a signal'}` };
+  return { ...base, passed: result.exitCode === 0, timedOut: false, exitCode: result.exitCode };
 }
 
 function startFailure(command: string, error: unknown): { exitCode?: number; error: string } {
