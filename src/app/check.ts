@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { AnswerValue, CheckResult } from '../core/flow-types.js';
+import { applyCheckExpect } from '../core/check-expect.js';
 import { substituteArgv } from '../core/flow-engine.js';
 import type { Playbook } from '../core/model.js';
 import type { LoadedPlaybooks } from '../io/load-playbooks.js';
@@ -53,7 +54,7 @@ export async function runChecks(loaded: LoadedPlaybooks, playbookId: string, opt
     nodes.map(async (node) => {
       const check = node.check!;
       const argv = substituteArgv(check.run, { answers, env });
-      const result = await options.runCommand(argv, { timeoutMs: check.timeoutMs });
+      const result = applyCheckExpect(check, await options.runCommand(argv, { timeoutMs: check.timeoutMs }));
       return {
         node: node.id,
         title: node.title,
@@ -62,7 +63,14 @@ export async function runChecks(loaded: LoadedPlaybooks, playbookId: string, opt
         exit_code: result.exitCode ?? null,
         timed_out: result.timedOut,
         duration_ms: Math.round(result.durationMs),
-        detail: result.timedOut ? `timed out after ${check.timeoutMs} ms` : result.error ?? (result.passed ? 'ok' : `exited ${result.exitCode ?? '?'}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n')[0]}` : ''}`),
+        detail: result.timedOut
+          ? `timed out after ${check.timeoutMs} ms`
+          : (result.error ??
+            (result.passed
+              ? 'ok'
+              : result.exitCode === (check.expect.exit ?? 0) && check.expect.stdout !== undefined
+                ? `stdout did not match ${check.expect.stdout}`
+                : `exited ${result.exitCode ?? '?'}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n')[0]}` : ''}`)),
       };
     }),
   );

@@ -7,6 +7,7 @@
 import { TriageError, EXIT } from '../core/errors.js';
 import { applyInput, applyPrefilled, back, missingInputs, viewFlow } from '../core/flow-engine.js';
 import { parseAnswer, parseEnvAnswer } from '../core/answer-values.js';
+import { applyCheckExpect } from '../core/check-expect.js';
 import type { AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending, PlaybookLibrary } from '../core/flow-types.js';
 import type { EnvField, Playbook } from '../core/model.js';
 import { BACK, type Back, type Prompter } from '../io/prompter.js';
@@ -70,8 +71,10 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
     if (pending.kind === 'check') {
       const secrets = new Set(view.secretKeys.map((k) => String(view.answers[k] ?? '')).filter((v) => v !== ''));
       const shown = pending.argv.map((arg) => (secrets.has(arg) ? '[REDACTED]' : arg)).join(' ');
-      const result = await deps.ui.busy(`Checking: ${shown}`, () =>
-        deps.runCheck(pending.argv, { timeoutMs: pending.check.timeoutMs, playbook: pending.playbook }),
+      // The runner knows "exited 0 in time"; the check block's `expect` decides pass or fail.
+      const result = applyCheckExpect(
+        pending.check,
+        await deps.ui.busy(`Checking: ${shown}`, () => deps.runCheck(pending.argv, { timeoutMs: pending.check.timeoutMs, playbook: pending.playbook })),
       );
       state = commit(state, { kind: 'check', node: pending.node.id, result }, deps);
       continue;

@@ -5,6 +5,7 @@
  *
  * Messages never name the key (the caller knows the context) and never echo a secret value.
  */
+import { boundedRegexTest } from './bounded-regex.js';
 import type { AnswerValue } from './flow-types.js';
 import type { AskBlock, Choice, EnvField } from './model.js';
 
@@ -99,7 +100,26 @@ function testPattern(pattern: string, text: string, secret: boolean): ParseResul
   } catch {
     return fail(`The playbook's pattern ${pattern} is not a valid regular expression; fix the playbook.`);
   }
-  return re.test(text) ? ok(text) : fail(`Must match the pattern ${pattern}${shown(text, secret)}.`);
+  const matched = boundedRegexTest(re, text);
+  if (matched === 'too-slow') {
+    return fail(`Could not be checked against the pattern ${pattern} in time: the pattern is too slow on this answer. Shorten the answer, or ask the playbook's author to simplify the pattern (\`triage lint\` flags it).`);
+  }
+  return matched === 'match' ? ok(text) : fail(`Must match the pattern ${pattern}${shown(text, secret)}.`);
+}
+
+/**
+ * Longest answer accepted, in characters. An answer is copied into the title, steps, path, answers
+ * and reply of the report and into the history: a 10 MB paste would make an 80 MB report and use
+ * a gigabyte of memory. 100,000 characters is some 1,500 lines of pasted log.
+ */
+export const MAX_ANSWER_LENGTH = 100_000;
+
+function tooLong(raw: string | AnswerValue): ParseResult<never> | undefined {
+  const length = Array.isArray(raw) ? raw.reduce((sum, item) => sum + String(item).length, 0) : typeof raw === 'string' ? raw.length : 0;
+  if (length <= MAX_ANSWER_LENGTH) return undefined;
+  return fail(
+    `The answer is ${length.toLocaleString('en-US')} characters long; the limit is ${MAX_ANSWER_LENGTH.toLocaleString('en-US')}. Paste the part that matters (attach a long log to the ticket instead).`,
+  );
 }
 
 /** A scalar as text; arrays are not text. */
@@ -116,6 +136,8 @@ function isEmpty(raw: string | AnswerValue): boolean {
 /** Validates and normalises an answer to an ask block. */
 export function parseAnswer(ask: AskBlock, raw: string | AnswerValue): ParseResult<AnswerValue> {
   const secret = ask.secret;
+  const long = tooLong(raw);
+  if (long) return long;
   if (isEmpty(raw)) {
     if (ask.required) return fail('An answer is required.');
     return ok(ask.type === 'multiselect' ? [] : '');
@@ -224,6 +246,8 @@ function parseMultiselect(ask: AskBlock, raw: string | AnswerValue): ParseResult
 export function parseEnvAnswer(field: EnvField, raw: string | AnswerValue): ParseResult<string> {
   const text = asText(raw);
   if (text === undefined) return fail('Expected text, got a list.');
+  const long = tooLong(text);
+  if (long) return long;
   const value = text.trim();
   if (field.source.kind !== 'ask') return ok(value);
   if (value === '') return field.source.required ? fail('An answer is required.') : ok('');

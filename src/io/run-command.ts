@@ -90,8 +90,8 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
   if (pid !== undefined && process.platform !== 'win32') trackGroup(pid);
 
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  let overflow = false;
+  const stopGroup = (): void => {
     if (pid === undefined) return;
     killGroup(pid, 'SIGTERM');
     const force = setTimeout(() => {
@@ -101,7 +101,22 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
       subprocess.stderr?.destroy();
     }, grace);
     force.unref();
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stopGroup();
   }, options.timeoutMs);
+  // execa stops buffering at maxBuffer; the whole group is stopped here, at once.
+  const sizes = { out: 0, err: 0 };
+  const watch = (key: 'out' | 'err') => (chunk: Buffer | string) => {
+    sizes[key] += chunk.length;
+    if (sizes[key] > maxBytes && !overflow) {
+      overflow = true;
+      stopGroup();
+    }
+  };
+  subprocess.stdout?.on('data', watch('out'));
+  subprocess.stderr?.on('data', watch('err'));
 
   const result = await subprocess;
   clearTimeout(timer);
@@ -109,8 +124,8 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
   const base = { stdout, stderr, durationMs: elapsed() };
-  if (timedOut) return { ...base, passed: false, timedOut: true, error: `timed out after ${options.timeoutMs} ms` };
-  if (result.isMaxBuffer) return { ...base, passed: false, timedOut: false, error: `output exceeded ${formatBytes(maxBytes)}` };
+  if (timedOut && !overflow) return { ...base, passed: false, timedOut: true, error: `timed out after ${options.timeoutMs} ms` };
+  if (overflow || result.isMaxBuffer) return { ...base, passed: false, timedOut: false, error: `output exceeded ${formatBytes(maxBytes)}` };
   const cause = (result as { cause?: unknown }).cause;
   if (result.exitCode === undefined && cause !== undefined) return { ...base, passed: false, timedOut: false, ...startFailure(command, cause) };
   if (result.exitCode === undefined) return { ...base, passed: false, timedOut: false, error: `killed by ${result.signal ?? 'a signal'}` };
