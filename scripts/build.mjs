@@ -7,6 +7,28 @@ import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
+
+/**
+ * commander requires node:child_process at load time only to spawn executable subcommands, which
+ * triage has none of; loading it (with net, dgram and streams) costs several ms of every start-up.
+ * Give commander a stand-in that loads the real module on first use (issue 7).
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      loader: 'js',
+      contents: [
+        'let real;',
+        "const load = () => (real ??= require('node:child_process'));",
+        'module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });',
+      ].join('\n'),
+    }));
+  },
+};
 const staging = `${dist}.building-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
 await build({
@@ -31,6 +53,7 @@ await build({
       'const __dirname = __triageDirname(__filename);',
     ].join(' '),
   },
+  plugins: [lazyChildProcessForCommander],
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });

@@ -7,9 +7,8 @@
 import { TriageError, EXIT } from '../core/errors.js';
 import { applyInput, applyPrefilled, back, missingInputs, viewFlow } from '../core/flow-engine.js';
 import { parseAnswer, parseEnvAnswer } from '../core/answer-values.js';
-import { applyCheckExpect } from '../core/check-expect.js';
 import type { AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending, PlaybookLibrary } from '../core/flow-types.js';
-import type { EnvField, Playbook } from '../core/model.js';
+import type { CheckBlock, EnvField, Playbook } from '../core/model.js';
 import { BACK, type Back, type Prompter } from '../io/prompter.js';
 
 export interface RunUi {
@@ -25,7 +24,7 @@ export interface DriveDeps {
   readonly prompter?: Prompter;
   readonly ui: RunUi;
   readonly captureProbes: (fields: readonly EnvField[], playbook: Playbook) => Promise<Record<string, string>>;
-  readonly runCheck: (argv: readonly string[], options: { timeoutMs: number; playbook: Playbook }) => Promise<CheckResult>;
+  readonly runCheck: (argv: readonly string[], options: { timeoutMs: number; playbook: Playbook; check: CheckBlock }) => Promise<CheckResult>;
   /** Persists the state after every input (the session file). */
   readonly save: (state: FlowState) => void;
   /** Set when continuing a saved case: `triage resume` takes no --answer, so a missing answer says so. */
@@ -71,10 +70,8 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
     if (pending.kind === 'check') {
       const secrets = new Set(view.secretKeys.map((k) => String(view.answers[k] ?? '')).filter((v) => v !== ''));
       const shown = pending.argv.map((arg) => (secrets.has(arg) ? '[REDACTED]' : arg)).join(' ');
-      // The runner knows "exited 0 in time"; the check block's `expect` decides pass or fail.
-      const result = applyCheckExpect(
-        pending.check,
-        await deps.ui.busy(`Checking: ${shown}`, () => deps.runCheck(pending.argv, { timeoutMs: pending.check.timeoutMs, playbook: pending.playbook })),
+      const result = await deps.ui.busy(`Checking: ${shown}`, () =>
+        deps.runCheck(pending.argv, { timeoutMs: pending.check.timeoutMs, playbook: pending.playbook, check: pending.check }),
       );
       state = commit(state, { kind: 'check', node: pending.node.id, result }, deps);
       continue;

@@ -10,6 +10,7 @@ import type { PhraseBank } from '../core/phrases.js';
 import { composeReply } from '../core/reply.js';
 import { buildReplayCommand, buildReport, caseTemplateContext, type Report } from '../core/report.js';
 import { createReportRedactor, createSecretsOnlyRedactor, type MachineIdentity } from '../core/redaction-profiles.js';
+import type { RedactionFinding } from '../core/redact.js';
 
 export interface FinishSettings {
   readonly agentName?: string;
@@ -28,6 +29,8 @@ export interface FinishedCase {
   readonly report: Report;
   readonly reply: string | null;
   readonly outcome: { readonly kind: OutcomeKind; readonly title: string; readonly node: string };
+  /** What redaction removed from the report and reply, for the preview shown before output. */
+  readonly redactions: readonly RedactionFinding[];
 }
 
 /** Customer-facing outcomes get a reply even without a reply block: the wrapping alone. */
@@ -75,16 +78,19 @@ export function finishCase(input: FinishInput): FinishedCase {
     startedAt: record.startedAt,
     finishedAt,
   });
+  let redactions: RedactionFinding[] = [];
   if (settings.redact) {
     // The reply goes to the customer: only secrets come out. The report goes to trackers:
     // secrets and personal data, with consistent tokens so engineers can still follow it.
     const secretValues = view.secretKeys.map((k) => view.answers[k]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
-    reply = reply === null ? null : createSecretsOnlyRedactor(secretValues).redactText(reply);
+    const replyRedactor = createSecretsOnlyRedactor(secretValues);
+    reply = reply === null ? null : replyRedactor.redactText(reply);
     // The replay command is rebuilt from redacted inputs rather than redacted as one string:
     // `--answer 'old-password=Still rejected'` reads like a password assignment to a redactor.
     const redactor = createReportRedactor(settings.machine, secretValues);
     const inputs = redactor.redactDeep(input.state.inputs);
     report = { ...redactor.redactDeep({ ...report, reply, replay: '' }), replay: buildReplayCommand({ ...contextInput, startPlaybook, inputs }) };
+    redactions = mergeFindings([...redactor.findings(), ...replyRedactor.findings()]);
   }
   const closed: CaseRecord = {
     ...record,
@@ -96,5 +102,16 @@ export function finishCase(input: FinishInput): FinishedCase {
     finishedAt,
     durationMs: report.duration_ms,
   };
-  return { record: closed, report, reply, outcome: { kind: outcome.kind, title: outcome.title, node: outcomeNode.id } };
+  return { record: closed, report, reply, outcome: { kind: outcome.kind, title: outcome.title, node: outcomeNode.id }, redactions };
+}
+
+/** One line per distinct thing removed (the reply and report redactors may both see it). */
+function mergeFindings(findings: readonly RedactionFinding[]): RedactionFinding[] {
+  const byKey = new Map<string, RedactionFinding>();
+  for (const f of findings) {
+    const key = `${f.kind}\u0000${f.preview}`;
+    const seen = byKey.get(key);
+    byKey.set(key, seen ? { ...seen, count: Math.max(seen.count, f.count) } : f);
+  }
+  return [...byKey.values()];
 }

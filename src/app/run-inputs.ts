@@ -35,7 +35,16 @@ export function parseAnswersText(text: string, source: string): Record<string, A
       topic: 'answers',
     });
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // e.g. an alias bomb ("Excessive alias count"): a bad file, not a bug in triage.
+    throw new TriageError('answers/invalid-file', `${source}: cannot be read as answers: ${(error as Error).message.split('\n')[0]}`, {
+      hint: 'The answers file is a map of key: value, e.g. `browser: Firefox 128`; it needs no YAML anchors or aliases.',
+      topic: 'answers',
+    });
+  }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new TriageError('answers/not-a-map', `${source}: the answers must be a map of key: value.`, { hint: 'e.g.\n  browser: Firefox 128\n  which-format-fails: CSV', topic: 'answers' });

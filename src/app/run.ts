@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CaseRecord, Intake } from '../core/case-record.js';
+import { applyCheckExpect } from '../core/check-expect.js';
 import { TriageError } from '../core/errors.js';
 import { startFlow, viewFlow } from '../core/flow-engine.js';
 import type { AnswerValue, FlowState, PlaybookLibrary } from '../core/flow-types.js';
@@ -154,7 +155,8 @@ async function continueCase(
     prompter: env.prompter,
     ui: env.ui,
     captureProbes: (fields, playbook) => env.captureProbes(fields, { trusted: isTrusted(playbook) }),
-    runCheck: (argv, checkOptions) => env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs }),
+    // The runner knows "exited 0 in time"; the check block's `expect` decides pass or fail.
+    runCheck: async (argv, checkOptions) => applyCheckExpect(checkOptions.check, await env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs })),
     save,
     ...(options.resumed ? { resumedCase: record.id } : {}),
     canLeave: options.canLeave,

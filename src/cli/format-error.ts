@@ -1,13 +1,15 @@
 import type { TriageError } from '../core/errors.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { formatDiagnostic } from '../render/diagnostics.js';
 
 /** `triage: <what>` then `  at file:line`, diagnostics, and `  hint: <what to do>`. */
 export function formatError(error: TriageError, options: { color: boolean }): string {
   const lines: string[] = [];
   const where = error.file ? `${error.file}${error.line ? `:${error.line}` : ''}: ` : '';
-  lines.push(`triage: ${where}${error.message}`);
+  // Messages quote input and playbook text, which may hold escape sequences: made visible.
+  lines.push(sanitizeForTerminal(`triage: ${where}${error.message}`));
   for (const d of error.diagnostics) lines.push(`  ${formatDiagnostic(d, { color: options.color })}`);
-  if (error.hint) lines.push(`  hint: ${error.hint}`);
+  if (error.hint) lines.push(`  hint: ${sanitizeForTerminal(error.hint)}`);
   if (error.topic) lines.push(`  more: triage help ${error.topic}`);
   return `${lines.join('\n')}\n`;
 }

@@ -174,6 +174,14 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       ctx.streams.stderr.write(renderTable(['', 'Value'], fitSummary(summaryRows(finished), ctx.streams.stderr.columns), { tty: true }));
       ctx.streams.stderr.write('\n');
     }
+    if (interactive && finished.redactions.length > 0) {
+      // The agent sees what was taken out before anything is printed or saved.
+      ctx.streams.stderr.write(`${chalk.bold('Redacted from the output')} ${chalk.dim('(triage help redaction)')}\n`);
+      for (const f of finished.redactions) {
+        ctx.streams.stderr.write(`  ${chalk.yellow(f.replacement.padEnd(12))} ${f.kind.padEnd(18)} ${sanitizeForTerminal(f.preview)}${f.count > 1 ? chalk.dim(` ×${f.count}`) : ''}\n`);
+      }
+      ctx.streams.stderr.write('\n');
+    }
     const output = renderCaseOutput(finished, { format, emit });
     if (flags.copy) {
       const { caseCopyText, copyWithNotice } = await import('./copy-output.js');

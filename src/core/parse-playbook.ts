@@ -119,6 +119,7 @@ interface FrontMatter {
 }
 
 function parse(source: string, file: PlaybookFile, options: ParseOptions, report: Reporter): Playbook | undefined {
+  reportEncoding(source, report);
   const split = splitFrontMatter(source);
   const front = readFrontMatter(split, report);
   const body = readBody(split, report);
@@ -145,6 +146,22 @@ function parse(source: string, file: PlaybookFile, options: ParseOptions, report
     path: file.path,
     dir: file.dir,
   };
+}
+
+/**
+ * Bytes that are not UTF-8 reach the parser as U+FFFD (the file is decoded leniently so the rest
+ * can still be checked). Say where, or the author sees "�" in replies and never learns why.
+ */
+function reportEncoding(source: string, report: Reporter): void {
+  const at = source.indexOf('\uFFFD');
+  if (at === -1) return;
+  const before = source.slice(0, at);
+  const line = before.split('\n').length;
+  report.warn(
+    'file/encoding',
+    { line, column: at - before.lastIndexOf('\n') },
+    'This line has bytes that are not valid UTF-8 (shown as �). Save the file as UTF-8; in most editors: "Save with encoding" → UTF-8.',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -229,7 +229,14 @@ export function parsePlaybookTestFile(source: string, file: string): ParsedTestF
   const at = (path: readonly (string | number)[], message: string, key = false): void => {
     problems.push({ file, line: lineOf(doc, lines, path, key) ?? 1, message });
   };
-  const root = withoutExtensionKeys(doc.toJS());
+  let js: unknown;
+  try {
+    js = doc.toJS();
+  } catch (error) {
+    // e.g. an alias bomb ("Excessive alias count"): a problem with the file, never a crash.
+    return { ok: false, problems: [{ file, line: 1, message: `cannot be read: ${(error as Error).message.split('\n')[0]}` }] };
+  }
+  const root = withoutExtensionKeys(js);
   if (root === null || root === undefined) {
     return { ok: false, problems: [{ file, line: 1, message: 'the file is empty: a test file holds `playbook: <id>` and a list of `cases`.' }] };
   }

@@ -67,7 +67,7 @@ export function validatePlaybook(playbook: Playbook, options: ValidateOptions = 
     report: (rule, severity, at, message) =>
       diagnostics.push({ file: playbook.path, line: at.line, column: at.column ?? 1, severity, rule, message }),
   };
-  for (const rule of [...PLAYBOOK_RULES, ...(options.rules ?? [])]) rule(ctx);
+  for (const rule of [...PLAYBOOK_RULES, ...(options.rules ?? [])]) guarded(() => rule(ctx), (message) => ctx.report('parse/internal-error', 'error', { line: 1 }, message));
   return sortByPosition(diagnostics);
 }
 
@@ -82,8 +82,27 @@ export function validateLibrary(playbooks: readonly Playbook[], options: Library
     report: (file, rule, severity, at, message) =>
       diagnostics.push({ file: file.path, line: at.line, column: at.column ?? 1, severity, rule, message }),
   };
-  for (const rule of [...LIBRARY_RULES, ...(options.rules ?? [])]) rule(ctx);
+  for (const rule of [...LIBRARY_RULES, ...(options.rules ?? [])]) {
+    guarded(
+      () => rule(ctx),
+      (message) => {
+        for (const playbook of playbooks) ctx.report(playbook, 'parse/internal-error', 'error', { line: 1 }, message);
+      },
+    );
+  }
   return sortByPosition(diagnostics);
+}
+
+/**
+ * Lint never crashes on a file: a rule that throws (a bug, or a file beyond what it was written
+ * for) becomes an error diagnostic, and the other rules still run.
+ */
+function guarded(rule: () => void, report: (message: string) => void): void {
+  try {
+    rule();
+  } catch (error) {
+    report(`triage could not check this file (${error instanceof Error ? error.message : String(error)}). This is a bug in triage: please report it with the file attached.`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,7 +367,11 @@ const ruleCyclesWithoutExit: PlaybookRule = ({ playbook, graph, report }) => {
   }
 };
 
-/** Cyclic strongly connected components among `ids`, each sorted by node order, in node order. */
+/**
+ * Cyclic strongly connected components among `ids`, each sorted by node order, in node order.
+ * Tarjan's algorithm with an explicit stack: a playbook is any size, and a recursive walk of a
+ * 100,000-node loop would overflow the call stack.
+ */
 function stronglyConnected(ids: readonly string[], next: ReadonlyMap<string, readonly string[]>): string[][] {
   const inSet = new Set(ids);
   const order = new Map(ids.map((id, i) => [id, i]));
@@ -358,20 +381,32 @@ function stronglyConnected(ids: readonly string[], next: ReadonlyMap<string, rea
   const onStack = new Set<string>();
   const components: string[][] = [];
   let counter = 0;
-  const visit = (id: string): void => {
+  const successors = (id: string): string[] => (next.get(id) ?? []).filter((n) => inSet.has(n));
+  const enter = (id: string, frames: { id: string; children: string[]; at: number }[]): void => {
     index.set(id, counter);
     low.set(id, counter);
     counter += 1;
     stack.push(id);
     onStack.add(id);
-    for (const n of next.get(id) ?? []) {
-      if (!inSet.has(n)) continue;
-      if (!index.has(n)) {
-        visit(n);
-        low.set(id, Math.min(low.get(id) as number, low.get(n) as number));
-      } else if (onStack.has(n)) low.set(id, Math.min(low.get(id) as number, index.get(n) as number));
-    }
-    if (low.get(id) === index.get(id)) {
+    frames.push({ id, children: successors(id), at: 0 });
+  };
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const frames: { id: string; children: string[]; at: number }[] = [];
+    enter(root, frames);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      if (frame.at < frame.children.length) {
+        const n = frame.children[frame.at++]!;
+        if (!index.has(n)) enter(n, frames);
+        else if (onStack.has(n)) low.set(frame.id, Math.min(low.get(frame.id) as number, index.get(n) as number));
+        continue;
+      }
+      frames.pop();
+      const id = frame.id;
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.id, Math.min(low.get(parent.id) as number, low.get(id) as number));
+      if (low.get(id) !== index.get(id)) continue;
       const component: string[] = [];
       let member: string;
       do {
@@ -382,8 +417,7 @@ function stronglyConnected(ids: readonly string[], next: ReadonlyMap<string, rea
       const cyclic = component.length > 1 || (next.get(id) ?? []).includes(id);
       if (cyclic) components.push(component.sort((a, b) => (order.get(a) as number) - (order.get(b) as number)));
     }
-  };
-  for (const id of ids) if (!index.has(id)) visit(id);
+  }
   return components.sort((a, b) => (order.get(a[0] as string) as number) - (order.get(b[0] as string) as number));
 }
 

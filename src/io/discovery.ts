@@ -132,6 +132,10 @@ export function listPlaybookFiles(dir: PlaybookDirectory, problems: ListingProbl
       }
       if (isDir) walk(child);
       else if (isFile && entry.name.endsWith('.md')) found.push({ path: child, dir });
+      else if (entry.name.endsWith('.md')) {
+        // A FIFO, socket or device named like a playbook: reading it could block forever.
+        problems.push({ path: child, message: 'This is not a regular file (a FIFO, socket or device), so it was not read. Replace it with the playbook file, or rename it.' });
+      }
     }
   };
   walk(dir.path);

@@ -1,6 +1,7 @@
 /** Diagnostics as text (`file:line:col  error  message  rule`), JSON and GitHub annotations. */
 import { isAbsolute, relative } from 'node:path';
 import type { Diagnostic } from '../core/model.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 
 const RED = '\u001b[31m';
 const YELLOW = '\u001b[33m';
@@ -10,7 +11,8 @@ const RESET = '\u001b[0m';
 export function formatDiagnostic(d: Diagnostic, options: { color: boolean }): string {
   const sev = options.color ? `${d.severity === 'error' ? RED : YELLOW}${d.severity}${RESET}` : d.severity;
   const rule = options.color ? `${DIM}${d.rule}${RESET}` : d.rule;
-  return `${d.file}:${d.line}:${d.column}  ${sev}  ${d.message}  ${rule}`;
+  // Messages quote playbook text (headings, labels), which may hold escape sequences: made visible.
+  return `${sanitizeForTerminal(d.file)}:${d.line}:${d.column}  ${sev}  ${sanitizeForTerminal(d.message)}  ${rule}`;
 }
 
 export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], options: { color: boolean; fileCount: number }): string {
@@ -46,8 +48,8 @@ export function renderDiagnosticsGithub(diagnostics: readonly Diagnostic[]): str
   return diagnostics
     .map((d) => {
       const level = d.severity === 'error' ? 'error' : 'warning';
-      const props = `file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(d.rule)}`;
-      return `::${level} ${props}::${escapeData(d.message)}\n`;
+      const props = `file=${escapeProperty(sanitizeForTerminal(d.file))},line=${d.line},col=${d.column},title=${escapeProperty(d.rule)}`;
+      return `::${level} ${props}::${escapeData(sanitizeForTerminal(d.message))}\n`;
     })
     .join('');
 }

@@ -3,6 +3,7 @@
  * for the terminal. Pure: playbook in, text out.
  */
 import type { LinkTarget, OutcomeKind, Playbook, PlaybookNode } from '../core/model.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 
 export type GraphFormat = 'mermaid' | 'dot' | 'tree';
 
@@ -37,7 +38,12 @@ const OUTCOME_STYLE: Record<OutcomeKind, string> = {
   escalate: 'fill:#fbefff,stroke:#8250df',
 };
 
+/** Playbook text is anyone's: escape sequences in it are made visible, never printed raw. */
 export function renderGraph(playbook: Playbook, format: GraphFormat): string {
+  return sanitizeForTerminal(renderGraphRaw(playbook, format));
+}
+
+function renderGraphRaw(playbook: Playbook, format: GraphFormat): string {
   switch (format) {
     case 'mermaid':
       return renderMermaid(playbook);

@@ -1,6 +1,7 @@
 /** `triage show`: a playbook's outline (nodes, choices, asks, checks, outcomes, env fields). */
 import { isAbsolute, relative } from 'node:path';
 import type { Playbook, PlaybookNode } from '../core/model.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 
 function envSourceText(field: Playbook['env'][number]): string {
   const s = field.source;
@@ -53,7 +54,8 @@ export function renderOutlineText(playbook: Playbook, options: { cwd: string }):
   for (const node of playbook.nodes) lines.push(...nodeLines(node, node.id === playbook.start), '');
   const outcomes = playbook.nodes.filter((n) => n.outcome);
   lines.push(`Outcomes: ${outcomes.map((n) => `${n.outcome!.kind} (#${n.id})`).join(', ') || 'none'}`);
-  return `${lines.join('\n')}\n`;
+  // Playbook text is anyone's: escape sequences in it are made visible, never printed raw.
+  return sanitizeForTerminal(`${lines.join('\n')}\n`);
 }
 
 export function outlineJson(playbook: Playbook): unknown {

@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import type { Playbook } from '../core/model.js';
 import type { SearchHit } from '../core/playbook-search.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 import type { PlaybookDirectory } from '../io/discovery.js';
 import { renderTable, type TableOptions } from './table.js';
 
@@ -32,7 +33,8 @@ export function renderPlaybookListText(items: readonly ListedPlaybook[], options
   if (items.length === 0) return 'No playbooks found. Create one with `triage new <id>`.\n';
   return renderTable(
     ['ID', 'VERSION', 'TITLE', 'TAGS', 'SOURCE'],
-    items.map((p) => [p.id, p.version, p.title, p.tags.join(', '), p.source.origin]),
+    // Playbook text is anyone's: escape sequences in it are made visible, never printed raw.
+    items.map((p) => [p.id, p.version, p.title, p.tags.join(', '), p.source.origin].map(sanitizeForTerminal)),
     options,
   );
 }
@@ -40,7 +42,7 @@ export function renderPlaybookListText(items: readonly ListedPlaybook[], options
 export function renderSearchText(hits: readonly SearchHit[], options: TableOptions): string {
   return renderTable(
     ['#', 'ID', 'TITLE', 'SCORE', 'MATCHED'],
-    hits.map((h, i) => [String(i + 1), h.id, h.title, h.score.toFixed(2), h.matched.join(', ')]),
+    hits.map((h, i) => [String(i + 1), h.id, h.title, h.score.toFixed(2), h.matched.join(', ')].map(sanitizeForTerminal)),
     options,
   );
 }

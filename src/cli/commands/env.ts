@@ -11,6 +11,8 @@ interface EnvFlags {
   readonly only?: string;
   readonly timeout: string;
   readonly redact: boolean;
+  readonly probe?: string;
+  readonly allowCommands?: boolean;
 }
 
 export const NO_REDACT_WARNING = 'WARNING: --no-redact: secrets and personal data will appear in the output. Do not paste it anywhere public.';
@@ -24,6 +26,8 @@ export function registerEnvCommand(program: Command, ctx: CliContext): void {
       .addOption(new Option('--markdown', 'print Markdown tables to paste into a ticket').conflicts('json'))
       .option('--only <fields>', 'only these fields or sections, comma-separated (system, binaries, browsers, os, node, git, chrome...)')
       .option('--timeout <ms>', 'time limit for each tool probe', '2000')
+      .option('--probe <playbook>', "also capture a playbook's own detect/run env fields (its commands run only if its directory is trusted)")
+      .option('--allow-commands', "with --probe: run an untrusted playbook's probe commands, this once")
       .option('--no-redact', 'keep home path, hostname, emails, IP addresses and secrets (prints a warning)'),
     ['triage env', 'triage env --json > env.json', 'triage env --markdown --only system,browsers', 'triage env --only node,npm,git --timeout 5000'],
   ).action(async (flags: EnvFlags, command: Command) => {
@@ -36,7 +40,7 @@ export function registerEnvCommand(program: Command, ctx: CliContext): void {
     if (!flags.redact) writeErr(ctx, terminal.colorStderr ? `\u001b[1;31m${NO_REDACT_WARNING}\u001b[0m` : NO_REDACT_WARNING);
 
     const { captureEnvironment } = await import('../../app/env.js');
-    const { report } = await captureEnvironment({
+    const { report, findings } = await captureEnvironment({
       only,
       timeoutMs,
       redact: flags.redact,
@@ -44,6 +48,16 @@ export function registerEnvCommand(program: Command, ctx: CliContext): void {
       version: ctx.version,
       env: ctx.env,
     });
+    if (flags.probe) {
+      const { capturePlaybookProbes } = await import('../../app/env-probe.js');
+      const { workspaceInput } = await import('./shared.js');
+      const probes = await capturePlaybookProbes(workspaceInput(ctx, command), flags.probe, { allowCommands: Boolean(flags.allowCommands), redact: flags.redact });
+      Object.assign(report, { probes: { ...report.probes, ...probes } });
+    }
+    if (ctx.streams.stderr.isTTY && findings.length > 0) {
+      // Whoever is about to send this file sees what was taken out of it first.
+      writeErr(ctx, `Redacted before output (use --no-redact to keep): ${findings.map((f) => `${f.kind} ${f.preview} → ${f.replacement}`).join('; ')}`);
+    }
     const { renderEnvJson, renderEnvMarkdown, renderEnvText } = await import('../../render/env.js');
     if (flags.json) writeOut(ctx, renderEnvJson(report));
     else if (flags.markdown) writeOut(ctx, renderEnvMarkdown(report));
