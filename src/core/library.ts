@@ -2,7 +2,7 @@
  * The loaded playbooks, looked up by id and by the links written inside them. Pure: the caller
  * loads the files (in directory order) and passes the parsed playbooks in.
  */
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { PlaybookLibrary } from './flow-types.js';
 import { findNode, type LinkTarget, type Playbook } from './model.js';
 
@@ -18,6 +18,7 @@ export function createLibrary(playbooks: readonly Playbook[]): PlaybookLibrary {
   const idByPath = new Map<string, string>();
   for (const playbook of playbooks) idByPath.set(resolve(playbook.path), playbook.id);
   const winners = Object.freeze([...byId.values()]);
+  const dirs = [...new Set(playbooks.map((p) => resolve(p.dir)))];
 
   function resolveLink(from: Playbook, target: LinkTarget): { playbook: Playbook; nodeId: string } | undefined {
     let playbook: Playbook | undefined;
@@ -25,7 +26,12 @@ export function createLibrary(playbooks: readonly Playbook[]): PlaybookLibrary {
       playbook = from;
     } else {
       const file = decodeLinkPath(target.file);
-      const id = idByPath.get(resolve(dirname(from.path), file));
+      const path = resolve(dirname(from.path), file);
+      // A link that leads out of every playbook directory (`../../etc/passwd.md`) is never
+      // followed, not even to a loaded playbook whose id matches the file name (lint:
+      // link/outside-directories).
+      if (!dirs.some((dir) => isInside(dir, path))) return undefined;
+      const id = idByPath.get(path);
       playbook = id !== undefined ? byId.get(id) : byId.get(basename(file).replace(/\.md$/i, ''));
     }
     if (playbook === undefined) return undefined;
@@ -38,6 +44,11 @@ export function createLibrary(playbooks: readonly Playbook[]): PlaybookLibrary {
     resolveLink,
     all: () => winners,
   };
+}
+
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 /** Markdown link paths may be percent-encoded (`my%20playbook.md`). */

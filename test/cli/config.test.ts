@@ -10,8 +10,9 @@ import { openSettings } from '../../src/io/settings.js';
 import { readSettingsFast, setAsideDamagedSettings } from '../../src/io/settings-read.js';
 import { isolatedEnv, makeHome, triage } from '../helpers/cli.js';
 
-const configFile = (home: string) => join(isolatedEnv(home).XDG_CONFIG_HOME, 'triage', 'config.json');
-const backups = (home: string) => readdirSync(join(isolatedEnv(home).XDG_CONFIG_HOME, 'triage')).filter((n) => n.startsWith('config.json.corrupt-'));
+const configHome = (home: string): string => isolatedEnv(home).XDG_CONFIG_HOME!;
+const configFile = (home: string) => join(configHome(home), 'triage', 'config.json');
+const backups = (home: string) => readdirSync(join(configHome(home), 'triage')).filter((n) => n.startsWith('config.json.corrupt-'));
 
 describe('triage config', () => {
   it('path prints where settings live (the XDG config directory)', () => {
@@ -42,11 +43,11 @@ describe('triage config', () => {
     triage(['config', 'set', 'agent.name', 'Zoë O’Brien'], { home });
     triage(['config', 'set', 'company.name', 'Acme "Cloud"'], { home });
     triage(['config', 'set', 'signoff', 'Best regards,\\nthe team'], { home });
-    const env = isolatedEnv(home);
-    const fast = readSettingsFast({ TRIAGE_CONFIG_DIR: join(env.XDG_CONFIG_HOME, 'triage') });
+    const dir = join(configHome(home), 'triage');
+    const fast = readSettingsFast({ TRIAGE_CONFIG_DIR: dir });
     expect(fast.problem).toBeUndefined();
     expect(fast.settings).toEqual({ 'agent.name': 'Zoë O’Brien', 'company.name': 'Acme "Cloud"', signoff: 'Best regards,\\nthe team' });
-    const viaConf = openSettings({ TRIAGE_CONFIG_DIR: join(env.XDG_CONFIG_HOME, 'triage') });
+    const viaConf = openSettings({ TRIAGE_CONFIG_DIR: dir });
     expect(viaConf.all()).toEqual(fast.settings);
     expect(viaConf.notice).toBeUndefined();
   });
@@ -78,14 +79,14 @@ describe('a damaged config.json', () => {
     ['an empty file', ''],
   ])('(%s) is moved aside with a message on stderr, and triage goes on with defaults', (_, text) => {
     const home = makeHome();
-    mkdirSync(join(isolatedEnv(home).XDG_CONFIG_HOME, 'triage'), { recursive: true });
+    mkdirSync(join(configHome(home), 'triage'), { recursive: true });
     writeFileSync(configFile(home), text);
     const r = triage(['config', 'get', 'agent.name'], { home });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     const [backup] = backups(home);
     expect(backup).toMatch(/^config\.json\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/);
-    expect(readFileSync(join(isolatedEnv(home).XDG_CONFIG_HOME, 'triage', backup!), 'utf8')).toBe(text);
+    expect(readFileSync(join(configHome(home), 'triage', backup!), 'utf8')).toBe(text);
     expect(r.stderr).toContain(`triage: the settings file ${configFile(home)} was damaged (`);
     expect(r.stderr).toContain(`it was moved to ${configFile(home)}.corrupt-`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -97,7 +98,7 @@ describe('a damaged config.json', () => {
 
   it('lint and list still work, and lint says what happened once', () => {
     const home = makeHome();
-    mkdirSync(join(isolatedEnv(home).XDG_CONFIG_HOME, 'triage'), { recursive: true });
+    mkdirSync(join(configHome(home), 'triage'), { recursive: true });
     writeFileSync(configFile(home), '{oops');
     const lint = triage(['lint'], { home });
     expect(lint.code).toBe(0);

@@ -55,11 +55,17 @@ describe('GitHub annotations', () => {
     );
   });
 
-  it('escapes %, CR and LF in the message, and also : and , in properties (workflow-command rules)', () => {
-    const nasty: Diagnostic = { ...error, file: 'dir,with:odd%chars/a.md', message: '100% broken:\r\nsecond line, still: here' };
+  it('escapes % and LF in the message, and also : and , in properties (workflow-command rules)', () => {
+    const nasty: Diagnostic = { ...error, file: 'dir,with:odd%chars/a.md', message: '100% broken:\nsecond line, still: here' };
     expect(renderDiagnosticsGithub([nasty])).toBe(
-      '::error file=dir%2Cwith%3Aodd%25chars/a.md,line=12,col=3,title=link/missing-node::100%25 broken:%0D%0Asecond line, still: here\n',
+      '::error file=dir%2Cwith%3Aodd%25chars/a.md,line=12,col=3,title=link/missing-node::100%25 broken:%0Asecond line, still: here\n',
     );
+  });
+
+  it('keeps one annotation per line whatever the message holds (CR, CRLF, escape sequences)', () => {
+    const out = renderDiagnosticsGithub([{ ...error, message: 'a\r\nb\rc\u001b[31md' }, warning]);
+    expect(out.split('\n')).toHaveLength(3);
+    expect(out).not.toMatch(/[\r\u001b]/);
   });
 
   it('prints nothing at all when there is nothing to report', () => {
