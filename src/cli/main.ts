@@ -74,17 +74,32 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<Ma
   const unknown = unknownCommand(program, argv);
   if (unknown) {
     ctx.streams.stderr.write(unknown);
-    return { exitCode: handleError(new CommanderError(EXIT.usage, 'commander.unknownCommand', unknown), ctx, argv) };
+    return { exitCode: handleError(new CommanderError(EXIT.usage, 'commander.unknownCommand', unknown), ctx, argv, program) };
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return { exitCode: ctx.exit.code };
   } catch (error) {
-    return { exitCode: handleError(error, ctx, argv) };
+    return { exitCode: handleError(error, ctx, argv, program) };
   }
 }
 
-function handleError(error: unknown, ctx: CliContext, argv: readonly string[]): number {
+/** The (sub)command named in argv, e.g. `config set`, so a usage error can point at its help. */
+function commandPath(program: Command, argv: readonly string[]): string | undefined {
+  const names: string[] = [];
+  let current = program;
+  for (const arg of argv) {
+    if (arg === '--') break;
+    const sub = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub) {
+      names.push(sub.name());
+      current = sub;
+    }
+  }
+  return names.length > 0 ? names.join(' ') : undefined;
+}
+
+function handleError(error: unknown, ctx: CliContext, argv: readonly string[], program?: Command): number {
   const debug = argv.includes('--debug');
   if (error instanceof CommanderError) {
     // Help and version are successful exits; every other commander error is a usage error (exit 2),
@@ -93,7 +108,12 @@ function handleError(error: unknown, ctx: CliContext, argv: readonly string[]): 
       return EXIT.ok;
     }
     if (error.code === 'commander.executeSubCommandAsync') return EXIT.ok;
-    ctx.streams.stderr.write('Run `triage --help` for the commands and options, or `triage <command> --help` for one command.\n');
+    const command = program ? commandPath(program, argv) : undefined;
+    ctx.streams.stderr.write(
+      command
+        ? `Run \`triage ${command} --help\` for its arguments, options and examples.\n`
+        : 'Run `triage --help` for the commands and options, or `triage <command> --help` for one command.\n',
+    );
     return EXIT.usage;
   }
   if (isTriageError(error)) {
