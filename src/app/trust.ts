@@ -29,9 +29,10 @@ function isInside(child: string, parent: string): boolean {
 
 export function createTrustCheck(policy: TrustPolicy): (playbook: Playbook) => boolean {
   const roots = [policy.bundledDir, ...policy.trustedDirs].map(real);
-  // By the file's own directory, not the playbook directory it was found in: trusting
-  // `team/billing` must cover `team/billing/x.md` even when `team` is what was searched.
-  return (playbook) => policy.allowCommands || roots.some((root) => isInside(real(dirname(playbook.path)), root));
+  // By where the file really is, not the playbook directory it was found in: trusting
+  // `team/billing` covers `team/billing/x.md` when `team` is what was searched, and a symlink in a
+  // trusted directory to a file or directory elsewhere does not bring that file into trust.
+  return (playbook) => policy.allowCommands || roots.some((root) => isInside(dirname(real(playbook.path)), root));
 }
 
 export interface PlaybookCommand {

@@ -99,7 +99,7 @@ function commandPath(program: Command, argv: readonly string[]): string | undefi
   return names.length > 0 ? names.join(' ') : undefined;
 }
 
-function handleError(error: unknown, ctx: CliContext, argv: readonly string[], program?: Command): number {
+function handleError(error: unknown, ctx: CliContext, argv: readonly string[], program: Command): number {
   const debug = argv.includes('--debug');
   if (error instanceof CommanderError) {
     // Help and version are successful exits; every other commander error is a usage error (exit 2),
@@ -108,7 +108,7 @@ function handleError(error: unknown, ctx: CliContext, argv: readonly string[], p
       return EXIT.ok;
     }
     if (error.code === 'commander.executeSubCommandAsync') return EXIT.ok;
-    const command = program ? commandPath(program, argv) : undefined;
+    const command = commandPath(program, argv);
     ctx.streams.stderr.write(
       command
         ? `Run \`triage ${command} --help\` for its arguments, options and examples.\n`

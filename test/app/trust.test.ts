@@ -126,6 +126,18 @@ describe('createTrustCheck', () => {
     expect(createTrustCheck({ bundledDir: bundled, trustedDirs: [link], allowCommands: false })(byId('team-check'))).toBe(true);
   });
 
+  it('a symlink inside a trusted directory to a file or directory elsewhere is not trusted', () => {
+    const dir = join(root, 'trusted-with-links');
+    mkdirSync(dir);
+    symlinkSync(join(teamOther, 'other-check.md'), join(dir, 'linked-file.md'));
+    symlinkSync(teamOther, join(dir, 'linked-dir'));
+    const loaded = loadPlaybookDirectories([{ path: dir, origin: 'flag' }]);
+    const trusted = createTrustCheck({ bundledDir: bundled, trustedDirs: [dir], allowCommands: false });
+    const viaLinks = loaded.parsed.filter((p) => p.id === 'other-check');
+    expect(viaLinks.map((p) => p.path.slice(dir.length + 1)).sort()).toEqual(['linked-dir/other-check.md', 'linked-file.md']);
+    for (const p of viaLinks) expect(trusted(p), p.path).toBe(false);
+  });
+
   it('--allow-commands allows everything', () => {
     expect(createTrustCheck({ bundledDir: bundled, trustedDirs: [], allowCommands: true })(byId('other-check'))).toBe(true);
   });

@@ -103,6 +103,12 @@ describe('exit codes', () => {
     expect(r.stderr).toBe("error: unknown command 'lsit'. Did you mean 'list'?\nRun `triage --help` for the commands and options, or `triage <command> --help` for one command.\n");
     expect(triage(['zzzzzz']).stderr).toMatch(/^error: unknown command 'zzzzzz'\n/);
   });
+
+  it('a usage error inside a command points at that command\'s help', () => {
+    expect(triage(['list', '--bogus']).stderr).toBe("error: unknown option '--bogus'\nRun `triage list --help` for its arguments, options and examples.\n");
+    expect(triage(['config', 'bogus']).stderr).toContain('Run `triage config --help`');
+    expect(triage(['config', 'set', 'agent.name']).stderr).toContain('Run `triage config set --help`');
+  });
 });
 
 describe('--help', () => {

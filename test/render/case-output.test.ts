@@ -23,7 +23,7 @@ function finished(input: ReportInput, reply: string | null): FinishedCase {
     updatedAt: input.finishedAt,
     handoffs: [],
   };
-  return { record, report, reply, outcome: { kind: report.outcome.kind, title: report.outcome.title, node: report.outcome.node } };
+  return { record, report, reply, outcome: { kind: report.outcome.kind, title: report.outcome.title, node: report.outcome.node }, redactions: [] };
 }
 
 const bug = (): FinishedCase => finished(sampleBugCase(), REPLY);

@@ -1,0 +1,119 @@
+/**
+ * The parser and the validator are total: whatever text a playbook file holds, they return a
+ * model and/or diagnostics, never throw, and every diagnostic says where (file, line, column) and
+ * which rule. Generated playbooks lint clean, which also proves the generator the other
+ * properties rely on.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic, Playbook } from '../../src/core/model.js';
+import { parsePlaybook } from '../../src/core/parse-playbook.js';
+import { validateLibrary, validatePlaybook } from '../../src/core/validate.js';
+import { BUNDLED_DIR, bundledSources, generatedPlaybook, markdownish, mutated, parseAll, runs } from './generators.js';
+
+const DIR = '/lib/playbooks';
+const FILE = `${DIR}/fuzzed.md`;
+const RULE = /^[a-z]+(-[a-z]+)*\/[a-z]+(-[a-z]+)*$/;
+
+function lineCount(source: string): number {
+  return source.replace(/\r\n?/g, '\n').split('\n').length;
+}
+
+function expectWellFormed(diagnostics: readonly Diagnostic[], source: string, file = FILE): void {
+  const lines = lineCount(source);
+  for (const d of diagnostics) {
+    expect(d.file).toBe(file);
+    expect(Number.isInteger(d.line) && d.line >= 1 && d.line <= lines + 1, `line ${d.line} of ${lines} in ${JSON.stringify(d)}`).toBe(true);
+    expect(Number.isInteger(d.column) && d.column >= 1, JSON.stringify(d)).toBe(true);
+    expect(['error', 'warning']).toContain(d.severity);
+    expect(d.rule, JSON.stringify(d)).toMatch(RULE);
+    expect(typeof d.message === 'string' && d.message.trim().length > 0).toBe(true);
+    expect(d.message).not.toMatch(/\bundefined\b|\[object Object\]/);
+  }
+}
+
+/** Parse, validate alone and as a library (with the bundled playbooks), as lint does. */
+function lintText(source: string, others: readonly Playbook[] = []): Diagnostic[] {
+  const parsed = parsePlaybook(source, { path: FILE, dir: DIR });
+  const partial = parsed.playbook ? undefined : parsePlaybook(source, { path: FILE, dir: DIR }, { partial: true }).playbook;
+  const diagnostics = [...parsed.diagnostics];
+  const model = parsed.playbook ?? partial;
+  // The regex analyser takes up to seconds on some patterns; it has its own limit and tests.
+  if (model) diagnostics.push(...validatePlaybook(model, { regexSafety: false }));
+  const library = [...others, ...(parsed.playbook ? [parsed.playbook] : [])];
+  diagnostics.push(...validateLibrary(library, { dirs: [DIR, BUNDLED_DIR] }).filter((d) => d.file === FILE));
+  return diagnostics;
+}
+
+describe('parser and validator never throw', () => {
+  const bundled = bundledSources();
+  const bundledModels = parseAll(bundled, BUNDLED_DIR);
+
+  it('on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400, unit: 'binary' }), (source) => {
+        expectWellFormed(lintText(source), source);
+      }),
+      runs(300),
+    );
+  });
+
+  it('on text made of playbook fragments', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('', '---\nid: x\ntitle: X\nversion: 1.0.0\n---\n'), markdownish, (head, body) => {
+        const source = head + body;
+        expectWellFormed(lintText(source), source);
+      }),
+      runs(300),
+    );
+  });
+
+  it('on mutated bundled playbooks', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...bundled).chain((f) => mutated(f.source)), (source) => {
+        expectWellFormed(lintText(source, bundledModels), source);
+      }),
+      runs(150),
+    );
+  });
+
+  it('on mutated generated playbooks', () => {
+    fc.assert(
+      fc.property(generatedPlaybook.chain((g) => mutated(g.source)), (source) => {
+        expectWellFormed(lintText(source), source);
+      }),
+      runs(150),
+    );
+  });
+
+  it('on non-string input (a caller bug) it reports instead of throwing', () => {
+    const result = parsePlaybook(undefined as unknown as string, { path: FILE, dir: DIR });
+    expect(result.playbook).toBeUndefined();
+    expectWellFormed(result.diagnostics, '');
+  });
+});
+
+describe('generated playbooks', () => {
+  it('lint without errors (so the flow properties start from valid playbooks)', () => {
+    fc.assert(
+      fc.property(generatedPlaybook, (g) => {
+        const diagnostics = lintText(g.source).filter((d) => d.severity === 'error');
+        expect(diagnostics, g.source).toEqual([]);
+      }),
+      runs(100),
+    );
+  });
+});
+
+describe('validator on very large playbooks', () => {
+  it('a 20,000-node loop with no exit is one diagnostic, not a stack overflow', () => {
+    const n = 20_000;
+    const parts = ['---\nid: big-loop\ntitle: Big loop\nversion: 1.0.0\n---\n'];
+    for (let i = 0; i < n; i++) parts.push(`## Node ${i}\n\n- [Next](#node-${(i + 1) % n})\n`);
+    const source = parts.join('\n');
+    const diagnostics = lintText(source);
+    expectWellFormed(diagnostics, source);
+    expect(diagnostics.filter((d) => d.rule === 'flow/cycle-no-exit')).toHaveLength(1);
+    expect(diagnostics.filter((d) => d.rule === 'parse/internal-error')).toEqual([]);
+  });
+});
