@@ -3,7 +3,9 @@
 // Builds into a fresh directory and swaps it in, so a build never leaves a half-written dist/
 // behind for a triage process (or test) that is starting at that moment.
 import { build } from 'esbuild';
-import { renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
@@ -30,6 +32,20 @@ const lazyChildProcessForCommander = {
   },
 };
 const staging = `${dist}.building-${process.pid}`;
+
+/** A hash of the sources: the playbook index cache (src/io/playbook-index.ts) of another build is not used. */
+function sourceHash(dir) {
+  const hash = createHash('sha1');
+  const walk = (path) => {
+    for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (entry.name.endsWith('.ts')) hash.update(child.slice(dir.length)).update('\0').update(readFileSync(child)).update('\0');
+    }
+  };
+  walk(dir);
+  return hash.digest('hex').slice(0, 16);
+}
 rmSync(staging, { recursive: true, force: true });
 await build({
   entryPoints: { bin: 'src/bin.ts' },
@@ -54,6 +70,7 @@ await build({
     ].join(' '),
   },
   plugins: [lazyChildProcessForCommander],
+  define: { __TRIAGE_BUILD_ID__: JSON.stringify(sourceHash(fileURLToPath(new URL('../src', import.meta.url)))) },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });

@@ -1,27 +1,47 @@
-/** Use cases over the loaded playbooks: list, search, get one. */
+/** Use cases over the playbooks: list, search, get one. */
+import { relative } from 'node:path';
 import { TriageError } from '../core/errors.js';
 import type { Playbook } from '../core/model.js';
-import { buildSearchIndex, searchDocument, searchPlaybooks, type SearchHit } from '../core/playbook-search.js';
+import type { SearchHit } from '../core/playbook-search.js';
+import type { PlaybookDirectory } from '../io/discovery.js';
 import type { LoadedPlaybooks } from '../io/load-playbooks.js';
-import { listedPlaybook, type ListedPlaybook } from '../render/playbook-list.js';
-import { loadWorkspace, type WorkspaceInput } from './workspace.js';
+import type { ListedPlaybook } from '../render/playbook-list.js';
+import { findIndexedPlaybook, openIndexedWorkspace, openWorkspace, type IndexedPlaybook, type IndexedWorkspace } from './indexed-workspace.js';
+import type { WorkspaceInput } from './workspace.js';
 import { closestMatch } from '../core/did-you-mean.js';
 
-export function listPlaybooks(input: WorkspaceInput): { items: ListedPlaybook[]; loaded: LoadedPlaybooks } {
-  const loaded = loadWorkspace(input);
-  return { items: loaded.effective.map((p) => listedPlaybook(p, loaded.directories)), loaded };
+/** Every playbook in effect, from the index (nothing is parsed unless it is new or changed). */
+export async function listPlaybooks(input: WorkspaceInput): Promise<{ items: ListedPlaybook[]; workspace: IndexedWorkspace }> {
+  const workspace = await openIndexedWorkspace(input);
+  return { items: workspace.effective.map((p) => listedPlaybook(p, workspace.directories)), workspace };
 }
 
-export function searchWorkspace(input: WorkspaceInput, text: string, limit: number): SearchHit[] {
-  const loaded = loadWorkspace(input);
-  const index = buildSearchIndex(loaded.effective.map(searchDocument));
+export function listedPlaybook(playbook: IndexedPlaybook | Playbook, directories: readonly PlaybookDirectory[]): ListedPlaybook {
+  const dir = directories.find((d) => d.path === playbook.dir);
+  return {
+    id: playbook.id,
+    version: playbook.version,
+    title: playbook.title,
+    summary: playbook.summary ?? '',
+    tags: playbook.tags,
+    source: { origin: dir?.origin ?? 'unknown', dir: playbook.dir },
+    path: relative(playbook.dir, playbook.path),
+  };
+}
+
+/** Ranks the playbooks in effect against a description, from the index's search fields. */
+export async function searchWorkspace(input: WorkspaceInput, text: string, limit: number): Promise<SearchHit[]> {
+  const [workspace, { buildSearchIndex, searchDocument, searchPlaybooks }] = await Promise.all([openIndexedWorkspace(input), import('../core/playbook-search.js')]);
+  const index = buildSearchIndex(workspace.effective.map(searchDocument));
   return searchPlaybooks(index, text, limit);
 }
 
-export function getPlaybook(input: WorkspaceInput, id: string): Playbook {
-  return findPlaybook(loadWorkspace(input), id);
+/** One playbook, parsed (only it). */
+export async function getPlaybook(input: WorkspaceInput, id: string): Promise<Playbook> {
+  return findIndexedPlaybook(await openWorkspace(input), id);
 }
 
+/** findIndexedPlaybook over playbooks loaded all at once (loadWorkspace). */
 export function findPlaybook(loaded: LoadedPlaybooks, id: string): Playbook {
   const playbook = loaded.effective.find((p) => p.id === id);
   if (playbook) return playbook;

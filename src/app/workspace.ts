@@ -9,6 +9,8 @@ export interface WorkspaceInput {
   readonly env: NodeJS.ProcessEnv;
   /** `--playbooks` values, in order. */
   readonly flagDirs: readonly string[];
+  /** The triage version: the playbook index of another version is not used. */
+  readonly version?: string;
 }
 
 export function workspaceDirectories(input: WorkspaceInput): PlaybookDirectory[] {

@@ -3,6 +3,7 @@
  * analyzeSync), so lint sees exactly what the renderer will. Also the variables a template may use.
  */
 import { Liquid } from 'liquidjs';
+import { liquidMessage } from './liquid-message.js';
 
 /**
  * Template roots with a fixed set of properties; keep in step with TemplateContext
@@ -72,7 +73,8 @@ export function analyzeTemplate(source: string): TemplateAnalysis {
   } catch (error) {
     const err = error as { message?: string; token?: { getPosition?: () => [number, number] } };
     const [line, column] = err.token?.getPosition?.() ?? [1, 1];
-    const message = (err.message ?? String(error)).replace(/, line:\d+, col:\d+$/, '');
+    const message = liquidMessage((err.message ?? String(error)).replace(/, line:\d+, col:\d+$/, ''));
     return { ok: false, message, line, column };
   }
 }
+

@@ -10,6 +10,7 @@
 import { Liquid, type FS, type FilterImplOptions } from 'liquidjs';
 import { formatAnswerValue } from './answer-values.js';
 import { TriageError } from './errors.js';
+import { liquidMessage } from './liquid-message.js';
 
 /** Longest template source accepted, in characters; playbook blocks are a few hundred. */
 const PARSE_LIMIT = 200_000;
@@ -111,7 +112,7 @@ function templateError(error: unknown, source: TemplateSource): TriageError {
   const raw = error instanceof Error ? error.message : String(error);
   // liquidjs appends ", line:N, col:M" (relative to the template) to its messages.
   const position = /,\s*line:(\d+),\s*col:(\d+)/.exec(raw);
-  const message = raw.replace(/,\s*line:\d+,\s*col:\d+/, '').replace(/\s+/g, ' ').trim();
+  const message = liquidMessage(raw.replace(/,\s*line:\d+,\s*col:\d+/, '').replace(/\s+/g, ' ').trim());
   const templateLine = position ? Number(position[1]) : undefined;
   const line = source.line !== undefined ? source.line + (templateLine ?? 1) - 1 : templateLine;
   const where = [source.file, line].filter((p) => p !== undefined).join(':');

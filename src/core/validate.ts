@@ -37,6 +37,8 @@ export interface LibraryRuleContext {
   /** Playbook directories (absolute), in override order. */
   readonly dirs: readonly string[];
   readonly links: LinkIndex;
+  /** File names of every loaded playbook (did-you-mean for links to a missing file). */
+  readonly fileNames: readonly string[];
   graph(playbook: Playbook): PlaybookGraph;
   report(file: Playbook, rule: string, severity: DiagnosticSeverity, at: { readonly line: number; readonly column?: number }, message: string): void;
 }
@@ -56,6 +58,11 @@ export interface LibraryOptions {
   /** The playbook directories; links must stay inside them. Default: the playbooks' own `dir`s. */
   readonly dirs?: readonly string[];
   readonly rules?: readonly LibraryRule[];
+  /**
+   * File names of every loaded playbook, when `playbooks` is only part of them (a run validates
+   * just the playbooks around the one it runs); default: those of `playbooks`.
+   */
+  readonly fileNames?: readonly string[];
 }
 
 export function validatePlaybook(playbook: Playbook, options: ValidateOptions = {}): Diagnostic[] {
@@ -78,6 +85,7 @@ export function validateLibrary(playbooks: readonly Playbook[], options: Library
     playbooks,
     dirs,
     links: indexLinks(playbooks, dirs),
+    fileNames: options.fileNames ?? [...new Set(playbooks.map((p) => basename(p.path)))],
     graph: graphOf,
     report: (file, rule, severity, at, message) =>
       diagnostics.push({ file: file.path, line: at.line, column: at.column ?? 1, severity, rule, message }),
@@ -661,8 +669,7 @@ const ruleIds: LibraryRule = ({ playbooks, dirs, report }) => {
   }
 };
 
-const ruleCrossLinks: LibraryRule = ({ playbooks, links, report }) => {
-  const files = [...new Set(playbooks.map((p) => basename(p.path)))];
+const ruleCrossLinks: LibraryRule = ({ fileNames: files, links, report }) => {
   for (const { from, choice, to } of links.crossLinks) {
     const written = `${choice.target.file ?? ''}${choice.target.node ? `#${choice.target.node}` : ''}`;
     if (to.kind === 'outside') {

@@ -1,9 +1,6 @@
-/** `triage list` and `triage search` output: a table for people, JSON for scripts. */
-import { relative } from 'node:path';
-import type { Playbook } from '../core/model.js';
+/** `triage list` and `triage search` output: a table for people, JSON for scripts (the items come from app/playbooks.ts). */
 import type { SearchHit } from '../core/playbook-search.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
-import type { PlaybookDirectory } from '../io/discovery.js';
 import { renderTable, type TableOptions } from './table.js';
 
 export interface ListedPlaybook {
@@ -14,19 +11,6 @@ export interface ListedPlaybook {
   readonly tags: readonly string[];
   readonly source: { readonly origin: string; readonly dir: string };
   readonly path: string;
-}
-
-export function listedPlaybook(playbook: Playbook, directories: readonly PlaybookDirectory[]): ListedPlaybook {
-  const dir = directories.find((d) => d.path === playbook.dir);
-  return {
-    id: playbook.id,
-    version: playbook.version,
-    title: playbook.title,
-    summary: playbook.summary ?? '',
-    tags: playbook.tags,
-    source: { origin: dir?.origin ?? 'unknown', dir: playbook.dir },
-    path: relative(playbook.dir, playbook.path),
-  };
 }
 
 export function renderPlaybookListText(items: readonly ListedPlaybook[], options: TableOptions): string {

@@ -52,7 +52,7 @@ describe('renderTemplate', () => {
   });
 
   it('rejects an unknown filter instead of skipping it', () => {
-    expect(renderError('{{ customer.name | defualt: "x" }}').message).toContain('undefined filter: defualt');
+    expect(renderError('{{ customer.name | defualt: "x" }}').message).toContain('unknown filter `defualt`');
   });
 });
 

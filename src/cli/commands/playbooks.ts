@@ -1,7 +1,6 @@
 /** Commands that read playbooks: list, show, graph, search. */
 import { Option, type Command } from 'commander';
 import { TriageError } from '../../core/errors.js';
-import type { Diagnostic } from '../../core/model.js';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
 import type { TableOptions } from '../../render/table.js';
@@ -16,8 +15,8 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
     ['triage list', 'triage list --json | jq -r ".[].id"'],
   ).action(async (opts: { json?: boolean }, command: Command) => {
     const { listPlaybooks } = await import('../../app/playbooks.js');
-    const { items, loaded } = listPlaybooks(workspaceInput(ctx, command));
-    reportSkippedFiles(ctx, loaded.diagnostics);
+    const { items, workspace } = await listPlaybooks(workspaceInput(ctx, command));
+    reportSkippedFiles(ctx, workspace.filesWithErrors);
     if (opts.json) return writeOut(ctx, json(items));
     const { renderPlaybookListText } = await import('../../render/playbook-list.js');
     writeOut(ctx, renderPlaybookListText(items, tableOptions(ctx, command)));
@@ -34,7 +33,7 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
   ).action(async (words: string[], opts: { json?: boolean; limit: string }, command: Command) => {
     const limit = parseLimit(opts.limit);
     const { searchWorkspace } = await import('../../app/playbooks.js');
-    const hits = searchWorkspace(workspaceInput(ctx, command), words.join(' '), limit);
+    const hits = await searchWorkspace(workspaceInput(ctx, command), words.join(' '), limit);
     if (opts.json) return writeOut(ctx, json(hits));
     if (hits.length === 0) {
       ctx.streams.stderr.write('No playbook matches that description. Try other words, or `triage list` to see them all.\n');
@@ -53,7 +52,7 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
     ['triage show cannot-log-in', 'triage show cannot-log-in --json | jq ".nodes[].id"'],
   ).action(async (id: string, opts: { json?: boolean }, command: Command) => {
     const { getPlaybook } = await import('../../app/playbooks.js');
-    const playbook = getPlaybook(workspaceInput(ctx, command), id);
+    const playbook = await getPlaybook(workspaceInput(ctx, command), id);
     const { renderOutlineText, outlineJson } = await import('../../render/outline.js');
     writeOut(ctx, opts.json ? json(outlineJson(playbook)) : renderOutlineText(playbook, { cwd: ctx.cwd }));
   });
@@ -67,7 +66,7 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
     ['triage graph cannot-log-in > graph.mmd', 'triage graph cannot-log-in --format tree', 'triage graph cannot-log-in --format dot | dot -Tsvg > graph.svg'],
   ).action(async (id: string, opts: { format: 'mermaid' | 'dot' | 'tree' }, command: Command) => {
     const { getPlaybook } = await import('../../app/playbooks.js');
-    const playbook = getPlaybook(workspaceInput(ctx, command), id);
+    const playbook = await getPlaybook(workspaceInput(ctx, command), id);
     const { renderGraph } = await import('../../render/graph.js');
     writeOut(ctx, renderGraph(playbook, opts.format));
   });
@@ -87,8 +86,7 @@ function tableOptions(ctx: CliContext, command: Command): TableOptions {
  * A playbook file that does not parse is left out of the list; say so on stderr, or its author
  * wonders where it went. Details are `triage lint`'s job.
  */
-function reportSkippedFiles(ctx: CliContext, diagnostics: readonly Diagnostic[]): void {
-  const files = [...new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))];
+function reportSkippedFiles(ctx: CliContext, files: readonly string[]): void {
   if (files.length === 0) return;
   const shown = files.slice(0, 5).map((f) => `  ${f}`);
   if (files.length > 5) shown.push(`  … and ${files.length - 5} more`);

@@ -4,7 +4,7 @@ import type { WorkspaceInput } from '../../app/workspace.js';
 import { globalOptions, type CliContext } from '../context.js';
 
 export function workspaceInput(ctx: CliContext, command: Command): WorkspaceInput {
-  return { packageRoot: ctx.packageRoot, cwd: ctx.cwd, env: ctx.env, flagDirs: globalOptions(command).playbooks ?? [] };
+  return { packageRoot: ctx.packageRoot, cwd: ctx.cwd, env: ctx.env, flagDirs: globalOptions(command).playbooks ?? [], version: ctx.version };
 }
 
 /** Adds an "Examples:" block to a command's --help. */
