@@ -1,7 +1,6 @@
 /** `triage lint`: parse and validate playbooks from paths (files or directories) or the workspace. */
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { TriageError } from '../core/errors.js';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Diagnostic, Playbook } from '../core/model.js';
 import { parsePlaybook } from '../core/parse-playbook.js';
 import { replyCraftConfig, replyCraftRules } from '../core/reply-craft.js';
@@ -9,6 +8,7 @@ import { validateLibrary, validatePlaybook, type ValidateOptions } from '../core
 import { listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from '../io/discovery.js';
 import { loadPlaybookFiles } from '../io/load-playbooks.js';
 import { readSettingsFast } from '../io/settings-read.js';
+import { resolvePathArgument } from '../io/path-argument.js';
 import { workspaceDirectories, type WorkspaceInput } from './workspace.js';
 
 export interface LintResult {
@@ -30,16 +30,11 @@ export function lintPlaybooks(input: WorkspaceInput, paths: readonly string[]): 
     directories = [];
     files = [];
     for (const given of paths) {
-      const path = resolve(input.cwd, given);
-      let isDir: boolean;
-      try {
-        isDir = statSync(path).isDirectory();
-      } catch {
-        throw new TriageError('lint/path-missing', `${given}: no such file or directory.`, {
-          hint: 'Give playbook files (.md) or directories that hold them; with no paths, lint checks every playbook directory.',
-        });
-      }
-      if (isDir) {
+      const { path, isDirectory } = resolvePathArgument(input.cwd, given, {
+        code: 'lint/path-missing',
+        hint: 'Give playbook files (.md) or directories that hold them; with no paths, lint checks every playbook directory.',
+      });
+      if (isDirectory) {
         const dir: PlaybookDirectory = { path, origin: 'flag' };
         directories.push(dir);
         files.push(...listPlaybookFiles(dir, problems));

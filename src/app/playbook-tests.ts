@@ -8,7 +8,7 @@
  * passes the same on an agent's laptop and in CI.
  */
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { EXIT, TriageError } from '../core/errors.js';
 import type { CaseRecord } from '../core/case-record.js';
 import { missingInputs, startFlow, viewFlow } from '../core/flow-engine.js';
@@ -23,6 +23,7 @@ import { loadPlaybookDirectories, type LoadedPlaybooks } from '../io/load-playbo
 import { renderReportMarkdown } from '../render/report-markdown.js';
 import { driveFlow, type RunUi } from './drive-flow.js';
 import { finishCase, type FinishedCase } from './finish-case.js';
+import { resolvePathArgument } from '../io/path-argument.js';
 import { workspaceDirectories, type WorkspaceInput } from './workspace.js';
 
 /** Every test run uses this case id and clock, so replies and reports are the same every time. */
@@ -133,16 +134,11 @@ function findTargets(input: WorkspaceInput, paths: readonly string[]): TestTarge
   const extra: PlaybookDirectory[] = [];
   const scanned: string[] = [];
   for (const given of paths) {
-    const path = resolve(input.cwd, given);
-    let isDir: boolean;
-    try {
-      isDir = statSync(path).isDirectory();
-    } catch {
-      throw new TriageError('test/path-missing', `${given}: no such file or directory.`, {
-        hint: 'Give test files (<id>.test.yaml), playbooks (.md, tested by the .test.yaml next to them) or directories; with no paths, every playbook directory is tested.',
-      });
-    }
-    if (isDir) {
+    const { path, isDirectory } = resolvePathArgument(input.cwd, given, {
+      code: 'test/path-missing',
+      hint: 'Give test files (<id>.test.yaml), playbooks (.md, tested by the .test.yaml next to them) or directories; with no paths, every playbook directory is tested.',
+    });
+    if (isDirectory) {
       testFiles.push(...listTestFiles(path));
       extra.push({ path, origin: 'flag' });
       scanned.push(path);
