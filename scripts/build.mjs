@@ -4,34 +4,38 @@
 // behind for a triage process (or test) that is starting at that moment.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
 
 /**
- * commander requires node:child_process at load time only to spawn executable subcommands, which
- * triage has none of; loading it (with net, dgram and streams) costs several ms of every start-up.
- * Give commander a stand-in that loads the real module on first use (issue 7).
+ * Builtins some packages require at load time but use only in features triage never calls:
+ * commander loads child_process (with net, dgram, streams) to spawn executable subcommands;
+ * liquidjs loads crypto (~2 ms) for its sha256/hmac filters and stream for streamed rendering.
+ * Those packages get a stand-in that loads the real module on first use (issue 7).
  */
-const lazyChildProcessForCommander = {
-  name: 'lazy-child-process-for-commander',
+const LAZY_BUILTINS = { commander: ['child_process'], liquidjs: ['crypto', 'stream'] };
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+    build.onResolve({ filter: /^(node:)?(child_process|crypto|stream)$/ }, (args) => {
+      const builtin = args.path.replace(/^node:/, '');
+      const owner = Object.keys(LAZY_BUILTINS).find((pkg) => new RegExp(`[\\\\/]node_modules[\\\\/]${pkg}[\\\\/]`).test(args.importer));
+      return owner && LAZY_BUILTINS[owner].includes(builtin) ? { path: builtin, namespace: 'lazy-builtin' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
       loader: 'js',
       contents: [
         'let real;',
-        "const load = () => (real ??= require('node:child_process'));",
+        `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
         'module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });',
       ].join('\n'),
     }));
   },
 };
-const staging = `${dist}.building-${process.pid}`;
 
 /** A hash of the sources: the playbook index cache (src/io/playbook-index.ts) of another build is not used. */
 function sourceHash(dir) {
@@ -46,6 +50,8 @@ function sourceHash(dir) {
   walk(dir);
   return hash.digest('hex').slice(0, 16);
 }
+
+const staging = `${dist}.building-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
 await build({
   entryPoints: { bin: 'src/bin.ts' },
@@ -69,11 +75,28 @@ await build({
       'const __dirname = __triageDirname(__filename);',
     ].join(' '),
   },
-  plugins: [lazyChildProcessForCommander],
+  plugins: [lazyBuiltins],
   define: { __TRIAGE_BUILD_ID__: JSON.stringify(sourceHash(fileURLToPath(new URL('../src', import.meta.url)))) },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });
+// `triage --help` into a pipe is answered from this snapshot, rendered by the program just built
+// (src/cli/help-snapshot.ts says when it is used).
+const renderHelp = `import { run } from ${JSON.stringify(pathToFileURL(join(staging, 'bin.js')).href)}; process.exitCode = await run(['--help']);`;
+const help = spawnSync(process.execPath, ['--input-type=module', '-e', renderHelp], { encoding: 'utf8', env: withoutColourSettings(process.env) });
+if (help.status !== 0 || help.stdout === '') {
+  rmSync(staging, { recursive: true, force: true });
+  throw new Error(`rendering --help failed: ${help.stderr}`);
+}
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const topicFiles = readdirSync(fileURLToPath(new URL('../docs/help', import.meta.url))).sort();
+writeFileSync(join(staging, 'help.json'), `${JSON.stringify({ version, topicFiles, text: help.stdout })}\n`);
+
+function withoutColourSettings(env) {
+  const { NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, ...rest } = env;
+  return rest;
+}
+
 const old = `${dist}.old-${process.pid}`;
 try {
   renameSync(dist, old);

@@ -4,21 +4,30 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const distDir = dirname(fileURLToPath(import.meta.url));
+  const packageRoot = join(distDir, '..');
   const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
-  // `triage --version` alone answers without loading commander: scripts call it to probe the
-  // install, and it should cost no more than Node's own start-up (issue 7). Same output as
-  // commander's version option.
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(`${version}\n`);
-    return 0;
-  }
   // A closed pipe (`triage list | head -1`) is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  // Loaded here, not imported at the top, so the fast path above stays free of commander.
+  // `triage --version` and `triage --help` alone answer without loading commander: scripts call
+  // them to probe the install, and they should cost no more than Node's own start-up (issue 7).
+  // Same output as commander's.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h') && !process.stdout.isTTY) {
+    const { snapshotHelp } = await import('./cli/help-snapshot.js');
+    const text = snapshotHelp(distDir, packageRoot, version);
+    if (text !== undefined) {
+      process.stdout.write(text);
+      return 0;
+    }
+  }
+  // Loaded here, not imported at the top, so the fast paths above stay free of commander.
   const { main } = await import('./cli/main.js');
   const result = await main(argv, {
     streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },

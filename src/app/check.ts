@@ -7,8 +7,6 @@ import type { AnswerValue, CheckResult } from '../core/flow-types.js';
 import { applyCheckExpect } from '../core/check-expect.js';
 import { substituteArgv } from '../core/flow-engine.js';
 import type { Playbook } from '../core/model.js';
-import type { LoadedPlaybooks } from '../io/load-playbooks.js';
-import { findPlaybook } from './playbooks.js';
 import { assertCommandsAllowed, createTrustCheck } from './trust.js';
 
 export interface CheckOptions {
@@ -35,8 +33,8 @@ export interface CheckReport {
   }[];
 }
 
-export async function runChecks(loaded: LoadedPlaybooks, playbookId: string, options: CheckOptions): Promise<CheckReport> {
-  const playbook = findPlaybook(loaded, playbookId);
+/** Runs the checks of a playbook already found runnable (run-validation.ts). */
+export async function runChecks(playbook: Playbook, options: CheckOptions): Promise<CheckReport> {
   const isTrusted = createTrustCheck({ bundledDir: join(options.packageRoot, 'playbooks'), trustedDirs: options.trustedDirs, allowCommands: options.allowCommands });
   // Only this playbook's commands run here, but refuse as `run` would, before anything starts.
   assertCommandsAllowed({ get: () => playbook, resolveLink: () => undefined, all: () => [playbook] }, playbook, isTrusted);

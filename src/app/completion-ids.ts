@@ -11,7 +11,7 @@ import { openCaseStore } from '../io/case-store.js';
 import { listPlaybookFiles } from '../io/discovery.js';
 import { triagePaths } from '../io/paths.js';
 import { openSessionStore } from '../io/session-store.js';
-import { workspaceDirectories, type WorkspaceInput } from './workspace.js';
+import { workspaceDirectories, type WorkspaceInput } from './workspace-directories.js';
 
 export interface CompletionId {
   readonly id: string;

@@ -1,7 +1,6 @@
 /** Answers and environment given up front: --answer key=value, --answers file|-, --env-file. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { EXIT, TriageError } from '../core/errors.js';
 import type { AnswerValue } from '../core/flow-types.js';
 import { CHANNELS, MOODS, type Channel, type Mood } from '../core/model.js';
@@ -24,48 +23,9 @@ export function parseAnswerFlags(flags: readonly string[]): Record<string, strin
   return answers;
 }
 
-/** A JSON or YAML map of answers (YAML is a superset of JSON); values are scalars or lists of scalars. */
-export function parseAnswersText(text: string, source: string): Record<string, AnswerValue> {
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const error = doc.errors[0]!;
-    const line = error.linePos?.[0]?.line;
-    throw new TriageError('answers/invalid-file', `${source}${line ? `:${line}` : ''}: not valid JSON or YAML: ${error.message.split('\n')[0]}`, {
-      hint: 'The answers file is a map of key: value, e.g. `browser: Firefox 128`.',
-      topic: 'answers',
-    });
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS();
-  } catch (error) {
-    // e.g. an alias bomb ("Excessive alias count"): a bad file, not a bug in triage.
-    throw new TriageError('answers/invalid-file', `${source}: cannot be read as answers: ${(error as Error).message.split('\n')[0]}`, {
-      hint: 'The answers file is a map of key: value, e.g. `browser: Firefox 128`; it needs no YAML anchors or aliases.',
-      topic: 'answers',
-    });
-  }
-  if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new TriageError('answers/not-a-map', `${source}: the answers must be a map of key: value.`, { hint: 'e.g.\n  browser: Firefox 128\n  which-format-fails: CSV', topic: 'answers' });
-  }
-  const answers: Record<string, AnswerValue> = {};
-  for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof raw === 'string') answers[key] = sanitizeForTerminal(raw);
-    else if (typeof raw === 'number' || typeof raw === 'boolean') answers[key] = raw;
-    else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string' || typeof v === 'number')) answers[key] = raw.map((v) => sanitizeForTerminal(String(v)));
-    else if (raw === null) answers[key] = '';
-    else {
-      throw new TriageError('answers/invalid-value', `${source}: the answer for "${key}" must be text, a number, yes/no or a list.`, {
-        hint: 'Nested maps are not answers; flatten them to key: value.',
-        topic: 'answers',
-      });
-    }
-  }
-  return answers;
-}
-
-export function readAnswersFile(path: string, cwd: string, readStdin: () => string): Record<string, AnswerValue> {
+/** --answers: a file, or `-` for stdin. The YAML parser loads only here (answers-file.ts). */
+export async function readAnswersFile(path: string, cwd: string, readStdin: () => string): Promise<Record<string, AnswerValue>> {
+  const { parseAnswersText } = await import('./answers-file.js');
   if (path === '-') return parseAnswersText(readStdin(), '<stdin>');
   const full = resolve(cwd, path);
   let text: string;

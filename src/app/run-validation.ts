@@ -6,16 +6,22 @@
  * resolves exactly as it would with every playbook loaded). Those are found from the index, and
  * only they are parsed (issue 7).
  */
-import { basename, dirname, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { contentHash } from '../core/content-hash.js';
 import { TriageError } from '../core/errors.js';
 import type { Diagnostic, Playbook } from '../core/model.js';
-import { validateLibrary, validatePlaybook } from '../core/validate.js';
-import { findIndexedPlaybook, type IndexedFile, type Workspace } from './indexed-workspace.js';
+import { CACHE_BUILD_ID, pruneCacheDirectory, readCacheFile, writeCacheFile } from '../io/cache-files.js';
+import { findIndexedPlaybook, lastFileWithId, linkLookups, linkTarget, reachableFiles, type IndexedFile, type IndexedWorkspace, type Workspace } from './indexed-workspace.js';
 
-/** The playbook in effect with this id, when it has no errors; exit 2 with its diagnostics otherwise. */
-export function assertRunnable(ws: Workspace, playbookId: string): Playbook {
-  const playbook = findIndexedPlaybook(ws, playbookId);
-  const errors = runBlockingErrors(ws, playbook);
+/**
+ * The playbook in effect with this id, loaded with every playbook a run of it can reach; exit 2
+ * with its diagnostics when it has errors.
+ */
+export async function assertRunnable(ws: Workspace, playbookId: string): Promise<Playbook> {
+  const playbook = await findIndexedPlaybook(ws, playbookId);
+  // Everything a run of it can reach, loaded up front: the flow parses synchronously.
+  await ws.load(reachableFiles(ws, lastFileWithId(ws, playbookId)!));
+  const errors = await runBlockingErrors(ws, playbook);
   if (errors.length > 0) {
     throw new TriageError('playbook/invalid', `Playbook ${playbookId} has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be run.`, {
       file: playbook.path,
@@ -29,33 +35,55 @@ export function assertRunnable(ws: Workspace, playbookId: string): Playbook {
 }
 
 /** The errors `triage lint` would report for this playbook's file. */
-export function runBlockingErrors(ws: Workspace, playbook: Playbook): Diagnostic[] {
+export async function runBlockingErrors(ws: Workspace, playbook: Playbook): Promise<Diagnostic[]> {
   const ofFile = (d: Diagnostic): boolean => d.file === playbook.path;
-  return [
-    ...ws.problems.filter(ofFile),
-    ...ws.files.filter((f) => f.path === playbook.path).flatMap((f) => ws.parse(f).diagnostics),
-    // regexSafety off: loading the ReDoS checker costs ~200 ms, and `lint` already ran it.
-    ...validatePlaybook(playbook, { regexSafety: false }),
-    ...validateLibrary(libraryNeighbourhood(ws, playbook), {
-      dirs: ws.directories.map((d) => d.path),
-      fileNames: [...new Set(ws.files.filter((f) => f.entry.playbook).map((f) => basename(f.path)))],
-    }).filter(ofFile),
-  ].filter((d) => d.severity === 'error');
+  // The same file can be found through two directories (`--playbooks a --playbooks a/sub`).
+  const sameFile = ws.files.filter((f) => f.path === playbook.path);
+  await ws.load(sameFile);
+  const rules = await ruleErrors(ws, playbook);
+  return [...ws.problems.filter(ofFile), ...sameFile.flatMap((f) => ws.parse(f).diagnostics), ...rules].filter((d) => d.severity === 'error');
 }
 
 /**
- * The parsed playbooks the library rules need to judge `playbook` as they would with every
- * playbook loaded, in load order. Link resolution mirrors validate.ts: by path, then by the id
- * the file name gives; an id means its last (overriding) playbook.
+ * The playbook's rule errors (its own rules, and the library rules over its neighbourhood). They
+ * depend only on the neighbourhood's files and the directories, so they are cached under a hash
+ * of those: an unchanged playbook is not checked again on every run.
  */
-export function libraryNeighbourhood(ws: Workspace, playbook: Playbook): Playbook[] {
+async function ruleErrors(ws: Workspace, playbook: Playbook): Promise<Diagnostic[]> {
+  const files = libraryNeighbourhood(ws, playbook);
+  await ws.load(files);
+  const dirs = ws.directories.map((d) => d.path);
+  const fileNames = [...new Set(ws.files.filter((f) => f.entry.playbook).map((f) => basename(f.path)))];
+  const key = contentHash(JSON.stringify([CACHE_BUILD_ID, playbook.path, dirs, fileNames, files.map((f) => ws.sourceKey(f))]));
+  const cachePath = join(ws.cacheDir, 'checked', `${key}.json`);
+  const cached = readCacheFile(cachePath);
+  if (cached !== undefined) {
+    try {
+      const errors: unknown = JSON.parse(cached);
+      if (Array.isArray(errors)) return errors as Diagnostic[];
+    } catch {
+      /* damaged: check again */
+    }
+  }
+  const { validateLibrary, validatePlaybook } = await import('../core/validate.js');
+  const neighbourhood = files.map((file) => ws.parse(file).playbook).filter((p): p is Playbook => p !== undefined);
+  const errors = [
+    // regexSafety off: loading the ReDoS checker costs ~200 ms, and `lint` already ran it.
+    ...validatePlaybook(playbook, { regexSafety: false }),
+    ...validateLibrary(neighbourhood, { dirs, fileNames }).filter((d) => d.file === playbook.path),
+  ].filter((d) => d.severity === 'error');
+  writeCacheFile(cachePath, JSON.stringify(errors));
+  pruneCacheDirectory(join(ws.cacheDir, 'checked'), 500, 600);
+  return errors;
+}
+
+/**
+ * The files whose playbooks the library rules need to judge `playbook` as they would with every
+ * playbook loaded, in load order.
+ */
+export function libraryNeighbourhood(ws: IndexedWorkspace, playbook: Playbook): IndexedFile[] {
   const files = ws.files.filter((f) => f.entry.playbook);
-  const idByPath = new Map<string, string>();
-  for (const file of files) idByPath.set(resolve(file.path), file.entry.playbook!.id);
-  const linkTarget = (from: IndexedFile, link: string): { path: string; id: string } => {
-    const path = resolve(dirname(from.path), decodePath(link));
-    return { path, id: idByPath.get(path) ?? basename(path).replace(/\.md$/i, '') };
-  };
+  const { idByPath, lastById } = linkLookups(ws);
 
   // Upstream: every file with a link that may lead to a member, until nothing new links in.
   const start = files.filter((f) => f.path === playbook.path && f.entry.playbook!.id === playbook.id);
@@ -64,7 +92,7 @@ export function libraryNeighbourhood(ws: Workspace, playbook: Playbook): Playboo
   for (let grew = true; grew; ) {
     grew = false;
     for (const file of files) {
-      if (upstream.has(file) || !file.entry.links.some((link) => ids.has(linkTarget(file, link).id))) continue;
+      if (upstream.has(file) || !file.entry.links.some((link) => ids.has(linkTarget(file, link, idByPath).id))) continue;
       upstream.add(file);
       ids.add(file.entry.playbook!.id);
       grew = true;
@@ -72,30 +100,17 @@ export function libraryNeighbourhood(ws: Workspace, playbook: Playbook): Playboo
   }
   // The playbook's own links: the file at the path, and the playbook its id means.
   const targetPaths = new Set<string>();
-  const targetIds = new Set<string>();
+  const targets = new Set<IndexedFile>();
   for (const file of start) {
     for (const link of file.entry.links) {
-      const target = linkTarget(file, link);
+      const target = linkTarget(file, link, idByPath);
       targetPaths.add(target.path);
-      targetIds.add(target.id);
+      const winner = lastById.get(target.id);
+      if (winner) targets.add(winner);
     }
   }
-  const lastById = new Map<string, IndexedFile>();
-  for (const file of files) lastById.set(file.entry.playbook!.id, file);
-  const winners = new Set([...targetIds].map((id) => lastById.get(id)).filter((f): f is IndexedFile => f !== undefined));
-
-  const needed = files.filter((file) => {
-    const id = file.entry.playbook!.id;
+  return files.filter((file) => {
     const named = basename(file.path).replace(/\.md$/i, '');
-    return upstream.has(file) || ids.has(id) || ids.has(named) || targetPaths.has(resolve(file.path)) || winners.has(file);
+    return upstream.has(file) || ids.has(file.entry.playbook!.id) || ids.has(named) || targetPaths.has(resolve(file.path)) || targets.has(file);
   });
-  return needed.map((file) => ws.parse(file).playbook).filter((p): p is Playbook => p !== undefined);
-}
-
-function decodePath(file: string): string {
-  try {
-    return decodeURI(file);
-  } catch {
-    return file;
-  }
 }

@@ -2,7 +2,6 @@
  * `triage run` and `triage resume`: start (or reload) a case, drive the flow to an outcome with
  * the session saved after every answer, then build the report and reply and record the case.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CaseRecord, Intake } from '../core/case-record.js';
 import { applyCheckExpect } from '../core/check-expect.js';
@@ -47,7 +46,9 @@ export interface RunRequest {
 
 export function newCaseId(now: Date): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
-  return `TRI-${day}-${randomBytes(2).toString('hex').toUpperCase()}`;
+  // Web Crypto (a global): node:crypto would load on every run, ids are made only without --case-id.
+  const [a = 0, b = 0] = globalThis.crypto.getRandomValues(new Uint8Array(2));
+  return `TRI-${day}-${((a << 8) | b).toString(16).padStart(4, '0').toUpperCase()}`;
 }
 
 /** SOURCE_DATE_EPOCH fixes every timestamp, for byte-for-byte reproducible output. */
@@ -90,7 +91,7 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
   if (caseId) {
     record = sessions.load(caseId);
   } else {
-    const { sessions: open, problems } = sessions.listOpen();
+    const { sessions: open, problems } = sessions.listOpen({ finished: true });
     for (const problem of problems) env.ui.notice(problem);
     if (open.length === 0) {
       throw new TriageError('session/none', 'There is no interrupted case to resume.', { hint: 'Start one with `triage run <playbook>` or just `triage`.' });
@@ -98,6 +99,19 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
     record = open[0]!;
   }
   if (record.status !== 'open') {
+    // A finished case whose session is still here never made it into the history (a crash or a
+    // kill between the two, or a full disk): hand it back so the caller records and prints it.
+    if (record.report && record.outcome) {
+      env.ui.notice(`Case ${record.id} had reached an outcome but was not recorded in the history; recording it now.`);
+      return {
+        record,
+        report: record.report as unknown as FinishedCase['report'],
+        reply: record.reply ?? null,
+        outcome: { kind: record.outcome.kind, title: record.outcome.title, node: record.outcome.node },
+        // Redacted when it finished; what was found then is not kept.
+        redactions: [],
+      };
+    }
     throw new TriageError('session/finished', `Case ${record.id} already reached an outcome.`, { hint: `See it with \`triage cases show ${record.id}\`.` });
   }
   if (!env.library.get(record.playbook.id)) {

@@ -7,7 +7,9 @@ export function formatError(error: TriageError, options: { color: boolean }): st
   const lines: string[] = [];
   const where = error.file ? `${error.file}${error.line ? `:${error.line}` : ''}: ` : '';
   // Messages quote input and playbook text, which may hold escape sequences: made visible.
-  lines.push(sanitizeForTerminal(`triage: ${where}${error.message}`));
+  // Some messages already start with their file:line (template errors); don't say it twice.
+  const located = where !== '' && error.message.startsWith(where) ? error.message : `${where}${error.message}`;
+  lines.push(sanitizeForTerminal(`triage: ${located}`));
   for (const d of error.diagnostics) lines.push(`  ${formatDiagnostic(d, { color: options.color })}`);
   if (error.hint) lines.push(`  hint: ${sanitizeForTerminal(error.hint)}`);
   if (error.topic) lines.push(`  more: triage help ${error.topic}`);

@@ -16,7 +16,11 @@ export interface MainResult {
   readonly exitCode: number;
 }
 
-export function buildProgram(ctx: CliContext): Command {
+/**
+ * The commander program. With `argv`, only the command it runs is registered (see
+ * registerCommands); without, every command.
+ */
+export function buildProgram(ctx: CliContext, argv?: readonly string[]): Command {
   const program = new Command('triage');
   program
     .description('Troubleshooting assistant for support agents: run playbooks, capture the environment, write the bug report and the reply.')
@@ -33,7 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.streams.stderr.write(s),
     })
     .exitOverride();
-  registerCommands(program, ctx);
+  registerCommands(program, ctx, argv === undefined ? undefined : commandNameOf(argv));
   examples(program, [
     'triage                  # in a terminal: describe the problem, pick a playbook, run it',
     'triage search "the export never finishes"',
@@ -64,13 +68,31 @@ function unknownCommand(program: Command, argv: readonly string[]): string | und
   return undefined;
 }
 
+/**
+ * The command argv runs: its first word, when only global options (`--color`, `--no-color`,
+ * `--debug`, `--playbooks <dir>`) come before it. Anything else (help, version, an unknown option,
+ * `--`) gives undefined, and every command is registered.
+ */
+export function commandNameOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--color' || arg === '--no-color' || arg === '--debug' || arg.startsWith('--playbooks=')) continue;
+    if (arg === '--playbooks') {
+      i++;
+      continue;
+    }
+    return arg.startsWith('-') ? undefined : arg;
+  }
+  return undefined;
+}
+
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit (bin/triage.js sets it). */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<MainResult> {
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, argv);
   const unknown = unknownCommand(program, argv);
   if (unknown) {
     ctx.streams.stderr.write(unknown);

@@ -13,9 +13,8 @@ import type { Intake } from '../core/case-record.js';
 import { EXIT, InterruptedError, TriageError, isTriageError } from '../core/errors.js';
 import type { AnswerValue } from '../core/flow-types.js';
 import type { Channel, Mood } from '../core/model.js';
-import { validateLibrary, validatePlaybook } from '../core/validate.js';
-import { findPlaybook } from '../app/playbooks.js';
-import { loadWorkspace } from '../app/workspace.js';
+import { openWorkspace, type Workspace } from '../app/indexed-workspace.js';
+import { assertRunnable } from '../app/run-validation.js';
 import { LeftRun } from '../app/drive-flow.js';
 import { assertRunAllowed, clockFromEnv, newCaseId, resumeCase, runNewCase, type RunEnvironment } from '../app/run.js';
 import { reachablePlaybooks } from '../app/trust.js';
@@ -30,12 +29,9 @@ import { renderCaseOutput, defaultEmit, summaryRows } from '../render/case-outpu
 import { triagePaths } from '../io/paths.js';
 import { readSettingsFast } from '../io/settings-read.js';
 import { openSessionStore } from '../io/session-store.js';
-import { captureEnvFields } from '../io/probes.js';
-import { runCommand as runArgv } from '../io/run-command.js';
 import { loadPhraseBank, bundledTemplatesDir } from '../io/phrase-bank.js';
 import type { Prompter } from '../io/prompter.js';
 import { BACK } from '../io/prompter.js';
-import { renderTable } from '../render/table.js';
 import type { CliContext } from './context.js';
 import { terminalFor } from './context.js';
 import { createRunScreen } from './run-screen.js';
@@ -64,7 +60,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
   const failOn = parseFailOn(flags.failOn);
   const dataDir = triagePaths(ctx.env).data;
 
-  const loaded = loadWorkspace(workspaceInput(ctx, command));
+  const loaded = await openWorkspace(workspaceInput(ctx, command));
   const prompter = interactive ? await createPrompter(ctx) : undefined;
   const screen = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: term.canSpin, interactive });
 
@@ -76,11 +72,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
   process.once('SIGINT', onSigint);
   try {
     const prefill: Record<string, AnswerValue> = {
-      ...(flags.answers ? readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
+      ...(flags.answers ? await readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
       ...parseAnswerFlags(flags.answer ?? []),
     };
     const attached = flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {};
-    const phrases = await loadPhraseBank(bundledTemplatesDir());
+    const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
     const env: RunEnvironment = {
       library: loaded.library,
       packageRoot: ctx.packageRoot,
@@ -101,8 +97,8 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
         machine: machineIdentity(),
       },
       attachedEnv: attached,
-      captureProbes: (fields, options) => captureEnvFields(fields, options),
-      runCommand: (argv, options) => runArgv(argv, { timeoutMs: options.timeoutMs }),
+      captureProbes,
+      runCommand: runPlaybookCommand,
       onCase: (id) => {
         caseId = id;
       },
@@ -125,9 +121,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
 
     let finished: FinishedCase;
     if (request.mode === 'resume') {
+      // The case names its playbook only once loaded: let any playbook be parsed.
+      await loaded.loadParser();
       finished = await resumeCase(request.caseId, env);
     } else if (request.mode === 'run') {
-      assertRunnable(loaded, request.playbookId);
+      await assertRunnable(loaded, request.playbookId);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
       const intake = await askIntake(flags, prompter, chalk, ctx);
@@ -141,7 +139,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       const similar = flags.history === false ? [] : await showSimilarCases(intake, dataDir, ctx, chalk);
       for (;;) {
         const playbookId = await choosePlaybook(loaded, intake.description, prompter, ctx, chalk, similar);
-        assertRunnable(loaded, playbookId);
+        await assertRunnable(loaded, playbookId);
         assertRunAllowed(playbookId, env);
         try {
           // "Go back" at the first question returns to the list (a fresh screen, so headers show again).
@@ -171,6 +169,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     const emit = flags.emit ?? (format === 'json' ? 'both' : defaultEmit(finished.outcome.kind));
     if (interactive) {
       ctx.streams.stderr.write(`\n${chalk.bold.green(`Outcome: ${finished.outcome.title}`)} ${chalk.dim(`(${finished.outcome.kind}, case ${finished.record.id})`)}\n`);
+      const { renderTable } = await import('../render/table.js');
       ctx.streams.stderr.write(renderTable(['', 'Value'], fitSummary(summaryRows(finished), ctx.streams.stderr.columns), { tty: true }));
       ctx.streams.stderr.write('\n');
     }
@@ -203,6 +202,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     process.removeListener('SIGINT', onSigint);
   }
 }
+
+// Probes and check commands spawn processes: their modules (child_process, execa) load only
+// for playbooks that have them, not on every run (issue 7).
+const captureProbes: RunEnvironment['captureProbes'] = async (fields, options) => (await import('../io/probes.js')).captureEnvFields(fields, options);
+const runPlaybookCommand: RunEnvironment['runCommand'] = async (argv, options) => (await import('../io/run-command.js')).runCommand(argv, { timeoutMs: options.timeoutMs });
 
 function interruptMessage(caseId: string | undefined): string {
   return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
@@ -239,27 +243,6 @@ function writeResult(path: string, text: string): void {
 async function createPrompter(ctx: CliContext): Promise<Prompter> {
   const { createInquirerPrompter } = await import('../io/inquirer-prompter.js');
   return createInquirerPrompter({ input: ctx.streams.stdin, output: ctx.streams.stderr });
-}
-
-/** A playbook with errors is not run: exit 2 with its diagnostics. */
-function assertRunnable(loaded: ReturnType<typeof loadWorkspace>, playbookId: string): void {
-  const playbook = findPlaybook(loaded, playbookId);
-  const errors = [
-    ...loaded.diagnostics.filter((d) => d.file === playbook.path),
-    // regexSafety off: loading the ReDoS checker costs ~200 ms, and `lint` already ran it.
-    ...validatePlaybook(playbook, { regexSafety: false }),
-    // Library rules need every loaded playbook (a parent linking in defines variables); keep this file's.
-    ...validateLibrary(loaded.parsed, { dirs: loaded.directories.map((d) => d.path) }).filter((d) => d.file === playbook.path),
-  ].filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
-    throw new TriageError('playbook/invalid', `Playbook ${playbookId} has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be run.`, {
-      file: playbook.path,
-      line: errors[0]!.line,
-      diagnostics: errors,
-      hint: `Fix them, then check with \`triage lint ${playbook.path}\`.`,
-      topic: 'format',
-    });
-  }
 }
 
 async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext): Promise<Intake> {
@@ -326,7 +309,7 @@ async function showSimilarCases(intake: Intake, dataDir: string, ctx: CliContext
 }
 
 async function choosePlaybook(
-  loaded: ReturnType<typeof loadWorkspace>,
+  loaded: Workspace,
   description: string,
   prompter: Prompter,
   ctx: CliContext,
@@ -390,7 +373,7 @@ function machineIdentity(): { homePath?: string; hostname?: string } {
  * is ignored; say so, since it is usually a typo. Not an error: one answers file may serve several
  * playbooks.
  */
-function warnUnusedAnswers(loaded: ReturnType<typeof loadWorkspace>, playbookId: string, prefill: Readonly<Record<string, AnswerValue>>, ctx: CliContext, chalk: ChalkInstance): void {
+function warnUnusedAnswers(loaded: Workspace, playbookId: string, prefill: Readonly<Record<string, AnswerValue>>, ctx: CliContext, chalk: ChalkInstance): void {
   const start = loaded.library.get(playbookId);
   if (!start) return;
   const known = new Set<string>();
@@ -428,15 +411,15 @@ export async function checkCommand(
 ): Promise<number> {
   const { runChecks } = await import('../app/check.js');
   const { settings } = readSettingsFast(ctx.env);
-  const loaded = loadWorkspace(workspaceInput(ctx, command));
-  assertRunnable(loaded, playbookId);
-  const result = await runChecks(loaded, playbookId, {
+  const loaded = await openWorkspace(workspaceInput(ctx, command));
+  const playbook = await assertRunnable(loaded, playbookId);
+  const result = await runChecks(playbook, {
     packageRoot: ctx.packageRoot,
     trustedDirs: settings.trusted ?? [],
     allowCommands: Boolean(flags.allowCommands),
     prefill: parseAnswerFlags(flags.answer),
-    captureProbes: (fields, options) => captureEnvFields(fields, options),
-    runCommand: (argv, options) => runArgv(argv, { timeoutMs: options.timeoutMs }),
+    captureProbes,
+    runCommand: runPlaybookCommand,
   });
   const { renderCheckResults } = await import('../render/check-results.js');
   ctx.streams.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderCheckResults(result));

@@ -14,3 +14,9 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   }
   return best;
 }
+
+/** ` Did you mean `x`?` for a near miss, '' otherwise. */
+export function didYouMean(word: string, candidates: readonly string[], format: (s: string) => string = (s) => `\`${s}\``): string {
+  const best = word === '' ? undefined : closestMatch(word, candidates);
+  return best === undefined || best === word ? '' : ` Did you mean ${format(best)}?`;
+}

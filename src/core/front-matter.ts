@@ -4,6 +4,7 @@
  * `---js` front matter. Pure: text in, data out.
  */
 import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { readSimpleYaml, simplePositionOf } from './simple-yaml.js';
 
 export interface SplitSource {
   /** The source with a leading BOM removed and CRLF/CR line endings turned into LF. */
@@ -80,9 +81,26 @@ export interface YamlSection {
 
 /**
  * Parses YAML whose first line is line `line` of the file. Positions in the result are 1-based
- * file positions. Errors become problems; this never throws.
+ * file positions. Errors become problems; this never throws. Plain YAML (nearly every playbook's)
+ * takes a fast path with the same result (simple-yaml.ts); anything else goes to the yaml library.
  */
 export function readYaml(source: string, line: number): YamlSection {
+  const simple = readSimpleYaml(source);
+  if (!simple) return readYamlWithLibrary(source, line);
+  const start: Position = { line, column: 1 };
+  return {
+    value: simple.value,
+    problems: [],
+    positionOf: (path, which = 'value') => {
+      const at = simplePositionOf(simple.root, path, which);
+      return { line: line + at.line - 1, column: at.column };
+    },
+    start,
+  };
+}
+
+/** readYaml with the yaml library only (the reference the fast path is tested against). */
+export function readYamlWithLibrary(source: string, line: number): YamlSection {
   const lineCounter = new LineCounter();
   const start: Position = { line, column: 1 };
   let doc: Document.Parsed;

@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import semver from 'semver';
 import { ASK_TYPES, DETECT_PROBES, SEVERITIES } from './model.js';
-import { closestMatch } from './did-you-mean.js';
+import { didYouMean } from './did-you-mean.js';
 import { stripHash } from './slug.js';
 
 export const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -30,11 +30,8 @@ export function isExtensionKey(key: string): boolean {
   return key.startsWith('x-');
 }
 
-/** ` Did you mean `x`?` for a near miss, '' otherwise. */
-export function didYouMean(word: string, candidates: readonly string[], format: (s: string) => string = (s) => `\`${s}\``): string {
-  const best = word === '' ? undefined : closestMatch(word, candidates);
-  return best === undefined || best === word ? '' : ` Did you mean ${format(best)}?`;
-}
+// Lives in did-you-mean.ts, so validate.ts can use it without loading valibot and semver.
+export { didYouMean };
 
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
@@ -97,6 +94,8 @@ function answerKey(name: string) {
     v.union([v.string(), v.number()], (i) => `\`${name}\` must be a name such as \`rows\`, not ${describeValue(i.input)}.`),
     v.transform(String),
     v.regex(ANSWER_KEY_PATTERN, (i) => `\`${name}\` ${describeValue(i.input)} can't be used in templates or \`--answer key=value\`: use letters, digits, \`_\` or \`-\`, no spaces or dots.`),
+    // A plain object's `__proto__` is its prototype, not a key: `--answer __proto__=x` would vanish.
+    v.check((key) => key !== '__proto__', `\`${name}\` \`__proto__\` is reserved by JavaScript and cannot hold an answer: choose another name.`),
   );
 }
 

@@ -9,7 +9,7 @@
  * general support vocabulary, not tuned to single phrases; extend them when a real description
  * ranks the wrong playbook (test/core/search-ranking.test.ts keeps the score).
  */
-import MiniSearch from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
 import type { Playbook } from './model.js';
 
 export interface SearchHit {
@@ -172,8 +172,10 @@ export function searchDocument(playbook: Pick<Playbook, 'id' | 'title' | 'summar
   };
 }
 
-export function buildSearchIndex(documents: readonly SearchDocument[]): MiniSearch<SearchDocument> {
-  const index = new MiniSearch<SearchDocument>({
+export type SearchIndex = MiniSearch<SearchDocument>;
+
+function searchIndexOptions(): Options<SearchDocument> {
+  return {
     fields: ['title', 'symptoms', 'tags', 'summary', 'idWords'],
     storeFields: ['title'],
     extractField: (doc, field) => (field === 'idWords' ? doc.id.replace(/-/g, ' ') : (doc as unknown as Record<string, string>)[field] ?? ''),
@@ -188,8 +190,82 @@ export function buildSearchIndex(documents: readonly SearchDocument[]): MiniSear
       tokenize: tokenizeText,
       processTerm: searchTerms,
     },
-  });
+  };
+}
+
+export function buildSearchIndex(documents: readonly SearchDocument[]): SearchIndex {
+  const index = new MiniSearch<SearchDocument>(searchIndexOptions());
   index.addAll([...documents]);
+  return index;
+}
+
+/**
+ * The whole state of an index as plain data and Maps, for the search index cache: restoring it
+ * (with the structured clone in node:v8) takes a fraction of building the index, or of MiniSearch's
+ * own JSON loading, which re-inserts every term. It reaches into MiniSearch's fields, so it is
+ * tied to the pinned version; test/core/playbook-search-state.test.ts checks that a restored index
+ * has the same state and ranks the same as the one it came from.
+ */
+export interface SearchIndexState {
+  readonly format: 'minisearch-7.2';
+  readonly documentCount: number;
+  readonly nextId: number;
+  readonly documentIds: Map<number, unknown>;
+  readonly idToShortId: Map<unknown, number>;
+  readonly fieldIds: Record<string, number>;
+  readonly fieldLength: Map<number, number[]>;
+  readonly avgFieldLength: number[];
+  readonly storedFields: Map<number, Record<string, unknown>>;
+  readonly dirtCount: number;
+  /** The radix tree of terms (SearchableMap's). */
+  readonly tree: Map<string, unknown>;
+}
+
+interface MiniSearchInternals {
+  _documentCount: number;
+  _nextId: number;
+  _documentIds: Map<number, unknown>;
+  _idToShortId: Map<unknown, number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _storedFields: Map<number, Record<string, unknown>>;
+  _dirtCount: number;
+  _index: { _tree: Map<string, unknown>; constructor: new (tree: Map<string, unknown>) => unknown };
+}
+
+export function searchIndexState(index: SearchIndex): SearchIndexState {
+  const inner = index as unknown as MiniSearchInternals;
+  return {
+    format: 'minisearch-7.2',
+    documentCount: inner._documentCount,
+    nextId: inner._nextId,
+    documentIds: inner._documentIds,
+    idToShortId: inner._idToShortId,
+    fieldIds: inner._fieldIds,
+    fieldLength: inner._fieldLength,
+    avgFieldLength: inner._avgFieldLength,
+    storedFields: inner._storedFields,
+    dirtCount: inner._dirtCount,
+    tree: inner._index._tree,
+  };
+}
+
+/** An index from searchIndexState; throws on a state of another shape. */
+export function searchIndexFromState(state: SearchIndexState): SearchIndex {
+  if (state?.format !== 'minisearch-7.2' || !(state.tree instanceof Map) || !(state.documentIds instanceof Map)) throw new Error('not a search index state');
+  const index = new MiniSearch<SearchDocument>(searchIndexOptions());
+  const inner = index as unknown as MiniSearchInternals;
+  inner._documentCount = state.documentCount;
+  inner._nextId = state.nextId;
+  inner._documentIds = state.documentIds;
+  inner._idToShortId = state.idToShortId;
+  inner._fieldIds = state.fieldIds;
+  inner._fieldLength = state.fieldLength;
+  inner._avgFieldLength = state.avgFieldLength;
+  inner._storedFields = state.storedFields;
+  inner._dirtCount = state.dirtCount;
+  inner._index = new inner._index.constructor(state.tree) as MiniSearchInternals['_index'];
   return index;
 }
 
@@ -242,7 +318,7 @@ export function stemWord(word: string): string {
   return stem;
 }
 
-export function searchPlaybooks(index: MiniSearch<SearchDocument>, text: string, limit = 10): SearchHit[] {
+export function searchPlaybooks(index: SearchIndex, text: string, limit = 10): SearchHit[] {
   const results = index.search(text);
   // Show matches as the customer's words (or the concept a phrase became), not as stems.
   const wordsByTerm = new Map<string, string[]>();

@@ -149,7 +149,7 @@ function checkReply(
   }
 
   const blamed: { start: number; end: number }[] = [];
-  for (const pattern of BLAME_PATTERNS) {
+  for (const pattern of mayBlame(text) ? BLAME_PATTERNS : []) {
     for (const match of text.matchAll(pattern)) {
       const start = match.index ?? 0;
       blamed.push({ start, end: start + match[0].length });
@@ -219,6 +219,11 @@ const BLAME_PATTERNS: readonly RegExp[] = [
   /\buser\s+error\b/gi,
   /\bif\s+you\s+had\s+(?:read|followed|checked)\b/gi,
 ];
+
+/** Every blame pattern needs one of these words: most replies have none, and skip the twelve scans. */
+function mayBlame(text: string): boolean {
+  return /you|user|know/i.test(text);
+}
 
 const ACKNOWLEDGEMENT =
   /\b(?:sorry|apologi[sz]e|apologies|thank(?:s|\s+you)|understand|appreciate|frustrat\w*|annoying|inconvenien\w*|i\s+can\s+see|i\s+see\s+(?:that|why|how)|i\s+hear|i\s+know|that\s+sounds|not\s+acceptable|unacceptable)\b/i;

@@ -5,7 +5,8 @@
  * script read aloud). Wording comes from the phrase bank; this module only arranges it.
  */
 import type { Channel, Mood, OutcomeKind } from './model.js';
-import { choosePhrase, type PhraseBank, type PhrasePart, type PhraseSituation } from './phrases.js';
+import { choosePhrase, type PhraseSituation } from './phrase-choice.js';
+import type { PhraseBank, PhrasePart } from './phrases.js';
 import { present, type TemplateContext } from './template-context.js';
 import { renderTemplate } from './templates.js';
 

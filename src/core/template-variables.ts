@@ -29,7 +29,9 @@ export const CUSTOM_TEMPLATE_FILTERS: readonly string[] = [];
 /** Tags that would read other files; templates never do. */
 const FILE_TAGS = /\{%-?\s*(include|render|layout)\b/;
 
-const liquid = new Liquid({ strictFilters: true });
+// A locale given up front: without one liquidjs asks Intl for the default, which costs ~10 ms of
+// start-up (the analysis never formats dates).
+const liquid = new Liquid({ strictFilters: true, locale: 'en-US' });
 for (const name of CUSTOM_TEMPLATE_FILTERS) liquid.registerFilter(name, (value: unknown) => value);
 
 export interface TemplateVariable {
@@ -46,14 +48,40 @@ export type TemplateAnalysis =
   | { readonly ok: true; readonly variables: readonly TemplateVariable[] }
   | { readonly ok: false; readonly message: string; readonly line: number; readonly column: number };
 
+const NO_VARIABLES: TemplateAnalysis = Object.freeze({ ok: true, variables: Object.freeze([]) });
+
+/** Analyses already made: the same reply or report text recurs across a library (issue 7). */
+const analyses = new Map<string, TemplateAnalysis>();
+const MAX_REMEMBERED = 10_000;
+
 /** The global (not assigned in the template) variables of a Liquid template, or its syntax error. */
 export function analyzeTemplate(source: string): TemplateAnalysis {
+  // Without a `{` there is no tag and no output: nothing for Liquid to find.
+  if (!source.includes('{')) return NO_VARIABLES;
+  let analysis = analyses.get(source);
+  if (analysis === undefined) {
+    analysis = deepFreeze(analyzeWithLiquid(source));
+    if (analyses.size >= MAX_REMEMBERED) analyses.clear();
+    analyses.set(source, analysis);
+  }
+  return analysis;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function analyzeWithLiquid(source: string): TemplateAnalysis {
   const fileTag = FILE_TAGS.exec(source);
   if (fileTag) {
     const before = source.slice(0, fileTag.index);
     const line = before.split('\n').length;
     const column = fileTag.index - before.lastIndexOf('\n');
-    return { ok: false, message: `\`{% ${fileTag[1]} %}\` is not allowed: templates cannot read other files.`, line, column };
+    return { ok: false, message: `\`{% ${fileTag[1]} %}\` is not allowed: templates cannot read other files`, line, column };
   }
   try {
     const analysis = liquid.analyzeSync(liquid.parse(source), { partials: false });

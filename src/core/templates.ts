@@ -126,8 +126,17 @@ function templateError(error: unknown, source: TemplateSource): TriageError {
   });
 }
 
+/**
+ * Text with no `{` has no tags or outputs: Liquid would return it as it is. Most phrases and
+ * many reply blocks are such text; skipping the parser for them saves start-up time (issue 7).
+ */
+function isPlainText(source: string): boolean {
+  return source.length <= PARSE_LIMIT && !source.includes('{');
+}
+
 /** Checks a template's syntax without rendering it; throws TriageError `template/error`. */
 export function checkTemplate(source: string, where: TemplateSource = {}): void {
+  if (isPlainText(source)) return;
   try {
     engine.parse(source);
   } catch (error) {
@@ -137,6 +146,7 @@ export function checkTemplate(source: string, where: TemplateSource = {}): void 
 
 /** Renders a Liquid template; throws TriageError `template/error` on syntax errors and limits. */
 export function renderTemplate(source: string, context: object, where: TemplateSource = {}): string {
+  if (isPlainText(source)) return source;
   try {
     const output: unknown = engine.parseAndRenderSync(source, context);
     return typeof output === 'string' ? output : displayValue(output);

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostics as RecheckDiagnostics } from 'recheck';
 import type { Diagnostic, DiagnosticSeverity, LinkTarget, Playbook, PlaybookNode } from './model.js';
-import { didYouMean } from './playbook-schema.js';
+import { didYouMean } from './did-you-mean.js';
 import { OPEN_TEMPLATE_OBJECTS, TEMPLATE_OBJECTS, analyzeTemplate, type TemplateVariable } from './template-variables.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { contentHash } from '../core/content-hash.js';
 import { TriageError } from '../core/errors.js';
-import { parsePhraseBank, type PhraseBank } from '../core/phrases.js';
+import type { PhraseBank } from '../core/phrases.js';
+import { CACHE_BUILD_ID, readCacheFile, writeCacheFile } from './cache-files.js';
 
 /** The phrase file inside a templates directory. */
 export function phraseBankPath(dir: string, locale = 'en'): string {
@@ -31,8 +33,16 @@ export function bundledTemplatesDir(from: string = import.meta.url): string {
   });
 }
 
+export interface PhraseBankOptions {
+  /**
+   * triage's cache directory: a bank that parsed and validated is kept there as JSON, keyed by a
+   * hash of its text, so a run reads it without loading the YAML parser (issue 7).
+   */
+  readonly cacheDir?: string;
+}
+
 /** Loads and validates `<dir>/phrases/<locale>.yaml`; errors name the file and line. */
-export async function loadPhraseBank(dir: string, locale = 'en'): Promise<PhraseBank> {
+export async function loadPhraseBank(dir: string, locale = 'en', options: PhraseBankOptions = {}): Promise<PhraseBank> {
   const file = resolve(phraseBankPath(dir, locale));
   let source: string;
   try {
@@ -45,8 +55,21 @@ export async function loadPhraseBank(dir: string, locale = 'en'): Promise<Phrase
       cause: error,
     });
   }
-  return parsePhraseBank(source, file);
+  const cachePath = options.cacheDir === undefined ? undefined : join(options.cacheDir, 'phrases', `${contentHash(`${CACHE_BUILD_ID}\0${file}\0${source}`)}.json`);
+  const cached = cachePath === undefined ? undefined : readCacheFile(cachePath);
+  if (cached !== undefined) {
+    try {
+      return JSON.parse(cached) as PhraseBank;
+    } catch {
+      /* damaged: parse the bank again */
+    }
+  }
+  const { parsePhraseBank } = await import('../core/phrases.js');
+  const bank = parsePhraseBank(source, file);
+  if (cachePath !== undefined) writeCacheFile(cachePath, JSON.stringify(bank));
+  return bank;
 }
+
 
 function bundledTemplatesDirSafe(): string | undefined {
   try {

@@ -13,10 +13,11 @@
  * silently; writes go to a temp file renamed into place, so two processes writing at once leave
  * one complete index, never a mix; a cache directory that cannot be written is ignored.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic, Playbook, Severity } from '../core/model.js';
 import type { ParseResult, PlaybookFile } from '../core/parse-playbook.js';
+import { CACHE_BUILD_ID, fnv1a, readCacheFile, writeCacheFile } from './cache-files.js';
 import { listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from './discovery.js';
 
 /** Bump when the shape of an entry, or what the parser puts in it, changes. */
@@ -25,9 +26,6 @@ export const INDEX_FORMAT = 1;
 /** Changes closer together than this may share a timestamp on some file systems (FAT: 2 s). */
 export const RACY_WINDOW_MS = 2000;
 
-declare const __TRIAGE_BUILD_ID__: string | undefined;
-/** Set by scripts/build.mjs from the sources, so a new build never trusts an older build's index. */
-const BUILD_ID = typeof __TRIAGE_BUILD_ID__ === 'string' ? __TRIAGE_BUILD_ID__ : 'source';
 
 /** The front-matter fields lists and search show. */
 export interface PlaybookSummary {
@@ -57,8 +55,14 @@ export interface IndexEntry {
   readonly links: readonly string[];
 }
 
+/** A readable playbook file and its index entry. */
 export interface IndexedFile extends FoundFile {
   readonly entry: IndexEntry;
+}
+
+/** A playbook file that could not be read. */
+export interface UnreadableFile extends FoundFile {
+  readonly problem: Diagnostic;
 }
 
 export type Parse = (source: string, file: PlaybookFile) => ParseResult;
@@ -74,7 +78,7 @@ export interface IndexOptions {
 }
 
 /** One `.md` file found in a playbook directory: its index entry, or why it could not be read. */
-export type IndexedSlot = { readonly file: FoundFile; readonly entry: IndexEntry } | { readonly file: FoundFile; readonly problem: Diagnostic };
+export type IndexedSlot = IndexedFile | UnreadableFile;
 
 export interface IndexResult {
   /** Every `.md` file found, in discovery order. */
@@ -116,12 +120,12 @@ export async function indexPlaybookFiles(directories: readonly PlaybookDirectory
         const known = previous[file.path];
         if (known && sameFile(known, stat) && !isRacy(known)) {
           next[file.path] = known;
-          slots.push({ file, entry: known });
+          slots.push({ path: file.path, dir, entry: known });
           continue;
         }
         content = readFileSync(file.path);
       } catch (error) {
-        slots.push({ file, problem: unreadableFile(file.path, error) });
+        slots.push({ path: file.path, dir, problem: unreadableFile(file.path, error) });
         continue;
       }
       dirty = true;
@@ -136,10 +140,10 @@ export async function indexPlaybookFiles(directories: readonly PlaybookDirectory
         parsed += 1;
       }
       next[file.path] = entry;
-      slots.push({ file, entry });
+      slots.push({ path: file.path, dir, entry });
     }
     if (dirty || Object.keys(previous).length !== Object.keys(next).length) {
-      writeIndex(indexPath, { format: INDEX_FORMAT, triage: options.version, build: BUILD_ID, dir: dir.path, files: next });
+      writeIndex(indexPath, { format: INDEX_FORMAT, triage: options.version, build: CACHE_BUILD_ID, dir: dir.path, files: next });
     }
   }
   return { slots, listingProblems, parsed };
@@ -199,28 +203,20 @@ export function indexFileFor(cacheDir: string, dirPath: string): string {
 function readIndex(path: string, dirPath: string, version: string): Record<string, IndexEntry> {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(readCacheFile(path) ?? '');
   } catch {
     return {};
   }
   if (!isObject(data)) return {};
   const index = data as Partial<IndexFile>;
-  if (index.format !== INDEX_FORMAT || index.triage !== version || index.build !== BUILD_ID || index.dir !== dirPath || !isObject(index.files)) return {};
+  if (index.format !== INDEX_FORMAT || index.triage !== version || index.build !== CACHE_BUILD_ID || index.dir !== dirPath || !isObject(index.files)) return {};
   const entries: Record<string, IndexEntry> = {};
   for (const [file, entry] of Object.entries(index.files)) if (isEntry(entry)) entries[file] = entry;
   return entries;
 }
 
 function writeIndex(path: string, index: IndexFile): void {
-  const temp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(temp, JSON.stringify(index));
-    renameSync(temp, path);
-  } catch {
-    // A read-only or full cache directory costs speed, never results.
-    rmSync(temp, { force: true });
-  }
+  writeCacheFile(path, JSON.stringify(index));
 }
 
 function unreadableFile(path: string, error: unknown): Diagnostic {
@@ -237,16 +233,6 @@ let createHash: typeof import('node:crypto').createHash | undefined;
 async function sha1(content: Buffer): Promise<string> {
   createHash ??= (await import('node:crypto')).createHash;
   return createHash('sha1').update(content).digest('hex');
-}
-
-/** A short, stable name for a path (not a security boundary: the index records its directory). */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

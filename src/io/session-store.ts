@@ -3,20 +3,37 @@
  * rename) after every answer, so Ctrl-C, a crash or a kill -9 loses at most the answer being typed.
  * A corrupt file is moved aside (kept as a backup) and reported, never silently dropped.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { CaseRecord } from '../core/case-record.js';
 import { TriageError } from '../core/errors.js';
+import { writeFileAtomically } from './atomic-write.js';
 
 export interface SessionStore {
   readonly dir: string;
   save(record: CaseRecord): void;
   load(caseId: string): CaseRecord;
-  /** Open sessions, most recently updated first. Corrupt files are set aside and listed in `problems`. */
-  listOpen(): { sessions: CaseRecord[]; problems: string[] };
+  /**
+   * Open sessions, most recently updated first. With `finished`, also finished ones, which are
+   * left only when the history never got them (the process died between the two, or the history
+   * could not be written): `resume` records those. Corrupt files are set aside and listed in
+   * `problems`.
+   */
+  listOpen(options?: { readonly finished?: boolean }): { sessions: CaseRecord[]; problems: string[] };
   remove(caseId: string): void;
 }
+
+/** Why a write failed, in words (Node's recursive mkdir reports a read-only file system as ENOENT). */
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full (ENOSPC)',
+  EROFS: 'the file system is read-only (EROFS)',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'permission denied (EPERM)',
+  ENOENT: 'the directory cannot be created: read-only, or a parent is missing (ENOENT)',
+  ENOTDIR: 'a part of the path is a file, not a directory (ENOTDIR)',
+  EEXIST: 'a file is in the way of the directory (EEXIST)',
+  EDQUOT: 'the disk quota is exceeded (EDQUOT)',
+};
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -51,15 +68,15 @@ export function openSessionStore(dataDir: string): SessionStore {
       const file = fileOf(record.id); // an invalid id is refused before anything is created
       try {
         mkdirSync(dir, { recursive: true });
-        writeFileAtomic.sync(file, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+        writeFileAtomically(file, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
       } catch (error) {
         if (error instanceof TriageError) throw error;
         const code = (error as NodeJS.ErrnoException).code;
-        throw new TriageError('session/write-failed', `Could not save the session to ${dir}: ${code ?? (error as Error).message}.`, {
+        throw new TriageError('session/write-failed', `Could not save the session to ${dir}: ${WRITE_FAILURES[code ?? ''] ?? code ?? (error as Error).message}.`, {
           hint:
             code === 'ENOSPC'
               ? 'The disk is full. Free some space; the answers so far are still in this terminal.'
-              : 'Check that the data directory is writable (set TRIAGE_DATA_DIR to use another one).',
+              : `Check that ${dataDir} is writable, or set TRIAGE_DATA_DIR to a directory that is.`,
           cause: error,
         });
       }
@@ -79,7 +96,7 @@ export function openSessionStore(dataDir: string): SessionStore {
         });
       }
     },
-    listOpen() {
+    listOpen(options = {}) {
       const problems: string[] = [];
       let names: string[];
       try {
@@ -92,7 +109,7 @@ export function openSessionStore(dataDir: string): SessionStore {
         const path = join(dir, name);
         try {
           const record = read(path);
-          if (record.status === 'open') sessions.push(record);
+          if (record.status === 'open' || (options.finished && record.status === 'done')) sessions.push(record);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
           problems.push(`${path} was damaged and has been kept as ${setAside(path)}`);
@@ -102,7 +119,13 @@ export function openSessionStore(dataDir: string): SessionStore {
       return { sessions, problems };
     },
     remove(caseId) {
-      rmSync(fileOf(caseId), { force: true });
+      const path = fileOf(caseId);
+      try {
+        unlinkSync(path); // not rmSync: its first call loads a recursive-delete module (issue 7)
+      } catch {
+        // Best effort: this runs on the way out of failed runs too, where an error here (the data
+        // directory is a file, or read-only) would hide the one that matters.
+      }
     },
   };
 }

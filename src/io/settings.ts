@@ -4,7 +4,7 @@
  */
 import Conf from 'conf';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { TriageError } from '../core/errors.js';
 import { triagePaths } from './paths.js';
 import { setAsideDamagedSettings, settingsDamage, settingsFile, type Settings } from './settings-read.js';
@@ -57,10 +57,27 @@ export function openSettings(env: NodeJS.ProcessEnv = process.env): SettingsStor
     path: conf.path,
     ...(notice === undefined ? {} : { notice }),
     get: (key) => conf.get(key),
-    set: (key, value) => (value === undefined ? conf.delete(key) : conf.set(key, value)),
-    delete: (key) => conf.delete(key),
+    set: (key, value) => writing(conf.path, () => (value === undefined ? conf.delete(key) : conf.set(key, value))),
+    delete: (key) => writing(conf.path, () => conf.delete(key)),
     all: () => ({ ...conf.store }),
   };
+}
+
+/** A settings write that fails (read-only or full disk, no permission) is the user's to fix, not a crash. */
+function writing(path: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TriageError('config/write-failed', `Could not save the settings (${code ?? (error as Error).message}).`, {
+      hint:
+        code === 'ENOSPC'
+          ? 'The disk is full: free some space and run the command again.'
+          : `Check that ${dirname(path)} is writable, or set TRIAGE_CONFIG_DIR to a directory that is.`,
+      file: path,
+      cause: error,
+    });
+  }
 }
 
 /** conf throws on a damaged file; set it aside first (as readSettingsFast does) so triage goes on. */

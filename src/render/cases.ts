@@ -7,6 +7,7 @@ import type { CaseRecord } from '../core/case-record.js';
 import { SNIPPET_END, SNIPPET_START, type CaseSummary, type SearchHit } from '../core/case-query.js';
 import type { CaseStats, FcrStats } from '../core/case-stats.js';
 import { OUTCOME_KINDS } from '../core/model.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 import type { Report } from '../core/report.js';
 import { renderReportJson } from './report-json.js';
 import { escapeCell, escapeHtml, renderReportMarkdown } from './report-markdown.js';
@@ -36,9 +37,11 @@ function durationOrDash(ms: number | null | undefined): string {
 
 export function renderCaseList(cases: readonly CaseSummary[], total: number, options: TableOptions): string {
   if (cases.length === 0) return '';
+  // Stored cases quote playbook text (outcome titles) and what customers said: escape sequences
+  // in them are made visible, never printed raw. The same goes for every renderer below.
   return renderTable(
     ['CASE', 'STARTED (UTC)', 'PLAYBOOK', 'OUTCOME', 'CUSTOMER', 'TIME'],
-    cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id, outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)]),
+    cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id, outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
     options,
   );
 }
@@ -60,7 +63,7 @@ export function renderSearchHits(hits: readonly SearchHit[], options: { readonly
       const who = r.intake.customer.name ? ` · ${r.intake.customer.name}${hit.sameCustomer ? ' (same customer)' : ''}` : '';
       const head = `${String(i + 1).padStart(width)}. ${r.id} · ${formatTime(r.startedAt)} · ${r.playbook.id} · ${outcomeOf({ status: r.status, outcome: r.outcome })}${who}`;
       const pad = ' '.repeat(width + 2);
-      return `${head}\n${pad}${highlightSnippet(hit.snippet, options.color)}`;
+      return `${sanitizeForTerminal(head)}\n${pad}${highlightSnippet(sanitizeForTerminal(hit.snippet), options.color)}`;
     })
     .join('\n\n')}\n`;
 }
@@ -121,7 +124,7 @@ export function renderCaseText(record: CaseRecord): string {
   }
   if (record.reply) parts.push('', 'Reply', ...record.reply.split('\n').map((l) => (l === '' ? '' : `  ${l}`)));
   if (record.report) parts.push('', 'The full report: triage cases show ' + record.id + ' --as report');
-  return `${parts.join('\n')}\n`;
+  return sanitizeForTerminal(`${parts.join('\n')}\n`);
 }
 
 export function renderCaseMarkdown(record: CaseRecord): string {
@@ -136,7 +139,7 @@ export function renderCaseMarkdown(record: CaseRecord): string {
     parts.push('### Answers', ['| Key | Value |', '| --- | --- |', ...answers.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(v)} |`)].join('\n'));
   }
   if (record.reply) parts.push('### Reply', escapeHtml(record.reply.trim()).replace(/\r?\n(?!\r?\n)/g, '  \n'));
-  return `${parts.join('\n\n')}\n`;
+  return sanitizeForTerminal(`${parts.join('\n\n')}\n`);
 }
 
 /**
@@ -148,7 +151,8 @@ export function renderStoredReport(report: Readonly<Record<string, unknown>>, fo
   const asJson = (why: string) => ({ text: renderReportJson(report), note: `${why}; showing the stored JSON.` });
   if (report.schema !== 'triage.report/v1') return asJson(`This report has schema ${JSON.stringify(report.schema ?? null)}, not triage.report/v1`);
   try {
-    return { text: format === 'markdown' ? renderReportMarkdown(report as unknown as Report) : renderReportText(report as unknown as Report) };
+    const text = format === 'markdown' ? renderReportMarkdown(report as unknown as Report) : renderReportText(report as unknown as Report);
+    return { text: sanitizeForTerminal(text) };
   } catch {
     return asJson('This stored report is incomplete for the report renderer');
   }
@@ -193,7 +197,7 @@ export function renderStats(stats: CaseStats, options: TableOptions): string {
       'Top escalations',
       renderTable(
         ['PLAYBOOK', 'ESCALATION', 'TO', 'CASES', 'LAST (UTC)'],
-        stats.topEscalations.map((e) => [e.playbook, e.outcome || '(hand-off)', e.to ?? '–', String(e.cases), formatTime(e.lastAt)]),
+        stats.topEscalations.map((e) => [e.playbook, e.outcome || '(hand-off)', e.to ?? '–', String(e.cases), formatTime(e.lastAt)].map(sanitizeForTerminal)),
         options,
       ).trimEnd(),
     );

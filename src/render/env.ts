@@ -4,6 +4,7 @@
  * reads back with parsePastedEnvironment (src/core/env-paste.ts).
  */
 import type { EnvReport } from '../core/env-report.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 
 const SECTIONS = [
   ['system', 'System'],
@@ -16,8 +17,12 @@ export function renderEnvJson(report: EnvReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+/** Probe values come from the machine (env variables, command output): escape sequences are made visible. */
 function sections(report: EnvReport): { title: string; entries: [string, string][] }[] {
-  return SECTIONS.map(([key, title]) => ({ title, entries: Object.entries(report[key]) })).filter((s) => s.entries.length > 0);
+  return SECTIONS.map(([key, title]) => ({
+    title,
+    entries: Object.entries(report[key]).map(([k, v]): [string, string] => [sanitizeForTerminal(k), sanitizeForTerminal(v)]),
+  })).filter((s) => s.entries.length > 0);
 }
 
 function footnote(report: EnvReport): string {

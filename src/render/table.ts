@@ -3,6 +3,10 @@
  * columns (easy to grep/cut) and never ANSI, since cli-table3 colours even into pipes by default.
  */
 import Table from 'cli-table3';
+import { renderPlainColumns } from './plain-columns.js';
+
+// Plain columns need no cli-table3: output into a pipe imports plain-columns.ts alone (issue 7).
+export { renderPlainColumns };
 
 export interface TableOptions {
   readonly tty: boolean;
@@ -61,17 +65,4 @@ export function fitColumns(natural: readonly number[], columns: number | undefin
     open = open.filter((i) => !settled.includes(i));
     if (open.length === 0) return widths;
   }
-}
-
-export function renderPlainColumns(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const all = [head, ...rows].map((r) => r.map((c) => c.replace(/[\t\r\n]+/g, ' ')));
-  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return `${all
-    .map((r) =>
-      r
-        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
 }

@@ -54,7 +54,7 @@ describe('parser and validator never throw', () => {
       fc.property(fc.string({ maxLength: 400, unit: 'binary' }), (source) => {
         expectWellFormed(lintText(source), source);
       }),
-      runs(300),
+      runs(1000),
     );
   });
 
@@ -64,7 +64,7 @@ describe('parser and validator never throw', () => {
         const source = head + body;
         expectWellFormed(lintText(source), source);
       }),
-      runs(300),
+      runs(1000),
     );
   });
 
@@ -73,7 +73,7 @@ describe('parser and validator never throw', () => {
       fc.property(fc.constantFrom(...bundled).chain((f) => mutated(f.source)), (source) => {
         expectWellFormed(lintText(source, bundledModels), source);
       }),
-      runs(150),
+      runs(400),
     );
   });
 
@@ -82,7 +82,7 @@ describe('parser and validator never throw', () => {
       fc.property(generatedPlaybook.chain((g) => mutated(g.source)), (source) => {
         expectWellFormed(lintText(source), source);
       }),
-      runs(150),
+      runs(400),
     );
   });
 
@@ -100,7 +100,7 @@ describe('generated playbooks', () => {
         const diagnostics = lintText(g.source).filter((d) => d.severity === 'error');
         expect(diagnostics, g.source).toEqual([]);
       }),
-      runs(100),
+      runs(250),
     );
   });
 });

@@ -115,10 +115,12 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
   ).action(async (id: string, opts: { json?: boolean }, command: Command) => {
     const app = await loadApp();
     const record = await app.withCaseStore(environment(), (store) => app.findCase(store, id));
-    const { loadWorkspace } = await import('../../app/workspace.js');
+    const { openWorkspace } = await import('../../app/indexed-workspace.js');
     const { replayCase, renderReplayText } = await import('../../app/case-replay.js');
     const { workspaceInput } = await import('./shared.js');
-    const result = replayCase(record, loadWorkspace(workspaceInput(ctx, command)).library);
+    const workspace = await openWorkspace(workspaceInput(ctx, command));
+    await workspace.loadParser();
+    const result = replayCase(record, workspace.library);
     writeOut(ctx, opts.json ? json(result) : renderReplayText(result));
     ctx.exit.code = result.same ? 0 : 1;
   });

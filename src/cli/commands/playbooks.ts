@@ -19,7 +19,7 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
     reportSkippedFiles(ctx, workspace.filesWithErrors);
     if (opts.json) return writeOut(ctx, json(items));
     const { renderPlaybookListText } = await import('../../render/playbook-list.js');
-    writeOut(ctx, renderPlaybookListText(items, tableOptions(ctx, command)));
+    writeOut(ctx, await renderPlaybookListText(items, tableOptions(ctx, command)));
   });
 
   examples(
@@ -40,7 +40,7 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
       return;
     }
     const { renderSearchText } = await import('../../render/playbook-list.js');
-    writeOut(ctx, renderSearchText(hits, tableOptions(ctx, command)));
+    writeOut(ctx, await renderSearchText(hits, tableOptions(ctx, command)));
   });
 
   examples(

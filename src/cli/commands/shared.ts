@@ -1,6 +1,6 @@
 /** Small pieces every command uses: the workspace input, output helpers, help examples. */
 import type { Command } from 'commander';
-import type { WorkspaceInput } from '../../app/workspace.js';
+import type { WorkspaceInput } from '../../app/workspace-directories.js';
 import { globalOptions, type CliContext } from '../context.js';
 
 export function workspaceInput(ctx: CliContext, command: Command): WorkspaceInput {

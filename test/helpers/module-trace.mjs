@@ -1,0 +1,24 @@
+// `node --import ./module-trace.mjs app.js` with MODULE_TRACE=<file>: writes every module the app
+// loads to that file, one per line: ES modules by URL (through loader hooks), CommonJS modules
+// (require) by path. Used by test/cli/startup-modules.test.ts to count what start-up loads.
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const out = process.env.MODULE_TRACE;
+if (out) {
+  writeFileSync(out, '');
+  register('./module-trace-hooks.mjs', import.meta.url, { data: { out } });
+  const Module = createRequire(import.meta.url)('node:module');
+  const load = Module._load;
+  Module._load = function traced(request, parent, isMain) {
+    const exports = load.apply(this, arguments);
+    try {
+      const file = Module._resolveFilename(request, parent, isMain);
+      if (file.includes('/') || file.includes('\\')) appendFileSync(out, `${pathToFileURL(file).href}\n`);
+    } catch {
+      /* a builtin */
+    }
+    return exports;
+  };
+}
