@@ -3,10 +3,12 @@
 // Builds into a fresh directory and swaps it in, so a build never leaves a half-written dist/
 // behind for a triage process (or test) that is starting at that moment.
 import { build } from 'esbuild';
+import { mergeChunks } from './merge-chunks.mjs';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
@@ -37,6 +39,44 @@ const lazyBuiltins = {
   },
 };
 
+/**
+ * Large CommonJS packages on the start-up path, bundled apart (dist/vendor/<name>.cjs) and loaded
+ * through V8's code cache by src/io/vendor-cache.ts: their imports in src/ resolve to a stand-in
+ * that calls loadVendor() (issue 7).
+ */
+const CODE_CACHED = ['commander', 'liquidjs', 'ua-parser-js'];
+const vendorCacheModule = fileURLToPath(new URL('../src/io/vendor-cache.ts', import.meta.url));
+const vendorHashes = new Map();
+const codeCachedVendors = {
+  name: 'code-cached-vendors',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${CODE_CACHED.join('|')})$`) }, (args) =>
+      /[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: args.path, namespace: 'code-cached-vendor' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'code-cached-vendor' }, (args) => ({
+      loader: 'js',
+      resolveDir: dirname(vendorCacheModule),
+      contents: `module.exports = require(${JSON.stringify(vendorCacheModule)}).loadVendor(${JSON.stringify(args.path)}, ${JSON.stringify(vendorHashes.get(args.path))});`,
+    }));
+  },
+};
+
+async function buildVendors(outdir) {
+  for (const name of CODE_CACHED) {
+    await build({
+      entryPoints: [createRequire(import.meta.url).resolve(name)],
+      outfile: join(outdir, 'vendor', `${name}.cjs`),
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      plugins: [lazyBuiltins],
+      logLevel: 'warning',
+    });
+    vendorHashes.set(name, createHash('sha1').update(readFileSync(join(outdir, 'vendor', `${name}.cjs`))).digest('hex').slice(0, 16));
+  }
+}
+
 /** A hash of the sources: the playbook index cache (src/io/playbook-index.ts) of another build is not used. */
 function sourceHash(dir) {
   const hash = createHash('sha1');
@@ -53,7 +93,8 @@ function sourceHash(dir) {
 
 const staging = `${dist}.building-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
-await build({
+await buildVendors(staging);
+const result = await build({
   entryPoints: { bin: 'src/bin.ts' },
   outdir: staging,
   bundle: true,
@@ -75,11 +116,14 @@ await build({
       'const __dirname = __triageDirname(__filename);',
     ].join(' '),
   },
-  plugins: [lazyBuiltins],
+  plugins: [lazyBuiltins, codeCachedVendors],
   define: { __TRIAGE_BUILD_ID__: JSON.stringify(sourceHash(fileURLToPath(new URL('../src', import.meta.url)))) },
   chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
   logLevel: 'warning',
 });
+// Fewer, larger chunks on the hot paths (scripts/merge-chunks.mjs says which and why).
+await mergeChunks(staging, result.metafile, { hot: ['src/app/playbooks.ts', 'src/cli/run-command.ts', 'src/io/case-store-sqlite.ts'] });
 // `triage --help` into a pipe is answered from this snapshot, rendered by the program just built
 // (src/cli/help-snapshot.ts says when it is used).
 const renderHelp = `import { run } from ${JSON.stringify(pathToFileURL(join(staging, 'bin.js')).href)}; process.exitCode = await run(['--help']);`;

@@ -38,7 +38,7 @@ export interface IndexedWorkspace {
   readonly slots: readonly (IndexedFile | UnreadableFile)[];
   /** Unreadable directories and files (`file/unreadable`), directories first. */
   readonly problems: readonly Diagnostic[];
-  /** Files with errors (unreadable, or a parse error), each once, in the order lint would list them. */
+  /** Files with errors (unreadable, or a parse error), each once, in the order loading them all reports them. */
   readonly filesWithErrors: readonly string[];
   /** `.md` files found. */
   readonly fileCount: number;

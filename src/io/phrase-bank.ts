@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { contentHash } from '../core/content-hash.js';
 import { TriageError } from '../core/errors.js';
 import type { PhraseBank } from '../core/phrases.js';
-import { CACHE_BUILD_ID, readCacheFile, writeCacheFile } from './cache-files.js';
+import { CACHE_BUILD_ID, pruneCacheDirectory, readCacheFile, writeCacheFile } from './cache-files.js';
 
 /** The phrase file inside a templates directory. */
 export function phraseBankPath(dir: string, locale = 'en'): string {
@@ -66,7 +66,10 @@ export async function loadPhraseBank(dir: string, locale = 'en', options: Phrase
   }
   const { parsePhraseBank } = await import('../core/phrases.js');
   const bank = parsePhraseBank(source, file);
-  if (cachePath !== undefined) writeCacheFile(cachePath, JSON.stringify(bank));
+  if (cachePath !== undefined) {
+    writeCacheFile(cachePath, JSON.stringify(bank));
+    pruneCacheDirectory(dirname(cachePath), 20);
+  }
   return bank;
 }
 

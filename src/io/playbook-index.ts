@@ -26,7 +26,6 @@ export const INDEX_FORMAT = 1;
 /** Changes closer together than this may share a timestamp on some file systems (FAT: 2 s). */
 export const RACY_WINDOW_MS = 2000;
 
-
 /** The front-matter fields lists and search show. */
 export interface PlaybookSummary {
   readonly id: string;
@@ -43,13 +42,13 @@ export interface IndexEntry {
   readonly mtimeMs: number;
   readonly ctimeMs: number;
   readonly ino: number;
-  /** When the content was last read (ms since the epoch). */
+  /** Just before the content was last read (ms since the epoch). */
   readonly checkedAt: number;
   /** sha1 of the content, to verify racy entries. */
   readonly hash: string;
   /** Absent when the file gives no playbook (front matter missing or broken). */
   readonly playbook?: PlaybookSummary;
-  /** Error diagnostics from parsing (the file is left out of lists with a warning when > 0). */
+  /** Error diagnostics from parsing (`list` names the file in its warning when > 0). */
   readonly errors: number;
   /** Other files its choices link to, as written (`refund.md`, `../billing/x.md`). */
   readonly links: readonly string[];
@@ -115,6 +114,8 @@ export async function indexPlaybookFiles(directories: readonly PlaybookDirectory
     for (const file of found) {
       let stat: Stats;
       let content: Buffer | undefined;
+      // Taken before the file is read: a change after this moment must not be taken as seen.
+      const readAt = now();
       try {
         stat = statSync(file.path);
         const known = previous[file.path];
@@ -133,10 +134,10 @@ export async function indexPlaybookFiles(directories: readonly PlaybookDirectory
       const hash = await sha1(content);
       let entry: IndexEntry;
       if (known && known.hash === hash && known.size === stat.size) {
-        entry = { ...known, ...identity(stat), checkedAt: now() };
+        entry = { ...known, ...identity(stat), checkedAt: readAt };
       } else {
         parse ??= await options.loadParser();
-        entry = entryFor(parse(content.toString('utf8'), { path: file.path, dir: dir.path }), stat, hash, now());
+        entry = entryFor(parse(content.toString('utf8'), { path: file.path, dir: dir.path }), stat, hash, readAt);
         parsed += 1;
       }
       next[file.path] = entry;

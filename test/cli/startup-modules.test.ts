@@ -1,13 +1,13 @@
 /**
  * Start-up guarded by counting, not timing (issue 7): which of triage's own files and which
  * packages a command loads. `--version` loads the entry and almost nothing else; no command
- * loads a heavy package it does not use. Packages are bundled into dist/, so a chunk is known by
- * the `// node_modules/<package>/` markers esbuild leaves in it; anything loaded from
- * node_modules at run time (native or external packages) shows up by path.
+ * loads a heavy package it does not use. Packages are bundled: dist/chunks.json (written by the
+ * build) says which packages each chunk holds, dist/vendor/<package>.cjs holds one package each,
+ * and anything loaded from node_modules at run time (native or external packages) shows up by path.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, makeHome, ROOT } from '../helpers/cli.js';
@@ -33,10 +33,16 @@ function loadedBy(args: readonly string[], home: string, env: Record<string, str
   });
   expect(result.status, result.stderr).toBe(0);
   const files = [...new Set(readFileSync(out, 'utf8').split('\n').filter((line) => line.startsWith('file:')))].map((url) => fileURLToPath(url));
-  const dist = files.filter((f) => f.startsWith(join(ROOT, 'dist')));
-  const nodeModules = files.filter((f) => f.includes(`${join('node_modules')}`) && !f.startsWith(join(ROOT, 'dist')));
+  const distDir = join(ROOT, 'dist');
+  const dist = files.filter((f) => f.startsWith(distDir));
+  const nodeModules = files.filter((f) => f.includes('node_modules') && !f.startsWith(distDir));
+  const manifest = JSON.parse(readFileSync(join(distDir, 'chunks.json'), 'utf8')) as Record<string, { packages: string[] }>;
   const packages = new Set<string>();
-  for (const file of dist) for (const match of readFileSync(file, 'utf8').matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) packages.add(match[1]!);
+  for (const file of dist) {
+    const name = relative(distDir, file).replace(/\\/g, '/');
+    const vendor = /^vendor\/(.+)\.cjs$/.exec(name);
+    for (const pkg of vendor ? [vendor[1]!] : (manifest[name]?.packages ?? [])) packages.add(pkg);
+  }
   for (const file of nodeModules) {
     const match = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file.slice(file.lastIndexOf('node_modules')));
     if (match) packages.add(match[1]!.replace('\\', '/'));
@@ -67,7 +73,7 @@ describe('what start-up loads', () => {
   it('a command loads commander and only what it uses', () => {
     const loaded = loadedBy(['lint', '--help'], home);
     expect(heavyIn(loaded)).toEqual(['commander']);
-    expect(loaded.dist.length, loaded.dist.join('\n')).toBeLessThanOrEqual(12);
+    expect(loaded.dist.length, loaded.dist.join('\n')).toBeLessThanOrEqual(8);
   });
 
   it('list and search with a warm index parse nothing: no Markdown, YAML or template engine', () => {

@@ -147,7 +147,12 @@ export function spawnTriage(args: readonly string[], options: PtyOptions): PtyRu
       const promptAt = from + (typeof prompt === 'string' ? since.indexOf(prompt) : since.search(prompt));
       const deadline = Date.now() + 8000;
       while (Date.now() < deadline) {
-        const { entries, pointer } = lastFrame(text().slice(promptAt));
+        let { entries, pointer } = lastFrame(text().slice(promptAt));
+        if (!entries.includes(label)) {
+          // The prompt line can arrive before its list (a frame comes in a few chunks).
+          await settle(() => text().length);
+          ({ entries, pointer } = lastFrame(text().slice(promptAt)));
+        }
         const wanted = entries.indexOf(label);
         if (wanted < 0) throw new Error(`"${label}" is not in the list after ${String(prompt)}: ${JSON.stringify(entries)}`);
         if (wanted === pointer) {
