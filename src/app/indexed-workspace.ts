@@ -3,6 +3,7 @@
  * index; `show`, `run` and `check` parse the playbooks they touch, on first use. Same results as
  * loading every playbook (`loadWorkspace`), at a fraction of the cost with thousands of them.
  */
+import { invalidPlaybookError, unknownPlaybookError } from './playbook-errors.js';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { TriageError } from '../core/errors.js';
@@ -10,7 +11,6 @@ import type { PlaybookLibrary } from '../core/flow-types.js';
 import { createLibrary } from '../core/library.js';
 import type { Diagnostic, Playbook } from '../core/model.js';
 import type { ParseResult } from '../core/parse-playbook.js';
-import { closestMatch } from '../core/did-you-mean.js';
 import type { FoundFile, PlaybookDirectory } from '../io/discovery.js';
 import { parseCachePath, readParseCache, writeParseCache } from '../io/parse-cache.js';
 import { indexPlaybookFiles, type IndexedFile, type Parse, type PlaybookSummary, type UnreadableFile } from '../io/playbook-index.js';
@@ -297,20 +297,7 @@ export async function findIndexedPlaybook(ws: Workspace, id: string): Promise<Pl
       broken.push(...ws.parse(slot).diagnostics.filter((d) => d.severity === 'error'));
     }
   }
-  if (broken.length > 0) {
-    throw new TriageError('playbook/invalid', `Playbook ${id} has errors and cannot be used.`, {
-      diagnostics: broken,
-      file: broken[0]!.file,
-      hint: `Fix the errors above, then check with \`triage lint ${broken[0]!.file}\`.`,
-      topic: 'format',
-    });
-  }
-  const suggestion = closestMatch(
-    id,
-    ws.effective.map((p) => p.id),
-  );
-  throw new TriageError('playbook/unknown', `No playbook with id "${id}".`, {
-    hint: suggestion ? `Did you mean "${suggestion}"? \`triage list\` shows every playbook.` : '`triage list` shows every playbook; `triage search <words>` finds one by description.',
-  });
+  if (broken.length > 0) throw invalidPlaybookError(id, broken);
+  throw unknownPlaybookError(id, ws.effective.map((p) => p.id));
 }
 

@@ -1,6 +1,6 @@
 /** Use cases over the playbooks: list, search, get one. */
+import { invalidPlaybookError, unknownPlaybookError } from './playbook-errors.js';
 import { normalize, relative, sep } from 'node:path';
-import { TriageError } from '../core/errors.js';
 import type { Playbook } from '../core/model.js';
 import type { SearchHit } from '../core/playbook-search.js';
 import type { PlaybookDirectory } from '../io/discovery.js';
@@ -9,7 +9,6 @@ import type { LoadedPlaybooks } from '../io/load-playbooks.js';
 import type { ListedPlaybook } from '../render/playbook-list.js';
 import { findIndexedPlaybook, openIndexedWorkspace, openWorkspace, type IndexedPlaybook, type IndexedWorkspace } from './indexed-workspace.js';
 import type { WorkspaceInput } from './workspace-directories.js';
-import { closestMatch } from '../core/did-you-mean.js';
 
 /** Every playbook in effect, from the index (nothing is parsed unless it is new or changed). */
 export async function listPlaybooks(input: WorkspaceInput): Promise<{ items: ListedPlaybook[]; workspace: IndexedWorkspace }> {
@@ -58,16 +57,6 @@ export function findPlaybook(loaded: LoadedPlaybooks, id: string): Playbook {
   const playbook = loaded.effective.find((p) => p.id === id);
   if (playbook) return playbook;
   const broken = loaded.diagnostics.filter((d) => d.severity === 'error' && d.file.replace(/\\/g, '/').split('/').pop() === `${id}.md`);
-  if (broken.length > 0) {
-    throw new TriageError('playbook/invalid', `Playbook ${id} has errors and cannot be used.`, {
-      diagnostics: broken,
-      file: broken[0]!.file,
-      hint: `Fix the errors above, then check with \`triage lint ${broken[0]!.file}\`.`,
-      topic: 'format',
-    });
-  }
-  const suggestion = closestMatch(id, loaded.effective.map((p) => p.id));
-  throw new TriageError('playbook/unknown', `No playbook with id "${id}".`, {
-    hint: suggestion ? `Did you mean "${suggestion}"? \`triage list\` shows every playbook.` : '`triage list` shows every playbook; `triage search <words>` finds one by description.',
-  });
+  if (broken.length > 0) throw invalidPlaybookError(id, broken);
+  throw unknownPlaybookError(id, loaded.effective.map((p) => p.id));
 }
