@@ -59,9 +59,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
     const [row] = await query<{ v: number | null }>(pool, 'SELECT MAX(version) AS v FROM schema_migrations');
     if (row?.v === LATEST_SCHEMA_VERSION) return;
   }
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     // Everyone who starts at once waits here; the first applies, the others find nothing to do.
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(SCHEMA_MIGRATIONS_TABLE);
@@ -80,7 +78,17 @@ async function migrate(pool: pg.Pool): Promise<void> {
         new Date().toISOString(),
       ]);
     }
+  });
+}
+
+/** BEGIN … COMMIT on one pooled client; ROLLBACK and rethrow on any error. */
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
     await client.query('COMMIT');
+    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
@@ -165,17 +173,9 @@ class PostgresCaseStore implements CaseStore {
   upsertCases(records: readonly CaseRecord[]): Promise<Record<UpsertResult, number>> {
     return this.run(async () => {
       const counts: Record<UpsertResult, number> = { inserted: 0, updated: 0, unchanged: 0 };
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(this.pool, async (client) => {
         for (const record of records) counts[await this.save(client, record)] += 1;
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
       return counts;
     });
   }

@@ -15,7 +15,7 @@
  */
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic, Playbook, Severity } from '../core/model.js';
+import type { Diagnostic, Playbook } from '../core/model.js';
 import type { ParseResult, PlaybookFile } from '../core/parse-playbook.js';
 import { CACHE_BUILD_ID, fnv1a, readCacheFile, writeCacheFile } from './cache-files.js';
 import { listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from './discovery.js';
@@ -27,15 +27,7 @@ export const INDEX_FORMAT = 1;
 export const RACY_WINDOW_MS = 2000;
 
 /** The front-matter fields lists and search show. */
-export interface PlaybookSummary {
-  readonly id: string;
-  readonly title: string;
-  readonly version: string;
-  readonly summary?: string;
-  readonly tags: readonly string[];
-  readonly symptoms: readonly string[];
-  readonly severity: Severity;
-}
+export type PlaybookSummary = Pick<Playbook, 'id' | 'title' | 'version' | 'summary' | 'tags' | 'symptoms' | 'severity'>;
 
 export interface IndexEntry {
   readonly size: number;
