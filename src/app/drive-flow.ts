@@ -31,7 +31,13 @@ export interface DriveDeps {
   readonly resumedCase?: string;
   /** "Go back" at the first question leaves the run (throws LeftRun): the guided intake offers the playbooks again. */
   readonly canLeave?: boolean;
+  /** Attaches an environment the agent pasted (`:paste` at an environment question) to the case. */
+  readonly attach?: (values: Record<string, string>) => void;
 }
+
+/** Typed at an environment question: paste a captured environment instead of one value. */
+export const PASTE_COMMAND = ':paste';
+const PASTE: unique symbol = Symbol('paste');
 
 /** The agent went back from the first question of a run that allows leaving (`canLeave`). */
 export class LeftRun extends Error {
@@ -47,9 +53,11 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
   // Keys the agent went back over: their prefilled values must not be re-applied, or "go back"
   // could never get past an answer given on the command line.
   const declined = new Set<string>();
+  // Environment values the agent pasted during the run answer the questions they fit.
+  let pasted: Record<string, AnswerValue> = {};
   const usablePrefill = (): Record<string, AnswerValue> => {
     const usable: Record<string, AnswerValue> = {};
-    for (const [k, v] of Object.entries(prefill)) if (!declined.has(k)) usable[k] = v;
+    for (const [k, v] of Object.entries({ ...pasted, ...prefill })) if (!declined.has(k)) usable[k] = v;
     return usable;
   };
 
@@ -80,6 +88,10 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
     if (!deps.prompter) throw missingAnswersError(library, state, usablePrefill(), deps.resumedCase);
     deps.ui.showNode(view);
     const input = await ask(pending, deps.prompter, view.canGoBack || Boolean(deps.canLeave));
+    if (input === PASTE) {
+      pasted = { ...pasted, ...(await pasteEnvironment(deps, view)) };
+      continue;
+    }
     if (input === BACK) {
       if (!view.canGoBack) throw new LeftRun();
       const rewound = back(library, state, 1);
@@ -119,7 +131,7 @@ function inputKey(input: FlowInput): string | undefined {
   }
 }
 
-async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'check' }>, prompter: Prompter, allowBack: boolean): Promise<FlowInput | Back> {
+async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'check' }>, prompter: Prompter, allowBack: boolean): Promise<FlowInput | Back | typeof PASTE> {
   switch (pending.kind) {
     case 'env': {
       const { field } = pending;
@@ -127,18 +139,21 @@ async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'che
       const value = await prompter.text(field.source.prompt, {
         allowBack,
         // Playbooks often say "paste the User-Agent" in the prompt already; don't say it twice.
-        hint:
-          field.source.parse === 'user-agent' && !/user.?agent/i.test(field.source.prompt)
-            ? 'or paste the User-Agent'
-            : field.source.required
-              ? undefined
-              : 'optional',
+        hint: [
+          field.source.parse === 'user-agent' && !/user.?agent/i.test(field.source.prompt) ? 'or paste the User-Agent' : undefined,
+          field.source.required ? undefined : 'optional',
+          `${PASTE_COMMAND} pastes a whole environment`,
+        ]
+          .filter(Boolean)
+          .join('; '),
         validate: (raw) => {
+          if (raw.trim() === PASTE_COMMAND) return undefined;
           const parsed = parseEnvAnswer(field, raw);
           return parsed.ok ? undefined : parsed.message;
         },
       });
       if (value === BACK) return BACK;
+      if (value.trim() === PASTE_COMMAND) return PASTE;
       return { kind: 'env', key: field.key, value: value.trim() };
     }
     case 'ask': {
@@ -213,4 +228,30 @@ export function missingAnswersError(library: PlaybookLibrary, state: FlowState, 
     hint: 'Give them with --answer key=value (repeatable) or --answers answers.yaml; run in a terminal to be asked.',
     topic: 'answers',
   });
+}
+
+/**
+ * `:paste` at an environment question: the agent pastes what the customer sent (`triage env
+ * --json`, `npx envinfo` output, a User-Agent, key: value lines). Everything recognised is
+ * attached to the case; values that fit this playbook's environment questions answer them.
+ */
+async function pasteEnvironment(deps: DriveDeps, view: FlowView): Promise<Record<string, string>> {
+  const prompter = deps.prompter!;
+  const text = await prompter.text('Paste the environment the customer sent', { allowBack: true, multiline: true, hint: 'triage env --json, envinfo output, a User-Agent or key: value lines' });
+  if (text === BACK || text.trim() === '') return {};
+  const { parsePastedEnvironment } = await import('../core/env-paste.js');
+  const values = parsePastedEnvironment(text);
+  const keys = Object.keys(values);
+  if (keys.length === 0) {
+    deps.ui.notice('Nothing in that paste looks like environment details; answer the question instead.');
+    return {};
+  }
+  deps.attach?.(values);
+  const fitting: Record<string, string> = {};
+  for (const field of view.playbook.env) {
+    const value = values[field.key];
+    if (value !== undefined && field.source.kind === 'ask' && parseEnvAnswer(field, value).ok) fitting[field.key] = value;
+  }
+  deps.ui.notice(`Attached ${keys.length} environment detail${keys.length === 1 ? '' : 's'} to the case${Object.keys(fitting).length > 0 ? `; answered: ${Object.keys(fitting).join(', ')}` : ''}.`);
+  return fitting;
 }

@@ -11,6 +11,7 @@ import type { AnswerValue, FlowState, PlaybookLibrary } from '../core/flow-types
 import type { Playbook } from '../core/model.js';
 import type { Prompter } from '../io/prompter.js';
 import { openSessionStore, type SessionStore } from '../io/session-store.js';
+import { createSecretsOnlyRedactor } from '../core/redaction-profiles.js';
 import { driveFlow, type RunUi } from './drive-flow.js';
 import { finishCase, type FinishedCase, type FinishSettings } from './finish-case.js';
 import { assertCommandsAllowed, createTrustCheck } from './trust.js';
@@ -158,13 +159,18 @@ async function continueCase(
   const isTrusted = trustCheckFor(env);
   assertCommandsAllowed(env.library, start, isTrusted);
   const sessions: SessionStore = openSessionStore(env.dataDir);
+  // What --env-file gave, what an earlier session had pasted, and what is pasted now.
+  let attached: Record<string, string> = { ...env.attachedEnv, ...record.attachedEnv };
+  let current = state;
   const save = (next: FlowState): void => {
-    record = { ...record, inputs: redactSessionInputs(env.library, next), updatedAt: env.clock().toISOString() };
+    current = next;
+    const attachedEnv = Object.keys(attached).length > 0 ? { attachedEnv: createSecretsOnlyRedactor().redactDeep(attached) } : {};
+    record = { ...record, ...attachedEnv, inputs: redactSessionInputs(env.library, next), updatedAt: env.clock().toISOString() };
     sessions.save(record);
   };
   save(state);
   env.onCase?.(record.id);
-  const finalState = await driveFlow(state, { ...env.attachedEnv, ...prefill }, {
+  const finalState = await driveFlow(state, { ...attached, ...prefill }, {
     library: env.library,
     prompter: env.prompter,
     ui: env.ui,
@@ -172,10 +178,14 @@ async function continueCase(
     // The runner knows "exited 0 in time"; the check block's `expect` decides pass or fail.
     runCheck: async (argv, checkOptions) => applyCheckExpect(checkOptions.check, await env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs })),
     save,
+    attach: (values) => {
+      attached = { ...attached, ...values };
+      save(current);
+    },
     ...(options.resumed ? { resumedCase: record.id } : {}),
     canLeave: options.canLeave,
   });
-  const finished = finishCase({ record, state: finalState, library: env.library, settings: env.settings, finishedAt: env.clock(), attachedEnv: env.attachedEnv });
+  const finished = finishCase({ record, state: finalState, library: env.library, settings: env.settings, finishedAt: env.clock(), attachedEnv: attached });
   sessions.save(finished.record);
   return finished;
 }

@@ -29,5 +29,7 @@ export interface CaseRecord {
   readonly updatedAt: string;
   readonly finishedAt?: string;
   readonly durationMs?: number;
+  /** Environment attached to the case: `--env-file`, or pasted during the run (`:paste`). Redacted. */
+  readonly attachedEnv?: Readonly<Record<string, string>>;
   readonly handoffs: readonly { readonly to: string; readonly url?: string; readonly at: string }[];
 }
