@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { TriageError } from '../core/errors.js';
-import { scaffoldPlaybook } from '../core/scaffold.js';
+import { scaffoldPlaybook, scaffoldPlaybookTests } from '../core/scaffold.js';
 
 const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -15,7 +15,7 @@ export interface NewPlaybookInput {
   readonly write: boolean;
 }
 
-export function createPlaybook(input: NewPlaybookInput): { path: string; relativePath: string; text: string } {
+export function createPlaybook(input: NewPlaybookInput): { path: string; relativePath: string; text: string; testPath?: string } {
   if (!ID_PATTERN.test(input.id)) {
     const suggestion = input.id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
     throw new TriageError('new/invalid-id', `"${input.id}" is not a valid playbook id.`, {
@@ -31,13 +31,16 @@ export function createPlaybook(input: NewPlaybookInput): { path: string; relativ
   if (existsSync(path) && !input.force) {
     throw new TriageError('new/exists', `${relativePath} already exists.`, { hint: 'Pick another id, or pass --force to overwrite it.' });
   }
+  const testPath = join(dir, `${input.id}.test.yaml`);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path, text, { flag: input.force ? 'w' : 'wx' });
+    // Its tests too, unless the author already has some.
+    if (!existsSync(testPath)) writeFileSync(testPath, scaffoldPlaybookTests(input.id), { flag: 'wx' });
   } catch (error) {
     throw new TriageError('new/write-failed', `Could not write ${relativePath}: ${(error as Error).message}`, {
       hint: 'Check that the directory is writable, or choose another with --dir.',
     });
   }
-  return { path, relativePath, text };
+  return { path, relativePath, text, testPath: relative(input.cwd, testPath) || testPath };
 }

@@ -92,3 +92,39 @@ details of your setup. Your case reference is {{ case.id }}.
 function yamlString(s: string): string {
   return /^[\w][\w .,()/-]*$/.test(s) ? s : JSON.stringify(s);
 }
+
+/**
+ * The playbook tests `triage new` writes next to the scaffold: one case per outcome, so
+ * `triage test` passes with full coverage until the author changes the tree (then the failing
+ * case says what to update).
+ */
+export function scaffoldPlaybookTests(id: string): string {
+  return `# Tests for ${id}.md: \`triage test\` runs each case without prompting and checks where it ends.
+# Keys are the same as \`triage run --answer\`: env keys, ask keys, and choice node ids (→ label).
+playbook: ${id}
+cases:
+  - name: a private window fixes it
+    intake: { customer: Dana, mood: frustrated, channel: chat }
+    answers:
+      browser: Firefox 128
+      does-it-happen-every-time: Every time
+      does-a-private-window-help: Yes, it works there
+    outcome: resolved-a-browser-extension-was-interfering
+    reply_contains: ["private window"]
+
+  - name: only sometimes
+    answers:
+      browser: Firefox 128
+      does-it-happen-every-time: Only sometimes
+    outcome: workaround-retry-later
+
+  - name: fails every time, even in a private window
+    answers:
+      browser: Firefox 128
+      error_text: Error 500 on save
+      does-it-happen-every-time: Every time
+      does-a-private-window-help: No, same problem
+    outcome: bug-fails-every-time
+    report_contains: ["Error 500 on save"]
+`;
+}

@@ -45,7 +45,7 @@ describe('triage new', () => {
     expect(created.code).toBe(0);
     const file = join(home, '.triage', 'playbooks', 'my-issue.md');
     expect(created.stdout).toBe(`${file}\n`);
-    expect(created.stderr).toContain('Created .triage/playbooks/my-issue.md.');
+    expect(created.stderr).toContain('Created .triage/playbooks/my-issue.md and its tests .triage/playbooks/my-issue.test.yaml.');
     expect(created.stderr).toContain('triage lint .triage/playbooks/my-issue.md');
     const lint = triage(['lint', '.triage/playbooks/my-issue.md'], { home });
     expect(lint).toMatchObject({ code: 0, stdout: '1 playbook checked, no problems.\n', stderr: '' });
@@ -54,6 +54,19 @@ describe('triage new', () => {
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/^\d+ playbooks checked, no problems\.\n$/);
     expect(JSON.parse(triage(['list', '--json'], { home }).stdout)).toContainEqual(expect.objectContaining({ id: 'my-issue', source: expect.objectContaining({ origin: 'project' }) }));
+  });
+
+  it('writes tests next to the scaffold that pass with every outcome covered', () => {
+    const home = makeHome();
+    expect(triage(['new', 'my-issue'], { home }).code).toBe(0);
+    const tests = triage(['test', '.triage/playbooks/my-issue.md', '--require-full-coverage'], { home });
+    expect(tests.code).toBe(0);
+    expect(tests.stdout).toContain('3 cases: 3 passed, 0 failed. Coverage: 3/3 outcomes (100%)');
+    // An author's own test file is never overwritten, not even with --force.
+    const testFile = join(home, '.triage', 'playbooks', 'my-issue.test.yaml');
+    writeFileSync(testFile, 'playbook: my-issue\ncases: []\n');
+    expect(triage(['new', 'my-issue', '--force'], { home }).code).toBe(0);
+    expect(readFileSync(testFile, 'utf8')).toBe('playbook: my-issue\ncases: []\n');
   });
 
   it('refuses to overwrite an existing file (exit 2) unless --force', () => {

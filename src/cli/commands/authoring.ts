@@ -43,6 +43,9 @@ export function registerAuthoringCommands(program: Command, ctx: CliContext): vo
     const result = createPlaybook({ id, title: opts.title, dir: opts.dir, force: Boolean(opts.force), cwd: ctx.cwd, write: !opts.stdout });
     if (opts.stdout) return writeOut(ctx, result.text);
     writeOut(ctx, result.path);
-    writeErr(ctx, `Created ${result.relativePath}. Edit it, then check it with \`triage lint ${result.relativePath}\` and try it with \`triage run ${id}\`.`);
+    writeErr(
+      ctx,
+      `Created ${result.relativePath}${result.testPath ? ` and its tests ${result.testPath}` : ''}. Edit it, then check it with \`triage lint ${result.relativePath}\`, \`triage test ${result.relativePath}\`, and try it with \`triage run ${id}\`.`,
+    );
   });
 }
