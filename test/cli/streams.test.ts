@@ -126,8 +126,7 @@ describe('--help', () => {
     expect(root.stdout).not.toContain('(default: [])');
   });
 
-  // `cases` (the case-history engineer's) has examples on each subcommand but not on the group.
-  it.each(commands.filter((c) => c !== 'cases'))('triage %s --help shows an example', (command) => {
+  it.each(commands)('triage %s --help shows an example', (command) => {
     const r = triage([command, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\nExamples:\n {2}\$ \S/);

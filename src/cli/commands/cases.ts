@@ -33,10 +33,22 @@ function writeChunk(stream: NodeJS.WritableStream, text: string): Promise<void> 
 export function registerCasesCommands(program: Command, ctx: CliContext): void {
   const cases = program
     .command('cases')
-    .description('the case history: list, show, search, stats, export, import, purge')
+    .description('the case history: list, show, search, stats, export, import, purge, replay')
     .addHelpText(
       'after',
-      '\nCases are stored in SQLite in your data directory, or in PostgreSQL when TRIAGE_DATABASE_URL is set.\nSee docs/history.md.\n',
+      [
+        '',
+        'Examples:',
+        '  $ triage cases list --since 7d',
+        '  $ triage cases search "export empty csv"',
+        '  $ triage cases show TRI-20261127-7F3A --as report --format markdown',
+        '  $ triage cases stats --since 30d',
+        '  $ triage cases export --format csv > cases.csv',
+        '',
+        'Cases are stored in SQLite in your data directory, or in PostgreSQL when TRIAGE_DATABASE_URL is set.',
+        'See docs/history.md.',
+        '',
+      ].join('\n'),
     );
   const now = (): number => Date.now();
   const loadApp = async () => import('../../app/cases.js');
