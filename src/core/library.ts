@@ -2,7 +2,8 @@
  * The loaded playbooks, looked up by id and by the links written inside them. Pure: the caller
  * loads the files (in directory order) and passes the parsed playbooks in.
  */
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { decodeLinkPath, isInsideDirectory } from './link-paths.js';
 import type { PlaybookLibrary } from './flow-types.js';
 import { findNode, type LinkTarget, type Playbook } from './model.js';
 
@@ -30,7 +31,7 @@ export function createLibrary(playbooks: readonly Playbook[]): PlaybookLibrary {
       // A link that leads out of every playbook directory (`../../etc/passwd.md`) is never
       // followed, not even to a loaded playbook whose id matches the file name (lint:
       // link/outside-directories).
-      if (!dirs.some((dir) => isInside(dir, path))) return undefined;
+      if (!dirs.some((dir) => isInsideDirectory(dir, path))) return undefined;
       const id = idByPath.get(path);
       playbook = id !== undefined ? byId.get(id) : byId.get(basename(file).replace(/\.md$/i, ''));
     }
@@ -46,16 +47,4 @@ export function createLibrary(playbooks: readonly Playbook[]): PlaybookLibrary {
   };
 }
 
-function isInside(dir: string, path: string): boolean {
-  const rel = relative(dir, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
 
-/** Markdown link paths may be percent-encoded (`my%20playbook.md`). */
-function decodeLinkPath(file: string): string {
-  try {
-    return decodeURI(file);
-  } catch {
-    return file;
-  }
-}

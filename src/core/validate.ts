@@ -12,7 +12,8 @@
  * extra ones in the options). Pure apart from loading the regex checker lazily.
  */
 import { createRequire } from 'node:module';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { decodeLinkPath, isInsideDirectory } from './link-paths.js';
+import { basename, dirname, resolve } from 'node:path';
 import type { Diagnostics as RecheckDiagnostics } from 'recheck';
 import type { Diagnostic, DiagnosticSeverity, LinkTarget, Playbook, PlaybookNode } from './model.js';
 import { didYouMean } from './did-you-mean.js';
@@ -162,7 +163,7 @@ export function graphOf(playbook: Playbook): PlaybookGraph {
 }
 
 function isSameFile(playbook: Playbook, target: LinkTarget): boolean {
-  return target.file === undefined || resolve(dirname(playbook.path), decodePath(target.file)) === resolve(playbook.path);
+  return target.file === undefined || resolve(dirname(playbook.path), decodeLinkPath(target.file)) === resolve(playbook.path);
 }
 
 /** Every node reachable from `starts` (the starts included) following `edges`. */
@@ -596,10 +597,10 @@ function indexLinks(playbooks: readonly Playbook[], dirs: readonly string[]): Li
     let playbook: Playbook | undefined;
     if (target.file === undefined) playbook = from;
     else {
-      const path = resolve(dirname(from.path), decodePath(target.file));
+      const path = resolve(dirname(from.path), decodeLinkPath(target.file));
       if (path === resolve(from.path)) playbook = from;
       else {
-        if (!dirs.some((dir) => isInside(dir, path))) return { kind: 'outside', path };
+        if (!dirs.some((dir) => isInsideDirectory(dir, path))) return { kind: 'outside', path };
         const id = idByPath.get(path);
         playbook = id !== undefined ? byId.get(id) : byId.get(basename(path).replace(/\.md$/i, ''));
         if (!playbook) return { kind: 'missing-playbook', path };
@@ -621,18 +622,7 @@ function indexLinks(playbooks: readonly Playbook[], dirs: readonly string[]): Li
   return { resolve: resolveLink, crossLinks };
 }
 
-function isInside(dir: string, path: string): boolean {
-  const rel = relative(dir, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
 
-function decodePath(file: string): string {
-  try {
-    return decodeURI(file);
-  } catch {
-    return file;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Library rules
