@@ -93,6 +93,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
         signoff: settings.signoff,
         phrases,
         redact: flags.redact !== false,
+        ...(flags.redaction ? { profile: flags.redaction } : {}),
         // Reports travel to trackers: this machine's home path and hostname come out of them.
         machine: machineIdentity(),
       },
@@ -110,7 +111,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       const id = flags.caseId ?? newCaseId(clock());
       caseId = id;
       try {
-        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave }, runEnv);
+        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave, ...(flags.replayOf ? { replayOf: flags.replayOf.trim() } : {}) }, runEnv);
       } catch (error) {
         // A script's run refused for its input (exit 2) was never under way: leave no session
         // behind for `triage resume` to pick up. Interactive sessions stay until finished.
@@ -126,6 +127,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       finished = await resumeCase(request.caseId, env);
     } else if (request.mode === 'run') {
       await assertRunnable(loaded, request.playbookId);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
       const intake = await askIntake(flags, prompter, chalk, ctx);
@@ -135,6 +137,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
       const intake = await askIntake(flags, prompter, chalk, ctx);
       const similar = flags.history === false ? [] : await showSimilarCases(intake, dataDir, ctx, chalk);
       for (;;) {
@@ -173,6 +176,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       ctx.streams.stderr.write(renderTable(['', 'Value'], fitSummary(summaryRows(finished), ctx.streams.stderr.columns), { tty: true }));
       ctx.streams.stderr.write('\n');
     }
+    if (interactive && finished.profile !== undefined) {
+      // Which profile applies, before anything is printed or saved (the history keeps internal).
+      const { describeProfile } = await import('../core/redaction-profiles.js');
+      ctx.streams.stderr.write(`${chalk.bold('Redaction')} ${describeProfile(finished.profile)} ${chalk.dim('(--redaction internal|public; triage help redaction)')}\n`);
+    }
     if (interactive && finished.redactions.length > 0) {
       // The agent sees what was taken out before anything is printed or saved.
       ctx.streams.stderr.write(`${chalk.bold('Redacted from the output')} ${chalk.dim('(triage help redaction)')}\n`);
@@ -207,6 +215,34 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
 // for playbooks that have them, not on every run (issue 7).
 const captureProbes: RunEnvironment['captureProbes'] = async (fields, options) => (await import('../io/probes.js')).captureEnvFields(fields, options);
 const runPlaybookCommand: RunEnvironment['runCommand'] = async (argv, options) => (await import('../io/run-command.js')).runCommand(argv, { timeoutMs: options.timeoutMs });
+
+/**
+ * `--case-id` names a case that exists (in the history, or as an interrupted session): exit 2
+ * rather than overwrite it, unless `--replace-case` says to replace it.
+ */
+async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, ctx: CliContext): Promise<void> {
+  if (replace) return;
+  const where: string[] = [];
+  try {
+    openSessionStore(dataDir).load(id);
+    where.push('an interrupted session');
+  } catch (error) {
+    if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
+  }
+  const { openCaseStore } = await import('../io/case-store.js');
+  const store = await openCaseStore({ dataDir, env: ctx.env });
+  try {
+    const found = await store.getCase(id).catch(() => undefined);
+    if (found?.id === id) where.push('the case history');
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+  if (where.length === 0) return;
+  throw new TriageError('run/case-exists', `Case ${id} already exists (in ${where.join(' and ')}); --case-id will not overwrite it.`, {
+    exitCode: EXIT.usage,
+    hint: `Leave out --case-id for a new id, use another id, or add --replace-case to replace case ${id}${where.includes('an interrupted session') ? ` (\`triage resume ${id}\` continues it)` : ''}.`,
+  });
+}
 
 function interruptMessage(caseId: string | undefined): string {
   return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
@@ -250,6 +286,7 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
   let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
   let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
   let description = flags.description === undefined ? undefined : sanitizeForTerminal(flags.description).trim();
+  let account = flags.account === undefined ? undefined : sanitizeForTerminal(flags.account).trim();
   if (prompter) {
     // Only what the flags did not give is asked; every question after the first can go back.
     const questions: { ask: (allowBack: boolean) => Promise<string | typeof BACK>; set: (value: string | undefined) => void }[] = [];
@@ -273,6 +310,9 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
       ];
       questions.push({ ask: (allowBack) => prompter.choose('How does the customer sound?', moods, { allowBack }), set: (v) => (mood = v as Mood | undefined) });
     }
+    if (account === undefined) {
+      questions.push({ ask: (allowBack) => prompter.text('Account (id or email)', { allowBack, hint: 'optional' }), set: (v) => (account = v === undefined ? undefined : v.trim()) });
+    }
     if (description === undefined) {
       questions.push({ ask: (allowBack) => prompter.text('What is the problem, in their words?', { allowBack }), set: (v) => (description = v === undefined ? undefined : v.trim()) });
     }
@@ -289,7 +329,7 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
     }
   }
   return {
-    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm' },
+    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm', ...(account ? { account } : {}) },
     description: description ?? '',
   };
 }

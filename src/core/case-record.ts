@@ -7,7 +7,13 @@ import type { Channel, Mood, OutcomeKind } from './model.js';
 import type { FlowInput } from './flow-types.js';
 
 export interface Intake {
-  readonly customer: { readonly name?: string; readonly channel: Channel; readonly mood: Mood };
+  readonly customer: {
+    readonly name?: string;
+    readonly channel: Channel;
+    readonly mood: Mood;
+    /** The customer's account id or account email, as the agent gave it (optional). */
+    readonly account?: string;
+  };
   readonly description: string;
 }
 
@@ -31,5 +37,7 @@ export interface CaseRecord {
   readonly durationMs?: number;
   /** Environment attached to the case: `--env-file`, or pasted during the run (`:paste`). Redacted. */
   readonly attachedEnv?: Readonly<Record<string, string>>;
+  /** Set when this case was recorded by a replay line (`triage run … --replay-of <case>`). */
+  readonly replayOf?: string;
   readonly handoffs: readonly { readonly to: string; readonly url?: string; readonly at: string }[];
 }

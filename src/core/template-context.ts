@@ -34,6 +34,8 @@ export interface TemplateContext {
     readonly mood: Mood;
     readonly channel: Channel;
     readonly description: string;
+    /** The account id or email the agent recorded, when known. */
+    readonly account?: string;
   };
   readonly agent: { readonly name?: string; readonly title?: string };
   readonly company: { readonly name?: string };
@@ -92,6 +94,7 @@ export function buildTemplateContext(input: TemplateContextInput): TemplateConte
       mood: input.intake.customer.mood,
       channel: input.intake.customer.channel,
       description: input.intake.description.trim(),
+      account: present(input.intake.customer.account),
     }),
     agent: known({ name: present(input.agent.name), title: present(input.agent.title) }),
     company: known({ name: present(input.company.name) }),

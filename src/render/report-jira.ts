@@ -14,7 +14,7 @@
  */
 import { formatAnswerValue } from '../core/answer-values.js';
 import type { Report } from '../core/report.js';
-import { describeCustomer, describeOutcome, formatDuration, isOutcomeStep } from './report-text.js';
+import { describeCustomer, describeOutcome, formatDuration, isOutcomeStep, knownCaseFacts } from './report-text.js';
 
 const ALWAYS = new Set(['{', '}', '[', ']', '|', '!']);
 const FLANKING = new Set(['*', '_', '-', '+', '^', '~']);
@@ -121,9 +121,8 @@ export function renderReportJira(report: Report): string {
     ['Severity', cellOrNone(report.severity, 'not rated')],
     ['Component', cellOrNone(report.component, 'not set')],
     ['Labels', report.labels.length > 0 ? report.labels.map((label) => jiraMonospace(label)).join(', ') : italic('none')],
-    ['Scope', cellOrNone(report.scope, 'not asked')],
-    ['Frequency', cellOrNone(report.frequency, 'not asked')],
     ['Customer', jiraCell(describeCustomer(report.customer))],
+    ...knownCaseFacts(report).map(([label, value]) => [label === 'Started' ? 'Began' : label, jiraCell(value)]),
     ...(report.agent ? [['Agent', jiraCell(report.agent)]] : []),
     ['Playbook', `${jiraCell(`${report.playbook.id} ${report.playbook.version}`)} (${jiraMonospace(report.playbook.path)})`],
     ...(report.started_in.id !== report.playbook.id ? [['Started in', jiraCell(`${report.started_in.id} ${report.started_in.version}`)]] : []),

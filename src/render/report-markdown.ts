@@ -6,7 +6,7 @@
  */
 import { formatAnswerValue } from '../core/answer-values.js';
 import type { Report } from '../core/report.js';
-import { describeCustomer, describeOutcome, formatDuration, isOutcomeStep } from './report-text.js';
+import { describeCustomer, describeOutcome, formatDuration, isOutcomeStep, knownCaseFacts } from './report-text.js';
 
 /** Raw HTML in user text would be rendered (or swallowed) by GitHub: show it as text. */
 export function escapeHtml(text: string): string {
@@ -69,9 +69,8 @@ export function renderReportMarkdown(report: Report): string {
     ['Severity', cellOrNone(report.severity, 'not rated')],
     ['Component', cellOrNone(report.component, 'not set')],
     ['Labels', report.labels.length > 0 ? report.labels.map((label) => codeCell(label)).join(', ') : '_none_'],
-    ['Scope', cellOrNone(report.scope, 'not asked')],
-    ['Frequency', cellOrNone(report.frequency, 'not asked')],
     ['Customer', escapeCell(describeCustomer(report.customer))],
+    ...knownCaseFacts(report).map(([label, value]) => [label === 'Started' ? 'Began' : label, escapeCell(value)]),
     ...(report.agent ? [['Agent', escapeCell(report.agent)]] : []),
     ['Playbook', `${escapeCell(`${report.playbook.id} ${report.playbook.version}`)} (${codeCell(report.playbook.path)})`],
     ...(report.started_in.id !== report.playbook.id
