@@ -201,7 +201,7 @@ export function buildReplayCommand(input: Pick<ReportInput, 'caseId' | 'startPla
   const account = present(customer.account);
   if (account !== undefined) args.push('--account', shellQuote(account));
   args.push('--channel', customer.channel, '--mood', customer.mood);
-  if (description.trim()) args.push('--description', shellQuote(oneLine(description)));
+  if (description.trim()) args.push('--description', shellQuote(description.trim()));
   for (const item of input.inputs) {
     let pair: string | undefined;
     if (item.kind === 'env') pair = `${item.key}=${item.value}`;
@@ -215,13 +215,13 @@ export function buildReplayCommand(input: Pick<ReportInput, 'caseId' | 'startPla
 // ---------------------------------------------------------------------------------------------
 // Steps to reproduce
 
-/** A step without a repro line: the question and the answer, as something to do or see. */
+/** A step without a repro line: the question and the answer (`Which format fails? PDF.`). */
 function describeStep(step: ReportPathStep): string {
-  const question = sentence(step.title);
+  const title = oneLine(step.title);
   const answer = oneLine(step.answer);
-  if (answer === '') return question;
-  if (/^check /.test(answer)) return `${question} Run the check: ${sentence(answer)}`;
-  return `${question} ${/[?:]$/.test(question) ? '' : '— '}${sentence(answer)}`.replace(/\s+/g, ' ');
+  if (answer === '') return sentence(title);
+  if (title.endsWith('?')) return `${title} ${sentence(answer)}`;
+  return `${title.replace(/[.:;,]+$/, '')}: ${sentence(answer)}`;
 }
 
 /**

@@ -21,6 +21,7 @@ const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
     'description',
     'scope',
     'frequency',
+    'started',
     'environment',
     'answers',
     'path',
@@ -29,6 +30,7 @@ const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
     'actual',
     'reply',
     'replay',
+    'replay_of',
     'started_at',
     'finished_at',
     'duration_ms',
@@ -37,7 +39,7 @@ const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
   playbook: ['id', 'version', 'title', 'path'],
   started_in: ['id', 'version'],
   outcome: ['kind', 'node', 'title'],
-  customer: ['name', 'channel', 'mood'],
+  customer: ['name', 'channel', 'mood', 'account'],
   path: ['playbook', 'node', 'title', 'said', 'answer'],
 };
 
