@@ -4,7 +4,8 @@
  * `{quote}`, `{noformat}` and `{code}` blocks. The same sections as the GitHub Markdown report.
  *
  * Text from customers and playbooks is escaped so it shows as typed instead of formatting:
- * - `{ } [ ] | !` always (macros, links, table cells, images);
+ * - `{ } [ ] !` always (macros, links, images), with a backslash;
+ * - `|` as the entity `&#124;`: Atlassian's parser ends a table cell even at `\|`;
  * - `* _ - + ^ ~` unless between two letters or digits, where Jira never starts or ends bold,
  *   italics, strike-through, insert, superscript or subscript (`export-fails` stays readable);
  * - `??` (citation), and `&name;` that would read as an entity;
@@ -32,6 +33,8 @@ export function escapeJiraText(text: string): string {
     const next = chars[i + 1];
     if (c === '\\') {
       out += next === undefined || ESCAPABLE.has(next) ? '&#92;' : '\\';
+    } else if (c === '|') {
+      out += '&#124;';
     } else if (ALWAYS.has(c)) {
       out += `\\${c}`;
     } else if (FLANKING.has(c)) {
