@@ -127,7 +127,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       finished = await resumeCase(request.caseId, env);
     } else if (request.mode === 'run') {
       await assertRunnable(loaded, request.playbookId);
-      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
       const intake = await askIntake(flags, prompter, chalk, ctx);
@@ -137,7 +137,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
-      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
       const intake = await askIntake(flags, prompter, chalk, ctx);
       const similar = flags.history === false ? [] : await showSimilarCases(intake, dataDir, ctx, chalk);
       for (;;) {
@@ -220,8 +220,8 @@ const runPlaybookCommand: RunEnvironment['runCommand'] = async (argv, options) =
  * `--case-id` names a case that exists (in the history, or as an interrupted session): exit 2
  * rather than overwrite it, unless `--replace-case` says to replace it.
  */
-async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, ctx: CliContext): Promise<void> {
-  if (replace) return;
+async function assertCaseIdFree(id: string, options: { replace: boolean; history: boolean }, dataDir: string, ctx: CliContext): Promise<void> {
+  if (options.replace) return;
   const where: string[] = [];
   try {
     openSessionStore(dataDir).load(id);
@@ -229,13 +229,16 @@ async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, c
   } catch (error) {
     if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
   }
-  const { openCaseStore } = await import('../io/case-store.js');
-  const store = await openCaseStore({ dataDir, env: ctx.env });
-  try {
-    const found = await store.getCase(id).catch(() => undefined);
-    if (found?.id === id) where.push('the case history');
-  } finally {
-    await store.close().catch(() => undefined);
+  // --no-history records nothing, so a stored case of that id cannot be overwritten.
+  if (options.history) {
+    const { openCaseStore } = await import('../io/case-store.js');
+    const store = await openCaseStore({ dataDir, env: ctx.env });
+    try {
+      const found = await store.getCase(id).catch(() => undefined);
+      if (found?.id === id) where.push('the case history');
+    } finally {
+      await store.close().catch(() => undefined);
+    }
   }
   if (where.length === 0) return;
   throw new TriageError('run/case-exists', `Case ${id} already exists (in ${where.join(' and ')}); --case-id will not overwrite it.`, {
