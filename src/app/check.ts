@@ -3,6 +3,7 @@
  * block — with no questions. Placeholders take values from --answer or the probes.
  */
 import { join } from 'node:path';
+import { createSecretsOnlyRedactor } from '../core/redaction-profiles.js';
 import type { AnswerValue, CheckResult } from '../core/flow-types.js';
 import { applyCheckExpect } from '../core/check-expect.js';
 import { substituteArgv } from '../core/flow-engine.js';
@@ -72,5 +73,13 @@ export async function runChecks(playbook: Playbook, options: CheckOptions): Prom
       };
     }),
   );
-  return { playbook: { id: playbook.id, version: playbook.version, path: playbook.path }, probes, checks };
+  // Answers to `secret: true` asks (and anything shaped like a secret) never reach the listing:
+  // not in the argv shown, nor in what a command echoed back, nor in probe values.
+  const secretValues = playbook.nodes
+    .flatMap((n) => n.asks)
+    .filter((ask) => ask.secret && answers[ask.key] !== undefined)
+    .map((ask) => String(answers[ask.key]))
+    .filter((v) => v.length >= 3);
+  const redactor = createSecretsOnlyRedactor(secretValues);
+  return redactor.redactDeep({ playbook: { id: playbook.id, version: playbook.version, path: playbook.path }, probes, checks });
 }
