@@ -131,6 +131,8 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
       hint: 'Add its directory with --playbooks, or start a new case.',
     });
   }
+  // Refuse untrusted commands before anything else is decided (or asked) about the case.
+  assertRunAllowed(record.playbook.id, env);
   let state: FlowState = { playbook: record.playbook.id, inputs: record.inputs };
   let prefill: Record<string, AnswerValue> = {};
   // Replaying validates the saved inputs against the current playbook version.
