@@ -419,7 +419,8 @@ function machineIdentity(): { homePath?: string; hostname?: string } {
 function warnUnusedAnswers(loaded: Workspace, playbookId: string, prefill: Readonly<Record<string, AnswerValue>>, ctx: CliContext, chalk: ChalkInstance): void {
   const start = loaded.library.get(playbookId);
   if (!start) return;
-  const known = new Set<string>();
+  // scope, frequency and started are asked before a bug or escalation report is final.
+  const known = new Set<string>(['scope', 'frequency', 'started']);
   for (const playbook of reachablePlaybooks(loaded.library, start)) {
     for (const field of playbook.env) known.add(field.key);
     for (const node of playbook.nodes) {
