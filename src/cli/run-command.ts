@@ -224,8 +224,11 @@ async function assertCaseIdFree(id: string, options: { replace: boolean; history
   if (options.replace) return;
   const where: string[] = [];
   try {
-    openSessionStore(dataDir).load(id);
-    where.push('an interrupted session');
+    const session = openSessionStore(dataDir).load(id);
+    // A session interrupted before any answer was saved holds nothing to lose: run it again.
+    if (session.status !== 'open' || session.inputs.some((input) => input.kind === 'ask' || input.kind === 'env' || input.kind === 'choice')) {
+      where.push('an interrupted session');
+    }
   } catch (error) {
     if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
   }
