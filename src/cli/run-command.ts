@@ -23,7 +23,8 @@ import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile } from '../app/run-inputs.js';
 import { loadAttachedEnvironment } from '../app/attached-env.js';
 import type { FinishedCase } from '../app/finish-case.js';
-import type { SimilarCase } from '../app/similar-cases.js';
+import type { PlaybookSuggestions } from '../app/playbooks.js';
+import type { SupportingCase } from '../core/suggestions.js';
 import { recordCase } from '../app/record-case.js';
 import { renderCaseOutput, defaultEmit, summaryRows } from '../render/case-output.js';
 import { triagePaths } from '../io/paths.js';
@@ -129,16 +130,19 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
       const intake = await askIntake(flags, prompter, chalk, ctx);
-      if (interactive && flags.history !== false) await showSimilarCases(intake, dataDir, ctx, chalk);
+      if (interactive && flags.history !== false) {
+        showSimilarCases((await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, true)).similar, ctx, chalk);
+      }
       finished = await startCase(request.playbookId, intake, env, false);
     } else {
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
       const intake = await askIntake(flags, prompter, chalk, ctx);
-      const similar = flags.history === false ? [] : await showSimilarCases(intake, dataDir, ctx, chalk);
+      const ranking = await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, flags.history !== false);
+      showSimilarCases(ranking.similar, ctx, chalk);
       for (;;) {
-        const playbookId = await choosePlaybook(loaded, intake.description, prompter, ctx, chalk, similar);
+        const playbookId = await choosePlaybook(loaded, intake, ranking, prompter, ctx, chalk, flags.history !== false);
         await assertRunnable(loaded, playbookId);
         assertRunAllowed(playbookId, env);
         try {
@@ -294,50 +298,76 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
   };
 }
 
-/** "Has this happened before?": similar finished cases, this customer's first, on stderr. */
-async function showSimilarCases(intake: Intake, dataDir: string, ctx: CliContext, chalk: ChalkInstance): Promise<SimilarCase[]> {
-  const { findSimilarCases } = await import('../app/similar-cases.js');
-  const { cases, problem } = await findSimilarCases(intake.description, { customer: intake.customer.name, dataDir, env: ctx.env });
-  if (problem) ctx.streams.stderr.write(`${chalk.yellow(problem)}\n`);
-  if (cases.length === 0) return cases;
-  ctx.streams.stderr.write(`\n${chalk.bold('Has this happened before?')} ${chalk.dim('Similar past cases:')}\n`);
-  for (const c of cases) {
-    const who = c.sameCustomer ? chalk.green(`${c.customer ?? 'this customer'} (same customer)`) : (c.customer ?? 'another customer');
-    ctx.streams.stderr.write(`  ${c.id}  ${c.startedAt.slice(0, 10)}  ${sanitizeForTerminal(who)}  ${c.playbook.id} → ${sanitizeForTerminal(c.outcome)}\n`);
-  }
-  return cases;
+/** The intake's ranking: the same call `triage search` makes. */
+async function suggestionsFor(
+  loaded: Workspace,
+  description: string,
+  customer: string | undefined,
+  ctx: CliContext,
+  chalk: ChalkInstance,
+  history: boolean,
+): Promise<PlaybookSuggestions> {
+  const { suggestPlaybooks } = await import('../app/playbooks.js');
+  const ranking = await suggestPlaybooks(loaded, ctx.env, description, { ...(customer ? { customer } : {}), history });
+  if (ranking.problem) ctx.streams.stderr.write(`${chalk.yellow(ranking.problem)}\n`);
+  return ranking;
 }
+
+/** "Has this happened before?": the past cases that pass the similarity bar, this customer's first, on stderr. */
+function showSimilarCases(cases: readonly SupportingCase[], ctx: CliContext, chalk: ChalkInstance): void {
+  if (cases.length === 0) return;
+  ctx.streams.stderr.write(`\n${chalk.bold('Has this happened before?')} ${chalk.dim('Similar past cases:')}\n`);
+  for (const c of cases.slice(0, 5)) {
+    const who = c.sameCustomer ? chalk.green(`${c.customer ?? 'this customer'} (same customer)`) : (c.customer ?? 'another customer');
+    const solvedBy = c.playbook ? c.playbook.id : 'no playbook';
+    ctx.streams.stderr.write(`  ${c.id}  ${c.startedAt.slice(0, 10)}  ${sanitizeForTerminal(who)}  ${solvedBy} → ${sanitizeForTerminal(c.outcome)}\n`);
+  }
+}
+
+/** The picker's value for "None of these fits". */
+export const NO_PLAYBOOK = '\u0000none';
+const SEARCH_AGAIN = '\u0000search';
 
 async function choosePlaybook(
   loaded: Workspace,
-  description: string,
+  intake: Intake,
+  first: PlaybookSuggestions,
   prompter: Prompter,
   ctx: CliContext,
   chalk: ChalkInstance,
-  similar: readonly SimilarCase[] = [],
+  history: boolean,
 ): Promise<string> {
-  // Playbooks that solved similar cases are offered first, once each.
-  const pastPicks = [...new Map(similar.filter((c) => loaded.effective.some((p) => p.id === c.playbook.id)).map((c) => [c.playbook.id, c])).values()].slice(0, 3);
-  const { buildSearchIndex, searchDocument, searchPlaybooks } = await import('../core/playbook-search.js');
-  const index = buildSearchIndex(loaded.effective.map(searchDocument));
-  let query = description;
+  let ranking = first;
   for (;;) {
-    const hits = query.trim() ? searchPlaybooks(index, query, 6) : [];
-    if (hits.length === 0) ctx.streams.stderr.write(`${chalk.yellow('No playbook matches that description.')}\n`);
+    const { suggestions } = ranking;
+    const strong = suggestions.some((s) => s.strength === 'strong');
+    if (suggestions.length === 0) ctx.streams.stderr.write(`${chalk.yellow('No playbook matches that description.')}\n`);
+    else if (!strong) ctx.streams.stderr.write(`${chalk.yellow('No playbook is a strong match for this description.')} ${chalk.dim('Pick the closest, search with other words, or choose "None of these fits".')}\n`);
     const choice = await prompter.choose(
-      hits.length > 0 ? 'Best matching playbooks' : 'Choose a playbook',
+      suggestions.length > 0 ? 'Best matching playbooks' : 'Choose a playbook',
       [
-        ...pastPicks.map((c) => ({ label: `↺ ${c.playbook.title}`, value: c.playbook.id, description: `solved ${c.id}${c.sameCustomer ? ' for this customer' : ''}: ${c.outcome}` })),
-        ...(hits.length > 0
-          ? hits.map((h) => ({ label: h.title, value: h.id, description: h.id }))
+        ...(suggestions.length > 0
+          ? suggestions.map((s) => ({
+              label: `${s.title} ${s.strength === 'strong' ? chalk.green('(strong match)') : chalk.dim('(weak match)')}${s.cases.length > 0 ? chalk.dim(` ↺ ${s.cases.length} similar past case${s.cases.length === 1 ? '' : 's'}`) : ''}`,
+              value: s.id,
+              description: [
+                s.id,
+                s.matched.length > 0 ? `matched: ${s.matched.join(', ')}` : '',
+                ...s.cases.map((c) => `${c.sameCustomer ? 'same customer, ' : ''}${c.id}: ${c.outcome}`),
+              ]
+                .filter((line) => line !== '')
+                .join(' · '),
+            }))
           : loaded.effective.map((p) => ({ label: p.title, value: p.id, description: p.id }))),
-        { label: '🔍 Search again with other words', value: '\u0000search' },
+        { label: '🔍 Search again with other words', value: SEARCH_AGAIN },
       ],
       { allowBack: false },
     );
     if (choice === BACK) continue;
-    if (choice !== '\u0000search') return choice;
-    query = String(await prompter.text('Search for', { allowBack: false }));
+    if (choice !== SEARCH_AGAIN) return choice;
+    const query = await prompter.text('Search for', { allowBack: false });
+    if (query === BACK || query.trim() === '') continue;
+    ranking = await suggestionsFor(loaded, query, intake.customer.name, ctx, chalk, history);
   }
 }
 
