@@ -11,11 +11,12 @@ import { homedir, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Intake } from '../core/case-record.js';
 import { EXIT, InterruptedError, TriageError, isTriageError } from '../core/errors.js';
-import type { AnswerValue } from '../core/flow-types.js';
+import type { AnswerValue, PlaybookLibrary } from '../core/flow-types.js';
 import type { Channel, Mood } from '../core/model.js';
 import { openWorkspace, type Workspace } from '../app/indexed-workspace.js';
 import { assertRunnable } from '../app/run-validation.js';
 import { LeftRun } from '../app/drive-flow.js';
+import { GAP_PLAYBOOK_ID } from '../app/knowledge-gap.js';
 import { assertRunAllowed, clockFromEnv, newCaseId, resumeCase, runNewCase, type RunEnvironment } from '../app/run.js';
 import { reachablePlaybooks } from '../app/trust.js';
 import { closestMatch } from '../core/did-you-mean.js';
@@ -78,7 +79,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     };
     const attached = flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {};
     const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
-    const env: RunEnvironment = {
+    let env: RunEnvironment = {
       library: loaded.library,
       packageRoot: ctx.packageRoot,
       dataDir,
@@ -104,10 +105,15 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
         caseId = id;
       },
     };
+    // Cases without a playbook run templates/no-playbook.md; it is parsed only when one is needed.
+    const addGapPlaybook = async (): Promise<void> => {
+      const { loadGapPlaybook, withGapPlaybook } = await import('../app/knowledge-gap.js');
+      env = { ...env, library: withGapPlaybook(loaded.library, await loadGapPlaybook(ctx.packageRoot)) };
+    };
     if (flags.redact === false) ctx.streams.stderr.write(`${chalk.red.bold('WARNING: --no-redact: secrets and personal data will appear in the output. Do not paste it anywhere public. (triage help redaction)')}\n`);
 
     const startCase = async (playbookId: string, intake: Intake, runEnv: RunEnvironment, canLeave: boolean): Promise<FinishedCase> => {
-      warnUnusedAnswers(loaded, playbookId, prefill, ctx, chalk);
+      warnUnusedAnswers(runEnv.library, playbookId, prefill, ctx, chalk);
       const id = flags.caseId ?? newCaseId(clock());
       caseId = id;
       try {
@@ -124,9 +130,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     if (request.mode === 'resume') {
       // The case names its playbook only once loaded: let any playbook be parsed.
       await loaded.loadParser();
+      await addGapPlaybook();
       finished = await resumeCase(request.caseId, env);
     } else if (request.mode === 'run') {
-      await assertRunnable(loaded, request.playbookId);
+      if (request.playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
+      else await assertRunnable(loaded, request.playbookId);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
       const intake = await askIntake(flags, prompter, chalk, ctx);
@@ -142,8 +150,10 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       const ranking = await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, flags.history !== false);
       showSimilarCases(ranking.similar, ctx, chalk);
       for (;;) {
-        const playbookId = await choosePlaybook(loaded, intake, ranking, prompter, ctx, chalk, flags.history !== false);
-        await assertRunnable(loaded, playbookId);
+        const choice = await choosePlaybook(loaded, intake, ranking, prompter, ctx, chalk, flags.history !== false);
+        const playbookId = choice === NO_PLAYBOOK ? GAP_PLAYBOOK_ID : choice;
+        if (choice === NO_PLAYBOOK) await addGapPlaybook();
+        else await assertRunnable(loaded, playbookId);
         assertRunAllowed(playbookId, env);
         try {
           // "Go back" at the first question returns to the list (a fresh screen, so headers show again).
@@ -325,7 +335,7 @@ function showSimilarCases(cases: readonly SupportingCase[], ctx: CliContext, cha
 }
 
 /** The picker's value for "None of these fits". */
-export const NO_PLAYBOOK = '\u0000none';
+const NO_PLAYBOOK = '\u0000none';
 const SEARCH_AGAIN = '\u0000search';
 
 async function choosePlaybook(
@@ -360,6 +370,7 @@ async function choosePlaybook(
             }))
           : loaded.effective.map((p) => ({ label: p.title, value: p.id, description: p.id }))),
         { label: '🔍 Search again with other words', value: SEARCH_AGAIN },
+        { label: '✗ None of these fits', value: NO_PLAYBOOK, description: 'go on without a playbook: note what you asked and tried; recorded as a knowledge gap' },
       ],
       { allowBack: false },
     );
@@ -403,11 +414,11 @@ function machineIdentity(): { homePath?: string; hostname?: string } {
  * is ignored; say so, since it is usually a typo. Not an error: one answers file may serve several
  * playbooks.
  */
-function warnUnusedAnswers(loaded: Workspace, playbookId: string, prefill: Readonly<Record<string, AnswerValue>>, ctx: CliContext, chalk: ChalkInstance): void {
-  const start = loaded.library.get(playbookId);
+function warnUnusedAnswers(library: PlaybookLibrary, playbookId: string, prefill: Readonly<Record<string, AnswerValue>>, ctx: CliContext, chalk: ChalkInstance): void {
+  const start = library.get(playbookId);
   if (!start) return;
   const known = new Set<string>();
-  for (const playbook of reachablePlaybooks(loaded.library, start)) {
+  for (const playbook of reachablePlaybooks(library, start)) {
     for (const field of playbook.env) known.add(field.key);
     for (const node of playbook.nodes) {
       if (node.choices.length > 0) known.add(node.id);
