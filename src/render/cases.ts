@@ -42,7 +42,7 @@ export function renderCaseList(cases: readonly CaseSummary[], total: number, opt
   // in them are made visible, never printed raw. The same goes for every renderer below.
   return renderTable(
     ['CASE', 'STARTED (UTC)', 'PLAYBOOK', 'OUTCOME', 'CUSTOMER', 'TIME'],
-    cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id, outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
+    cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id || '–', outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
     options,
   );
 }
@@ -102,7 +102,8 @@ function caseFields(record: CaseRecord): [string, string][] {
   return [
     ['Case', record.id],
     ['Status', record.status],
-    ['Playbook', `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})`],
+    ['Playbook', record.playbook.id ? `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})` : 'not chosen yet'],
+    ...(record.status === 'open' ? [['Continue', `triage resume ${record.id}${record.stage ? ` (stopped ${record.stage === 'intake' ? 'in the intake' : 'at the playbook picker'})` : ''}`] as [string, string]] : []),
     ['Customer', `${customer.name ? `${customer.name}, ` : ''}via ${customer.channel} (${customer.mood})`],
     ...(record.agent ? [['Agent', record.agent] as [string, string]] : []),
     ['Outcome', outcomeOf({ status: record.status, outcome: record.outcome })],
