@@ -19,7 +19,8 @@ const TARGET_OPTIONAL: ReadonlySet<ProbeName> = new Set(['disk']);
 
 export async function runProbeCheck(check: CheckBlock, argv: readonly string[], deps: ProbeDeps): Promise<CheckResult> {
   const probe = check.probe!;
-  const target = chooseTarget(argv.slice(1), deps.config) ?? '';
+  // `disk` without a target looks at the home directory.
+  const target = chooseTarget(argv.slice(1), deps.config) ?? (probe.name === 'disk' ? '~' : '');
   if (target === '' && !TARGET_OPTIONAL.has(probe.name)) {
     const wanted = probe.targets.join(' or ') || 'a target';
     const detail = `No target for the ${probe.name} probe: ${wanted} is empty${probe.targets.some((t) => t.includes('config.service.url')) ? ' (set one with `triage config set service.url https://…`)' : ''}`;

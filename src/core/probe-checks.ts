@@ -212,12 +212,12 @@ export function compareVersions(a: string, b: string): number {
  * A product and version from `Chrome 126.0.6478.127`, `Windows 10`, `macOS 14.5 Sonoma`,
  * `Ubuntu 24.04.1 LTS` (a pasted User-Agent is reduced to its browser by the caller).
  */
-export function readProductVersion(text: string): { product: string; version: string } | undefined {
+export function readProductVersion(text: string): { product: string; name: string; version: string } | undefined {
   const match = /^\s*([A-Za-z][A-Za-z /-]*?)\s+\(?v?(\d+(?:\.\d+)*)/.exec(text);
   if (!match) return undefined;
   // `Debian GNU/Linux 12 (bookworm)` is Debian 12.
-  const product = match[1]!.replace(/\s*GNU\/Linux\b/i, '').replace(/\s+Linux$/i, '');
-  return { product: normaliseProduct(product), version: match[2]! };
+  const name = match[1]!.replace(/\s*GNU\/Linux\b/i, '').replace(/\s+Linux$/i, '');
+  return { product: normaliseProduct(name), name, version: match[2]! };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -434,13 +434,13 @@ export function judgeProbe(o: ProbeObservation, options: JudgeOptions): ProbeVer
       values.version = found.version;
       const minimum = minimums.get(found.product);
       if (minimum === undefined) {
-        return fail('version/unsupported-product', `${found.product} ${found.version}`, `No supported minimum is set for ${found.product} (have: ${[...minimums.keys()].join(', ') || 'none'}; set them with \`triage config set support.minimums\`)`, `${found.product} is not one we support`, values);
+        return fail('version/unsupported-product', `${found.name} ${found.version}`, `No supported minimum is set for ${found.name} (have: ${[...minimums.keys()].join(', ') || 'none'}; set them with \`triage config set support.minimums\`)`, `${found.name} is not one we support`, values);
       }
       values.minimum = minimum;
       if (compareVersions(found.version, minimum) < 0) {
-        return fail('version/too-old', `${found.product} ${found.version} (minimum ${minimum})`, `${found.product} ${found.version} is older than the supported minimum ${minimum}`, `this version of ${found.product} is older than we support`, values);
+        return fail('version/too-old', `${found.name} ${found.version} (minimum ${minimum})`, `${found.name} ${found.version} is older than the supported minimum ${minimum}`, `this version of ${found.name} is older than we support`, values);
       }
-      return pass(`${found.product} ${found.version} (minimum ${minimum})`, values);
+      return pass(`${found.name} ${found.version} (minimum ${minimum})`, values);
     }
   }
 }
