@@ -4,7 +4,7 @@
  * a choice list, each common outcome, a reply block and a report block).
  */
 export function scaffoldPlaybook(id: string, title?: string): string {
-  // A title is one line (playbook-format.md); a pasted newline would break the front matter.
+  // A title is one line (docs/playbook-format.md); a pasted newline would break the front matter.
   const given = title?.replace(/\s+/g, ' ').trim();
   const heading = given || id.split('-').map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(' ');
   return `---

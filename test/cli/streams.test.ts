@@ -1,5 +1,5 @@
 /**
- * The stream and exit-code contract (cli-contract.md), for the commands that list and author:
+ * The stream and exit-code contract (docs/cli.md), for the commands that list and author:
  * in a pipe stdout carries only the result (no ANSI, nothing on stderr when all is well), every
  * listing's --json parses, usage errors exit 2 on stderr, and in a real terminal colour follows
  * the TTY, NO_COLOR, --no-color and FORCE_COLOR.
