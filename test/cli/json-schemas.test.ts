@@ -83,6 +83,16 @@ describe('JSON outputs validate against their schemas', () => {
     expect(schemaErrors('reply', parsed(reply.stdout))).toEqual([]);
   });
 
+  it('a report with a confirmed agent action, given as an answers-file object', () => {
+    const answers = 'are-both-charges-settled: 1\nrefund_duplicate: {status: done, reference: RF-1234}\n';
+    const run = triage(['--playbooks', join(ROOT, 'test', 'fixtures', 'actions'), 'run', 'duplicate-charge', '--answers', '-', '--format', 'json', '--no-history'], { home, input: answers });
+    expect(run.code, run.stderr).toBe(0);
+    const report = parsed(run.stdout) as { actions: unknown[] };
+    expect(report.actions).toEqual([expect.objectContaining({ key: 'refund_duplicate', status: 'done', reference: 'RF-1234' })]);
+    expect(schemaErrors('report', report)).toEqual([]);
+    expect(schemaErrors('answers', parseYaml(answers))).toEqual([]);
+  });
+
   it('cases show --as report --format json', () => {
     const shown = triage(['cases', 'show', caseId, '--as', 'report', '--format', 'json'], { home });
     expect(shown.code, shown.stderr).toBe(0);
