@@ -55,7 +55,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
   const term = terminalFor(ctx, command);
   const interactive = term.canPrompt && flags.input !== false && flags.answers !== '-';
   const chalk = new Chalk({ level: term.colorStderr ? 1 : 0 });
-  // First interactive run without an agent name: ask once, before settings are read (issue 9).
+  // First interactive run without an agent name: ask once, before settings are read.
   if (interactive) await (await import('./first-run.js')).firstRunIfNeeded(ctx, { color: term.colorStderr });
   const { settings, problem } = readSettingsFast(ctx.env);
   if (problem) ctx.streams.stderr.write(`${chalk.yellow(problem)}\n`);
@@ -298,7 +298,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
 }
 
 // Probes and check commands spawn processes: their modules (child_process, execa) load only
-// for playbooks that have them, not on every run (issue 7).
+// for playbooks that have them, not on every run.
 const captureProbes: RunEnvironment['captureProbes'] = async (fields, options) => (await import('../io/probes.js')).captureEnvFields(fields, options);
 const runPlaybookCommand: RunEnvironment['runCommand'] = async (argv, options) => (await import('../io/run-command.js')).runCommand(argv, { timeoutMs: options.timeoutMs });
 

@@ -1,6 +1,5 @@
 /**
- * Markdown playbook → Playbook model (src/core/model.ts), per /work/shared/playbook-format.md and
- * docs/playbook-format.md. Pure and total: text in, model and diagnostics out; it never throws.
+ * Markdown playbook → Playbook model (src/core/model.ts), per docs/playbook-format.md. Pure and total: text in, model and diagnostics out; it never throws.
  * Structural problems found while reading (bad YAML, unknown keys, invalid values, duplicate node
  * ids, malformed blocks and choice lists) are reported here; rules about the decision tree as a
  * whole (links, reachability, templates, regexes) live in validate.ts.

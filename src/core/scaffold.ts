@@ -53,7 +53,7 @@ export function scaffoldPlaybook(id: string, title?: string, seed?: CaseSeed): s
 }
 
 function scaffoldText(id: string, title?: string): string {
-  // A title is one line (playbook-format.md); a pasted newline would break the front matter.
+  // A title is one line (docs/playbook-format.md); a pasted newline would break the front matter.
   const given = title?.replace(/\s+/g, ' ').trim();
   const heading = given || id.split('-').map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(' ');
   return `---
