@@ -76,8 +76,8 @@ describe('triage search', () => {
   it('ranks by description, typos included; --json is an array of hits', () => {
     const r = triage(['search', 'pasword', 'reset', 'emial', '--json']);
     expect(r.code).toBe(0);
-    const hits = JSON.parse(r.stdout) as { id: string; title: string; score: number; matched: string[] }[];
-    expect(hits[0]).toMatchObject({ id: 'password-reset-email-missing' });
+    const hits = JSON.parse(r.stdout) as { id: string; title: string; score: number; strength: string; matched: string[]; cases: unknown[] }[];
+    expect(hits[0]).toMatchObject({ id: 'password-reset-email-missing', strength: 'strong', cases: [] });
     expect(hits[0]!.score).toBeGreaterThan(0);
   });
 
@@ -85,7 +85,7 @@ describe('triage search', () => {
     const found = triage(['search', 'cannot', 'log', 'in', '--limit', '2']);
     expect(found.code).toBe(0);
     expect(found.stdout.trimEnd().split('\n')).toHaveLength(3);
-    expect(found.stdout).toMatch(/^#\s+ID\s+TITLE\s+SCORE\s+MATCHED\n1\s+cannot-log-in\s/);
+    expect(found.stdout).toMatch(/^#\s+ID\s+TITLE\s+SCORE\s+MATCH\s+MATCHED\s+PAST CASES\n1\s+cannot-log-in\s.*\sstrong\s/);
     const none = triage(['search', 'xyzzyqwv']);
     expect(none).toMatchObject({ code: 0, stdout: '' });
     expect(none.stderr).toMatch(/No playbook matches/);
