@@ -16,6 +16,7 @@ import { driveFlow, type RunUi } from './drive-flow.js';
 import { finishCase, type FinishedCase, type FinishSettings } from './finish-case.js';
 import { assertCommandsAllowed, createTrustCheck } from './trust.js';
 import { redactSessionInputs } from './session-redaction.js';
+import { noProbes, runProbeCheck, type ProbeDeps } from './probe-check.js';
 
 export interface RunEnvironment {
   readonly library: PlaybookLibrary;
@@ -32,6 +33,8 @@ export interface RunEnvironment {
   /** Probes and checks, at the I/O edge. */
   readonly captureProbes: (fields: Playbook['env'], options: { trusted: boolean }) => Promise<Record<string, string>>;
   readonly runCommand: (argv: readonly string[], options: { timeoutMs: number }) => Promise<import('../core/flow-types.js').CheckResult>;
+  /** Built-in probes of `probe:` checks, at the I/O edge. */
+  readonly probes?: ProbeDeps;
   /** Told the case id as soon as the case is saved, so an interrupt can name it (`triage resume` picks the latest). */
   readonly onCase?: (caseId: string) => void;
 }
@@ -180,7 +183,10 @@ async function continueCase(
     ui: env.ui,
     captureProbes: (fields, playbook) => env.captureProbes(fields, { trusted: isTrusted(playbook) }),
     // The runner knows "exited 0 in time"; the check block's `expect` decides pass or fail.
-    runCheck: async (argv, checkOptions) => applyCheckExpect(checkOptions.check, await env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs })),
+    runCheck: async (argv, checkOptions) =>
+      checkOptions.check.probe
+        ? runProbeCheck(checkOptions.check, argv, env.probes ?? noProbes)
+        : applyCheckExpect(checkOptions.check, await env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs })),
     save,
     attach: (values) => {
       attached = { ...attached, ...values };

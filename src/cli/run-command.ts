@@ -29,7 +29,8 @@ import type { SupportingCase } from '../core/suggestions.js';
 import { recordCase } from '../app/record-case.js';
 import { renderCaseOutput, defaultEmit, summaryRows } from '../render/case-output.js';
 import { triagePaths } from '../io/paths.js';
-import { readSettingsFast } from '../io/settings-read.js';
+import { readSettingsFast, type Settings } from '../io/settings-read.js';
+import type { ProbeDeps } from '../app/probe-check.js';
 import { openSessionStore } from '../io/session-store.js';
 import { loadPhraseBank, bundledTemplatesDir } from '../io/phrase-bank.js';
 import type { Prompter } from '../io/prompter.js';
@@ -37,7 +38,7 @@ import { BACK } from '../io/prompter.js';
 import type { CliContext } from './context.js';
 import { terminalFor } from './context.js';
 import { createRunScreen } from './run-screen.js';
-import type { RunFlags } from './commands/run.js';
+import type { CheckFlags, RunFlags } from './commands/run.js';
 import { workspaceInput } from './commands/shared.js';
 
 export type RunMode =
@@ -54,7 +55,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
   const term = terminalFor(ctx, command);
   const interactive = term.canPrompt && flags.input !== false && flags.answers !== '-';
   const chalk = new Chalk({ level: term.colorStderr ? 1 : 0 });
-  // First interactive run without an agent name: ask once, before settings are read (issue 9).
+  // First interactive run without an agent name: ask once, before settings are read.
   if (interactive) await (await import('./first-run.js')).firstRunIfNeeded(ctx, { color: term.colorStderr });
   const { settings, problem } = readSettingsFast(ctx.env);
   if (problem) ctx.streams.stderr.write(`${chalk.yellow(problem)}\n`);
@@ -107,6 +108,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       attachedEnv: attached,
       captureProbes,
       runCommand: runPlaybookCommand,
+      probes: probeDeps(settings, ctx.env),
       onCase: (id) => {
         caseId = id;
       },
@@ -296,9 +298,21 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
 }
 
 // Probes and check commands spawn processes: their modules (child_process, execa) load only
-// for playbooks that have them, not on every run (issue 7).
+// for playbooks that have them, not on every run.
 const captureProbes: RunEnvironment['captureProbes'] = async (fields, options) => (await import('../io/probes.js')).captureEnvFields(fields, options);
 const runPlaybookCommand: RunEnvironment['runCommand'] = async (argv, options) => (await import('../io/run-command.js')).runCommand(argv, { timeoutMs: options.timeoutMs });
+
+/** Built-in probes: the settings they read and the sockets (loaded only when a probe runs). */
+export function probeDeps(settings: Settings, env: NodeJS.ProcessEnv): ProbeDeps {
+  const dnsServer = env.TRIAGE_DNS_SERVER || settings['network.dns_server'];
+  return {
+    config: settings as ProbeDeps['config'],
+    // A probe observes the world now: SOURCE_DATE_EPOCH fixes report timestamps, not certificates' age.
+    now: () => new Date(),
+    observe: async (name, target, options) =>
+      (await import('../io/network-probes.js')).observeProbe(name, target, { timeoutMs: options.timeoutMs, env, ...(dnsServer ? { dnsServer } : {}) }),
+  };
+}
 
 function interruptMessage(caseId: string | undefined): string {
   return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
@@ -532,13 +546,11 @@ function fitSummary(rows: string[][], columns: number | undefined): string[][] {
   });
 }
 
-export async function checkCommand(
-  ctx: CliContext,
-  command: Command,
-  playbookId: string,
-  flags: { answer: string[]; allowCommands?: boolean; json?: boolean },
-): Promise<number> {
+export async function checkCommand(ctx: CliContext, command: Command, playbookId: string, flags: CheckFlags): Promise<number> {
   const { runChecks } = await import('../app/check.js');
+  const { parseCheckFailOn, checkExitCode } = await import('../app/check-exit.js');
+  const failOn = parseCheckFailOn(flags.failOn);
+  const format = flags.format ?? (flags.json ? 'json' : 'text');
   const { settings } = readSettingsFast(ctx.env);
   const loaded = await openWorkspace(workspaceInput(ctx, command));
   const playbook = await assertRunnable(loaded, playbookId);
@@ -549,8 +561,18 @@ export async function checkCommand(
     prefill: parseAnswerFlags(flags.answer),
     captureProbes,
     runCommand: runPlaybookCommand,
+    probes: probeDeps(settings, ctx.env),
   });
-  const { renderCheckResults } = await import('../render/check-results.js');
-  ctx.streams.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderCheckResults(result));
-  return result.checks.some((c) => !c.passed) ? EXIT.checkFailed : EXIT.ok;
+  const { renderCheckResults, renderCheckJunit } = await import('../render/check-results.js');
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : format === 'junit'
+        ? renderCheckJunit(result, { timestamp: clockFromEnv(ctx.env)() })
+        : renderCheckResults(result);
+  if (flags.output) {
+    writeFileSync(resolve(ctx.cwd, flags.output), text);
+    ctx.streams.stderr.write(`Wrote ${flags.output}\n`);
+  } else ctx.streams.stdout.write(text);
+  return checkExitCode(result, failOn);
 }

@@ -1,7 +1,7 @@
 /**
  * The playbook `triage new <id>` writes: a small but complete decision tree that lints clean and
  * shows every part of the format by example (front matter, env fields, a script, an ask block,
- * a choice list, each common outcome, a reply block and a report block).
+ * a choice list, an agent action, each common outcome, a reply block and a report block).
  */
 /** A knowledge-gap case a playbook is started from (`triage new --from-case`). */
 export interface CaseSeed {
@@ -53,7 +53,7 @@ export function scaffoldPlaybook(id: string, title?: string, seed?: CaseSeed): s
 }
 
 function scaffoldText(id: string, title?: string): string {
-  // A title is one line (playbook-format.md); a pasted newline would break the front matter.
+  // A title is one line (docs/playbook-format.md); a pasted newline would break the front matter.
   const given = title?.replace(/\s+/g, ' ').trim();
   const heading = given || id.split('-').map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(' ');
   return `---
@@ -104,7 +104,35 @@ Test one thing at a time, so you know which one fixed it.
 > Could you try the same thing in a private (incognito) window?
 
 - [Yes, it works there](#resolved-a-browser-extension-was-interfering)
+- [No, same problem](#sign-them-out-everywhere)
+
+## Sign them out everywhere
+
+Something the agent does, then confirms: Done, Couldn't do it (or Not needed, when the block
+gives a \`not-needed\` target). The run moves on by the result, and the reply may say it was
+done only on paths that passed through "Done".
+
+\`\`\`action
+key: reset_sessions
+do: Sign the customer out of every session (Admin → Users → Sessions → Sign out everywhere).
+reference: Note from the admin log, if there is one
+done: '#does-it-work-after-signing-in-again'
+failed: '#bug-fails-every-time'
+\`\`\`
+
+## Does it work after signing in again?
+
+> I've signed you out everywhere. Could you sign in again and try once more?
+
+- [Yes, it works now](#resolved-a-stale-session)
 - [No, same problem](#bug-fails-every-time)
+
+## Resolved: A stale session
+
+\`\`\`reply
+I signed you out of every session, which cleared an old sign-in that was
+getting in the way. If it ever comes back, signing out and in again fixes it.
+\`\`\`
 
 ## Resolved: A browser extension was interfering
 
@@ -154,7 +182,8 @@ export function scaffoldPlaybookTests(id: string, seed?: CaseSeed): string {
 
 function scaffoldTestsText(id: string): string {
   return `# Tests for ${id}.md: \`triage test\` runs each case without prompting and checks where it ends.
-# Keys are the same as \`triage run --answer\`: env keys, ask keys, and choice node ids (→ label).
+# Keys are the same as \`triage run --answer\`: env keys, ask keys, action keys (→ done, failed,
+# not-needed) and choice node ids (→ label).
 playbook: ${id}
 cases:
   - name: a private window fixes it
@@ -165,6 +194,16 @@ cases:
       does-a-private-window-help: Yes, it works there
     outcome: resolved-a-browser-extension-was-interfering
     reply_contains: ["private window"]
+
+  - name: signing out everywhere fixes it
+    answers:
+      browser: Firefox 128
+      does-it-happen-every-time: Every time
+      does-a-private-window-help: No, same problem
+      reset_sessions: done
+      does-it-work-after-signing-in-again: Yes, it works now
+    outcome: resolved-a-stale-session
+    reply_contains: ["signed you out"]
 
   - name: only sometimes
     answers:
@@ -178,6 +217,7 @@ cases:
       error_text: Error 500 on save
       does-it-happen-every-time: Every time
       does-a-private-window-help: No, same problem
+      reset_sessions: failed
     outcome: bug-fails-every-time
     report_contains: ["Error 500 on save"]
 `;

@@ -325,18 +325,24 @@ const ruleActions: PlaybookRule = ({ playbook, graph, report }) => {
 };
 
 const WHOLE_PLACEHOLDER = /^\{\{\s*(answers|env)\.[^\s{}|.[\]]+\s*\}\}$/;
+const CONFIG_PLACEHOLDER = /^\{\{\s*config\.[A-Za-z0-9_.-]+\s*\}\}$/;
 
 const ruleCheckPlaceholders: PlaybookRule = ({ playbook, report }) => {
   for (const node of playbook.nodes) {
-    for (const arg of node.check?.run ?? []) {
+    const probe = node.check?.probe;
+    for (const arg of probe ? probe.targets : (node.check?.run ?? [])) {
       if (!arg.includes('{{') && !arg.includes('{%')) continue;
       if (WHOLE_PLACEHOLDER.test(arg)) continue;
+      // Probe targets may also name a setting: `{{config.service.url}}`.
+      if (probe && CONFIG_PLACEHOLDER.test(arg)) continue;
       const mixed = arg.replace(/\{\{[^}]*\}\}/g, '').trim() !== '' || arg.includes('{%');
       report(
         'check/placeholder',
         'error',
         { line: (node.check as NonNullable<PlaybookNode['check']>).line },
-        mixed
+        probe
+          ? `\`probe\` target ${JSON.stringify(arg)}: a target is written as is, or is one whole \`{{answers.<key>}}\`, \`{{env.<key>}}\` or \`{{config.<key>}}\` placeholder (give several targets to fall back: the first non-empty one is probed).`
+          : mixed
           ? `\`run\` element ${JSON.stringify(arg)} mixes a placeholder with other text. Commands never go through a shell, so a placeholder must be a whole element: split it, e.g. \`[grep, -e, '{{answers.pattern}}', app.log]\`.`
           : `\`run\` element ${JSON.stringify(arg)}: only \`{{answers.<key>}}\` and \`{{env.<key>}}\` can be substituted into a command (no filters or other variables).`,
       );
@@ -554,8 +560,8 @@ function templateUses(playbook: Playbook): readonly TemplateUse[] {
     }
     if (node.check) {
       const at = { line: node.check.line, column: 1 };
-      const placeholders = node.check.run.filter((arg) => WHOLE_PLACEHOLDER.test(arg));
-      if (placeholders.length > 0) uses.push({ node, what: `\`check\` command of \`${node.heading}\``, analysis: analyzeTemplate(placeholders.join(' ')), position: () => at });
+      const placeholders = (node.check.probe ? node.check.probe.targets : node.check.run).filter((arg) => WHOLE_PLACEHOLDER.test(arg));
+      if (placeholders.length > 0) uses.push({ node, what: node.check.probe ? `\`probe\` target of \`${node.heading}\`` : `\`check\` command of \`${node.heading}\``, analysis: analyzeTemplate(placeholders.join(' ')), position: () => at });
     }
   }
   templateCache.set(playbook, uses);

@@ -144,7 +144,7 @@ export function openSessionStore(dataDir: string): SessionStore {
     remove(caseId) {
       const path = fileOf(caseId);
       try {
-        unlinkSync(path); // not rmSync: its first call loads a recursive-delete module (issue 7)
+        unlinkSync(path); // not rmSync: its first call loads a recursive-delete module
       } catch {
         // Best effort: this runs on the way out of failed runs too, where an error here (the data
         // directory is a file, or read-only) would hide the one that matters.

@@ -12,7 +12,7 @@ export type Emit = 'report' | 'reply' | 'both';
 /** `jira` is Jira wiki markup; `gitlab` is the Markdown report with GitLab's differences (report-gitlab.ts). */
 export type OutputFormat = 'markdown' | 'text' | 'json' | 'jira' | 'gitlab';
 
-/** playbook-format.md: replies for how-to outcomes, report + reply for the rest. */
+/** docs/cli.md (`--emit`): replies for how-to outcomes, report + reply for the rest. */
 export function defaultEmit(kind: OutcomeKind): Emit {
   return kind === 'resolved' || kind === 'workaround' || kind === 'works-as-designed' ? 'reply' : 'both';
 }
