@@ -387,6 +387,30 @@ const ruleAnswerKeyCollisions: PlaybookRule = ({ playbook, graph, report }) => {
   }
 };
 
+/**
+ * A key asked by two nodes on one path: the agent types the same thing twice and the later
+ * answer silently replaces the earlier one. A retry loop (each node reachable from the other)
+ * asks again on purpose and is left alone.
+ */
+const ruleAskedTwiceOnOnePath: PlaybookRule = ({ playbook, graph, report }) => {
+  const askers = new Map<string, { node: PlaybookNode; line: number }[]>();
+  for (const node of playbook.nodes) for (const ask of node.asks) askers.set(ask.key, [...(askers.get(ask.key) ?? []), { node, line: ask.line }]);
+  for (const [key, nodes] of askers) {
+    if (nodes.length < 2) continue;
+    for (const later of nodes) {
+      const downstreamOfLater = reach([later.node.id], graph.next);
+      const earlier = nodes.find((n) => n.node !== later.node && reach(graph.next.get(n.node.id) ?? [], graph.next).has(later.node.id) && !downstreamOfLater.has(n.node.id));
+      if (!earlier) continue;
+      report(
+        'ask/asked-twice',
+        'warning',
+        { line: later.line },
+        `\`${key}\` is asked again here, but \`${earlier.node.heading}\` (line ${earlier.line}) already asked it on the way: the agent types it twice and this answer replaces the first. Ask it once, or give this question its own key.`,
+      );
+    }
+  }
+};
+
 const rulePatterns: PlaybookRule = ({ playbook, report, options }) => {
   const patterns: { source: string; line: number; what: string }[] = [];
   for (const field of playbook.env) {
@@ -517,6 +541,7 @@ export const PLAYBOOK_RULES: readonly PlaybookRule[] = [
   ruleAsks,
   ruleActions,
   ruleAnswerKeyCollisions,
+  ruleAskedTwiceOnOnePath,
   rulePatterns,
   ruleTemplateSyntaxAndRoots,
   ruleCyclesWithoutExit,
