@@ -25,7 +25,7 @@ describe('triage list', () => {
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+VERSION\s+TITLE\s+TAGS\s+SOURCE$/);
-    expect(lines.find((l) => l.startsWith('cannot-log-in '))).toMatch(/^cannot-log-in\s+1\.0\.0\s+Customer cannot log in\s+.*\s+bundled$/);
+    expect(lines.find((l) => l.startsWith('cannot-log-in '))).toMatch(/^cannot-log-in\s+2\.0\.0\s+Customer cannot log in\s+.*\s+bundled$/);
     expect(r.stdout).not.toMatch(ANSI);
     expect(r.stdout).not.toMatch(/[│┌└─]/);
   });
@@ -36,7 +36,7 @@ describe('triage list', () => {
     const items = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(items.length).toBeGreaterThanOrEqual(3);
     const login = items.find((i) => i.id === 'cannot-log-in');
-    expect(login).toMatchObject({ version: '1.0.0', title: 'Customer cannot log in', source: { origin: 'bundled', dir: join(ROOT, 'playbooks') }, path: 'cannot-log-in.md' });
+    expect(login).toMatchObject({ version: '2.0.0', title: 'Customer cannot log in', source: { origin: 'bundled', dir: join(ROOT, 'playbooks') }, path: 'cannot-log-in.md' });
     expect(Object.keys(login!).sort()).toEqual(['id', 'path', 'source', 'summary', 'tags', 'title', 'version']);
   });
 
