@@ -449,7 +449,9 @@ function judgeTls(o: Extract<ProbeObservation, { probe: 'tls' }>, options: Judge
   const { now, timeoutMs, expect, config } = options;
   const where = `${o.host}:${o.port}`;
   const validTo = o.validTo ? Date.parse(o.validTo) : Number.NaN;
-  const daysLeft = Number.isNaN(validTo) ? undefined : Math.floor((validTo - now.getTime()) / DAY_MS);
+  // Whole days, towards zero: 19.9 days left is 19, expired 3.2 days ago is -3; `expired` decides.
+  const daysLeft = Number.isNaN(validTo) ? undefined : Math.trunc((validTo - now.getTime()) / DAY_MS) || 0;
+  const expired = !Number.isNaN(validTo) && validTo < now.getTime();
   const values: Record<string, string | number | boolean> = {
     host: o.host,
     port: o.port,
@@ -475,14 +477,14 @@ function judgeTls(o: Extract<ProbeObservation, { probe: 'tls' }>, options: Judge
   const expectedIssuer = config['service.tls_issuer'] ?? expect.issuer;
   const require = new Set<TlsRequirement>(expect.require ?? ['not-expired', 'hostname', 'chain', ...(expectedIssuer ? (['issuer'] as const) : [])]);
   const minDays = expect.minDays ?? 0;
-  const observed = `${o.protocol ?? 'TLS'}, ${o.subject ?? 'no subject'} from ${o.issuer ?? 'unknown issuer'}${daysLeft === undefined ? '' : daysLeft < 0 ? `, expired ${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago` : `, ${daysLeft} days left`}`;
-  if (require.has('not-expired') && daysLeft !== undefined && daysLeft < minDays) {
-    const expired = daysLeft < 0;
+  const ago = daysLeft === undefined ? '' : daysLeft === 0 ? 'today' : `${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`;
+  const observed = `${o.protocol ?? 'TLS'}, ${o.subject ?? 'no subject'} from ${o.issuer ?? 'unknown issuer'}${daysLeft === undefined ? '' : expired ? `, expired ${ago}` : `, ${daysLeft} days left`}`;
+  if (require.has('not-expired') && daysLeft !== undefined && (expired || daysLeft < minDays)) {
     return fail(
       expired ? 'tls/expired' : 'tls/expiring',
       observed,
       expired
-        ? `Certificate of ${where} (${o.subject}) expired on ${values.valid_to} (${-daysLeft} days ago)`
+        ? `Certificate of ${where} (${o.subject}) expired on ${values.valid_to} (${ago})`
         : `Certificate of ${where} (${o.subject}) expires on ${values.valid_to}, in ${daysLeft} days (fewer than ${minDays})`,
       expired ? "our service's security certificate has expired" : "our service's security certificate expires soon",
       values,
