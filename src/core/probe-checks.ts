@@ -65,6 +65,18 @@ export function chooseTarget(candidates: readonly string[], config: Readonly<Rec
   return undefined;
 }
 
+/**
+ * What a probe check is about to look at, for a progress line: its name and the first target
+ * given (`tls https://…`), a setting as `config service.url`.
+ */
+export function probeLabel(argv: readonly string[]): string[] {
+  const [name = '', ...targets] = argv;
+  const first = targets.find((t) => t.trim() !== '');
+  if (first === undefined) return [name];
+  const setting = CONFIG_PLACEHOLDER.exec(first)?.[1];
+  return [name, setting ? `(${setting} setting)` : first];
+}
+
 export interface Endpoint {
   readonly host: string;
   readonly port: number;
