@@ -3,7 +3,7 @@
  * the session saved after every answer, then build the report and reply and record the case.
  */
 import { join } from 'node:path';
-import type { CaseRecord, Intake } from '../core/case-record.js';
+import type { CaseOrigin, CaseRecord, Intake } from '../core/case-record.js';
 import { applyCheckExpect } from '../core/check-expect.js';
 import { TriageError } from '../core/errors.js';
 import { startFlow, viewFlow } from '../core/flow-engine.js';
@@ -46,6 +46,9 @@ export interface RunRequest {
   readonly caseId?: string;
   /** "Go back" at the first question leaves the run (drive-flow's LeftRun), e.g. to pick another playbook. */
   readonly canLeave?: boolean;
+  /** When the case began, if before its playbook started (the intake was saved first). */
+  readonly startedAt?: string;
+  readonly origin?: CaseOrigin;
 }
 
 export function newCaseId(now: Date): string {
@@ -74,7 +77,7 @@ export function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
 export async function runNewCase(request: RunRequest, env: RunEnvironment): Promise<FinishedCase> {
   const playbook = env.library.get(request.playbookId);
   const state = startFlow(env.library, request.playbookId);
-  const startedAt = env.clock().toISOString();
+  const startedAt = request.startedAt ?? env.clock().toISOString();
   const record: CaseRecord = {
     id: request.caseId ?? newCaseId(env.clock()),
     status: 'open',
@@ -83,8 +86,9 @@ export async function runNewCase(request: RunRequest, env: RunEnvironment): Prom
     agent: env.settings.agentName,
     inputs: [],
     startedAt,
-    updatedAt: startedAt,
+    updatedAt: env.clock().toISOString(),
     handoffs: [],
+    ...(request.origin ? { origin: request.origin } : {}),
   };
   return continueCase(record, state, request.prefill, env, { resumed: false, canLeave: Boolean(request.canLeave) });
 }

@@ -110,13 +110,21 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<Ma
 function commandPath(program: Command, argv: readonly string[]): string | undefined {
   const names: string[] = [];
   let current = program;
-  for (const arg of argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
     if (arg === '--') break;
-    const sub = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
-    if (sub) {
-      names.push(sub.name());
-      current = sub;
+    if (arg.startsWith('-')) {
+      // An option's value is not a command name (`--playbooks list run x`).
+      const option = current.options.find((o) => o.long === arg || o.short === arg);
+      if (option && (option.required || option.optional)) i++;
+      continue;
     }
+    const sub = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    // The first word that is not a subcommand is an argument (or a typo, as in `case list`):
+    // a later word that happens to be a command's name does not name the command.
+    if (!sub) break;
+    names.push(sub.name());
+    current = sub;
   }
   return names.length > 0 ? names.join(' ') : undefined;
 }

@@ -295,7 +295,7 @@ export function localeName(facts: SystemFacts): string {
 // Playbook env fields
 
 export interface CaptureOptions {
-  /** Whether the playbook's directory is trusted to run commands (cli-contract.md). */
+  /** Whether the playbook's directory is trusted to run commands (docs/cli.md, Trust). */
   readonly trusted: boolean;
   /** Named in the error when commands are not allowed (a playbook path or directory). */
   readonly source?: string;

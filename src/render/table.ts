@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import { renderPlainColumns } from './plain-columns.js';
 
-// Plain columns need no cli-table3: output into a pipe imports plain-columns.ts alone (issue 7).
+// Plain columns need no cli-table3: output into a pipe imports plain-columns.ts alone.
 export { renderPlainColumns };
 
 export interface TableOptions {

@@ -65,10 +65,10 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
   examples(
     addRunOptions(program.command('run').description('run a playbook, interactively or from answers').argument('<playbook>', 'playbook id')),
     [
-      'triage run export-fails',
-      "triage run export-fails --no-input --answer browser='Firefox 128' --answer which-format-fails=PDF --format json | jq .title",
-      'triage run export-fails --answers answers.yaml --format markdown | gh issue create --title "Export fails" --body-file -',
-      'triage run export-fails --answers - --fail-on bug,escalate < answers.json',
+      'triage run upload-or-export-fails',
+      "triage run upload-or-export-fails --no-input -a upload-or-export=2 -a how-big-is-the-export=3 -a export_format=CSV -a row_count=4200 -a browser='Firefox 128' --format json | jq .title",
+      'triage run upload-or-export-fails --answers answers.yaml --format markdown | gh issue create --title "Export fails" --body-file -',
+      'triage run upload-or-export-fails --answers - --fail-on bug,escalate < answers.json',
     ],
   ).action(async (playbookId: string, flags: RunFlags, command: Command) => {
     const { runCommand } = await import('../run-command.js');
