@@ -375,7 +375,7 @@ export function judgeProbe(o: ProbeObservation, options: JudgeOptions): ProbeVer
     case 'tls':
       return judgeTls(o, options);
     case 'http': {
-      const values = { url: o.url, ...(o.status === undefined ? {} : { status: o.status }), redirects: o.redirects, proxy: o.proxy ?? 'none', duration_ms: Math.round(o.durationMs) };
+      const values = { url: o.url, ...(o.status === undefined ? {} : { status: o.status }), redirects: o.redirects, proxy: o.proxy ? displayProxy(o.proxy) : 'none', duration_ms: Math.round(o.durationMs) };
       const via = o.proxy ? ` via proxy ${displayProxy(o.proxy)}` : '';
       const timeout = timedFailure('http', o, `GET ${o.url}${via}`, 'our service did not answer in time', values, timeoutMs);
       if (timeout) return timeout;
