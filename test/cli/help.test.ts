@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { renderHelpTopic } from '../../src/render/help-topic.js';
 import { makeHome, ROOT, triage } from '../helpers/cli.js';
 
-const TOPICS = ['answers', 'exit-codes', 'format', 'redaction', 'shell-completion', 'templates', 'trust'];
+const TOPICS = ['answers', 'checks', 'exit-codes', 'format', 'redaction', 'shell-completion', 'templates', 'trust'];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 
