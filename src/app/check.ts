@@ -8,6 +8,7 @@ import { applyCheckExpect } from '../core/check-expect.js';
 import { substituteArgv } from '../core/flow-engine.js';
 import type { Playbook } from '../core/model.js';
 import { assertCommandsAllowed, createTrustCheck } from './trust.js';
+import type { CheckReport } from '../core/check-report.js';
 
 export interface CheckOptions {
   readonly packageRoot: string;
@@ -18,20 +19,7 @@ export interface CheckOptions {
   readonly runCommand: (argv: readonly string[], options: { timeoutMs: number }) => Promise<CheckResult>;
 }
 
-export interface CheckReport {
-  readonly playbook: { readonly id: string; readonly version: string; readonly path: string };
-  readonly probes: Readonly<Record<string, string>>;
-  readonly checks: readonly {
-    readonly node: string;
-    readonly title: string;
-    readonly argv: readonly string[];
-    readonly passed: boolean;
-    readonly exit_code: number | null;
-    readonly timed_out: boolean;
-    readonly duration_ms: number;
-    readonly detail: string;
-  }[];
-}
+export type { CheckReport };
 
 /** Runs the checks of a playbook already found runnable (run-validation.ts). */
 export async function runChecks(playbook: Playbook, options: CheckOptions): Promise<CheckReport> {

@@ -4,12 +4,9 @@
  * when the agent name is already set.
  */
 import { InterruptedError } from '../core/errors.js';
+import { isPromptExit } from '../io/prompter.js';
 import { readSettingsFast } from '../io/settings-read.js';
 import type { CliContext } from './context.js';
-
-function isPromptExit(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
-}
 
 export async function firstRunIfNeeded(ctx: CliContext, options: { color: boolean }): Promise<void> {
   const { needsFirstRun, askFirstRun, saveFirstRun } = await import('../app/first-run.js');

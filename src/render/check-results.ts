@@ -1,5 +1,5 @@
 /** `triage check` output for people. */
-import type { CheckReport } from '../app/check.js';
+import type { CheckReport } from '../core/check-report.js';
 
 export function renderCheckResults(report: CheckReport): string {
   const lines = [`${report.playbook.id} ${report.playbook.version}`];

@@ -1,6 +1,6 @@
 /** `triage test` results as text (cases, coverage, totals), JSON (`triage.test/v1`) and GitHub annotations. */
-import { isAbsolute, relative } from 'node:path';
-import type { PlaybookCoverage, TestRun, TestTotals } from '../app/playbook-tests.js';
+import { displayPath } from './display-path.js';
+import type { PlaybookCoverage, TestRun, TestTotals } from '../core/playbook-test-results.js';
 import { escapeData, escapeProperty } from './diagnostics.js';
 
 export interface TestRenderOptions {
@@ -16,11 +16,6 @@ const YELLOW = '\u001b[33m';
 const DIM = '\u001b[2m';
 const BOLD = '\u001b[1m';
 const RESET = '\u001b[0m';
-
-export function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
-}
 
 export function renderTestsText(run: TestRun, options: TestRenderOptions): string {
   const paint = (code: string, text: string): string => (options.color ? `${code}${text}${RESET}` : text);

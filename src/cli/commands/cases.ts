@@ -128,7 +128,8 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
     const app = await loadApp();
     const record = await app.withCaseStore(environment(), (store) => app.findCase(store, id));
     const { openWorkspace } = await import('../../app/indexed-workspace.js');
-    const { replayCase, renderReplayText } = await import('../../app/case-replay.js');
+    const { replayCase } = await import('../../core/case-replay.js');
+    const { renderReplayText } = await import('../../render/case-replay.js');
     const { workspaceInput } = await import('./shared.js');
     const workspace = await openWorkspace(workspaceInput(ctx, command));
     await workspace.loadParser();
