@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
 import { examples, json, writeErr, writeOut } from './shared.js';
+import { styleFor } from '../style.js';
 
 interface FilterOptions {
   playbook?: string;
@@ -161,7 +162,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       return;
     }
     if (relaxed) writeErr(ctx, 'No case matches every word; these match some of them.');
-    writeOut(ctx, renderSearchHits(hits, { color: terminalFor(ctx, command).colorStdout }));
+    writeOut(ctx, renderSearchHits(hits, { style: await styleFor(terminalFor(ctx, command).colorStdout) }));
   });
 
   examples(
