@@ -21,6 +21,11 @@ export interface SessionStore {
    */
   listOpen(options?: { readonly finished?: boolean }): { sessions: CaseRecord[]; problems: string[] };
   remove(caseId: string): void;
+  /**
+   * What `load(caseId)` (or, without an id, the first of `listOpen({ finished: true })`) would
+   * return, or undefined; never moves a damaged file aside, so the real load still reports it.
+   */
+  peek(caseId?: string): CaseRecord | undefined;
 }
 
 /** Why a write failed, in words (Node's recursive mkdir reports a read-only file system as ENOENT). */
@@ -117,6 +122,24 @@ export function openSessionStore(dataDir: string): SessionStore {
       }
       sessions.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
       return { sessions, problems };
+    },
+    peek(caseId) {
+      const attempt = (path: string): CaseRecord | undefined => {
+        try {
+          return read(path);
+        } catch {
+          return undefined;
+        }
+      };
+      if (caseId !== undefined) return SAFE_ID.test(caseId) ? attempt(fileOf(caseId)) : undefined;
+      let names: string[];
+      try {
+        names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+      } catch {
+        return undefined;
+      }
+      const records = names.map((n) => attempt(join(dir, n))).filter((r): r is CaseRecord => r !== undefined && (r.status === 'open' || r.status === 'done'));
+      return records.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0))[0];
     },
     remove(caseId) {
       const path = fileOf(caseId);

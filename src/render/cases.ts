@@ -5,6 +5,7 @@
 import { formatAnswerValue } from '../core/answer-values.js';
 import type { CaseRecord } from '../core/case-record.js';
 import { SNIPPET_END, SNIPPET_START, type CaseSummary, type SearchHit } from '../core/case-query.js';
+import type { GapGroup } from '../core/knowledge-gaps.js';
 import type { CaseStats, FcrStats } from '../core/case-stats.js';
 import { OUTCOME_KINDS } from '../core/model.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
@@ -42,7 +43,7 @@ export function renderCaseList(cases: readonly CaseSummary[], total: number, opt
   // in them are made visible, never printed raw. The same goes for every renderer below.
   return renderTable(
     ['CASE', 'STARTED (UTC)', 'PLAYBOOK', 'OUTCOME', 'CUSTOMER', 'TIME'],
-    cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id, outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
+    cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id || '–', outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
     options,
   );
 }
@@ -102,7 +103,8 @@ function caseFields(record: CaseRecord): [string, string][] {
   return [
     ['Case', record.id],
     ['Status', record.status],
-    ['Playbook', `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})`],
+    ['Playbook', record.playbook.id ? `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})` : 'not chosen yet'],
+    ...(record.status === 'open' ? [['Continue', `triage resume ${record.id}${record.stage ? ` (stopped ${record.stage === 'intake' ? 'in the intake' : 'at the playbook picker'})` : ''}`] as [string, string]] : []),
     ['Customer', `${customer.name ? `${customer.name}, ` : ''}via ${customer.channel} (${customer.mood})`],
     ...(record.agent ? [['Agent', record.agent] as [string, string]] : []),
     ['Outcome', outcomeOf({ status: record.status, outcome: record.outcome })],
@@ -168,7 +170,7 @@ function outcomeCounts(outcomes: Readonly<Partial<Record<string, number>>>): str
   return parts.length > 0 ? parts.join(', ') : '–';
 }
 
-export function renderStats(stats: CaseStats, options: TableOptions): string {
+export function renderStats(stats: CaseStats & { readonly gaps?: readonly GapGroup[] }, options: TableOptions): string {
   if (stats.cases === 0) return `No cases${stats.since ? ` since ${formatTime(stats.since)} UTC` : ''}.\n`;
   const summary = [
     ['Cases', `${stats.cases} (${stats.done} finished, ${stats.open} open)${stats.since ? ` since ${formatTime(stats.since)} UTC` : ''}`],
@@ -200,6 +202,16 @@ export function renderStats(stats: CaseStats, options: TableOptions): string {
       renderTable(
         ['PLAYBOOK', 'ESCALATION', 'TO', 'CASES', 'LAST (UTC)'],
         stats.topEscalations.map((e) => [e.playbook, e.outcome || '(hand-off)', e.to ?? '–', String(e.cases), formatTime(e.lastAt)].map(sanitizeForTerminal)),
+        options,
+      ).trimEnd(),
+    );
+  }
+  if (stats.gaps && stats.gaps.length > 0) {
+    parts.push(
+      'Top knowledge gaps (cases no playbook fitted; `triage new <id> --from-case <case>` starts one)',
+      renderTable(
+        ['CASES', 'WHAT CUSTOMERS SAID (LATEST)', 'LATEST CASE', 'LAST (UTC)'],
+        stats.gaps.map((g) => [String(g.cases), g.description.replace(/\s+/g, ' '), g.ids[0] ?? '', formatTime(g.lastAt)].map(sanitizeForTerminal)),
         options,
       ).trimEnd(),
     );

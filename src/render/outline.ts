@@ -28,7 +28,8 @@ function nodeLines(node: PlaybookNode, start: boolean): string[] {
     lines.push(`    - ${choice.label} → ${to}`);
   }
   if (node.check) {
-    lines.push(`    run: ${node.check.run.join(' ')}  (timeout ${node.check.timeoutMs} ms)`);
+    const { probe } = node.check;
+    lines.push(probe ? `    probe: ${probe.name} ${probe.targets.join(' | ')}  (timeout ${node.check.timeoutMs} ms)` : `    run: ${node.check.run.join(' ')}  (timeout ${node.check.timeoutMs} ms)`);
     lines.push(`    pass → #${node.check.pass}   fail → #${node.check.fail}`);
   }
   if (node.reply) lines.push(`    reply${node.reply.full ? ' (full)' : ''}: ${node.reply.template.split('\n')[0]}…`);

@@ -1,5 +1,5 @@
 /** `triage list` and `triage search` output: a table for people, JSON for scripts (the items come from app/playbooks.ts). */
-import type { SearchHit } from '../core/playbook-search.js';
+import type { Suggestion } from '../core/suggestions.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { renderPlainColumns } from './plain-columns.js';
 import type { TableOptions } from './table.js';
@@ -29,10 +29,12 @@ export async function renderPlaybookListText(items: readonly ListedPlaybook[], o
   );
 }
 
-export async function renderSearchText(hits: readonly SearchHit[], options: TableOptions): Promise<string> {
+export async function renderSearchText(suggestions: readonly Suggestion[], options: TableOptions): Promise<string> {
   return table(
-    ['#', 'ID', 'TITLE', 'SCORE', 'MATCHED'],
-    hits.map((h, i) => [String(i + 1), h.id, h.title, h.score.toFixed(2), h.matched.join(', ')].map(sanitizeForTerminal)),
+    ['#', 'ID', 'TITLE', 'SCORE', 'MATCH', 'MATCHED', 'PAST CASES'],
+    suggestions.map((s, i) =>
+      [String(i + 1), s.id, s.title, s.score.toFixed(2), s.strength, s.matched.join(', '), s.cases.map((c) => c.id).join(', ')].map(sanitizeForTerminal),
+    ),
     options,
   );
 }

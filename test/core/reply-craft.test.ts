@@ -34,7 +34,8 @@ function craft(name: string, config: ReplyCraftConfig = DEFAULT_REPLY_CRAFT): st
   return validatePlaybook(playbook, { rules: replyCraftRules(config), regexSafety: false })
     .filter((d) => (REPLY_CRAFT_RULE_IDS as readonly string[]).includes(d.rule))
     .map((d) => {
-      expect(d.severity).toBe('warning');
+      // A reply that states what nobody did, or points to a link it lacks, is an error; the rest warn.
+      expect(d.severity).toBe(d.rule === 'reply/unconfirmed-claim' || d.rule === 'reply/promised-link' ? 'error' : 'warning');
       return `${d.file.slice(DIR.length + 1)}:${d.line} ${d.rule}`;
     });
 }
@@ -91,9 +92,10 @@ describe('reply-craft rules', () => {
   });
 
   it('reply/too-long-for-chat, with a configurable limit', () => {
-    expect(craft('too-long-for-chat.md')).toEqual(['too-long-for-chat.md:13 reply/too-long-for-chat']);
+    // The fixture repeats one sentence six times, which the repeated-phrase rule also sees.
+    expect(craft('too-long-for-chat.md')).toEqual(['too-long-for-chat.md:13 reply/too-long-for-chat', 'too-long-for-chat.md:14 reply/repeated-phrase']);
     expect(messages('too-long-for-chat.md', 'reply/too-long-for-chat')[0]).toContain('has 173 words');
-    expect(craft('too-long-for-chat.md', { ...DEFAULT_REPLY_CRAFT, chatWords: 200 })).toEqual([]);
+    expect(craft('too-long-for-chat.md', { ...DEFAULT_REPLY_CRAFT, chatWords: 200 })).toEqual(['too-long-for-chat.md:14 reply/repeated-phrase']);
   });
 
   it('the bundled playbooks follow the craft', () => {
@@ -116,12 +118,16 @@ describe('reply/no-next-step accepts the usual ways of moving the customer on', 
     'The export follows your filters.\n\n1. Clear the filter.\n2. Export again.',
     'The export follows your filters. Clear the filter and export again.',
     'The export follows your filters. Turning the filter off shows every row.',
-    "The export follows your filters. I've cleared the filter on your saved report.",
     'The export follows your filters. You can change them in Settings → Reports.',
     "The export follows your filters. If it ever looks short again, the filter is the first place to look.",
     'The export follows your filters. Would you like me to set up a saved export without them?',
   ])('%s', (reply) => {
     expect(withReply(reply)).toEqual([]);
+  });
+
+  it('counts what the agent did as a way on, and asks that it be confirmed', () => {
+    // "I've cleared" moves the customer on, but nothing in this playbook confirms it was done.
+    expect(withReply("The export follows your filters. I've cleared the filter on your saved report.")).toEqual(['reply/unconfirmed-claim']);
   });
 
   it('but not a reply that only explains', () => {
@@ -172,13 +178,13 @@ describe('lint applies the craft rules with the settings', () => {
 
   it('defaults', () => {
     const result = lintWithSettings({});
-    expect(result.diagnostics.map((d) => d.rule)).toEqual(['reply/too-long-for-chat']);
+    expect(result.diagnostics.map((d) => d.rule)).toEqual(['reply/too-long-for-chat', 'reply/repeated-phrase']);
     expect(result.notices).toEqual([]);
   });
 
   it('lint.chatWords and lint.avoid from the settings file', () => {
     const result = lintWithSettings({ 'lint.chatWords': 500, 'lint.avoid': 'top bar' });
-    expect(result.diagnostics.map((d) => `${d.file.slice(DIR.length + 1)}:${d.line} ${d.rule}`)).toEqual(['clean.md:18 reply/avoid-phrase']);
+    expect(result.diagnostics.map((d) => `${d.file.slice(DIR.length + 1)}:${d.line} ${d.rule}`)).toEqual(['clean.md:18 reply/avoid-phrase', 'too-long-for-chat.md:14 reply/repeated-phrase']);
   });
 
   it('a bad setting is a notice, not a failure', () => {

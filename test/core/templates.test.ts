@@ -128,6 +128,7 @@ describe('buildTemplateContext', () => {
       outcome: { kind: 'bug', title: 'PDF export times out' },
       answers: { rows: 2400, formats: ['CSV', 'PDF'], password: '[REDACTED]', retried: true },
       env: { browser: 'Firefox 128.0' },
+      actions: {},
     });
   });
 
