@@ -11,12 +11,16 @@ import type { AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending,
 import type { AskType, CheckBlock, EnvField, Playbook } from '../core/model.js';
 import { NO_EVIDENCE, contradiction, saidBefore, evidenceFrom, mergeEvidence, suggestedAnswer, suggestedChoice, type Evidence } from '../core/evidence.js';
 import { BACK, type Back, type Prompter } from '../io/prompter.js';
+import { probeLabel } from '../core/probe-checks.js';
 
 export interface RunUi {
   /** Shows the node being asked about (step, breadcrumb, script, guidance). Interactive only. */
   showNode(view: FlowView): void;
-  /** Runs work with a spinner (on a TTY) or a one-line notice. */
-  busy<T>(label: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs work with a spinner (on a TTY) or a one-line notice. `verdict` says how the work ended
+   * (a failed check is not a crash: the spinner shows it failed, with what was seen).
+   */
+  busy<T>(label: string, work: () => Promise<T>, verdict?: (result: T) => { readonly ok: boolean; readonly text?: string }): Promise<T>;
   notice(text: string): void;
 }
 
@@ -89,9 +93,12 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
     }
     if (pending.kind === 'check') {
       const secrets = new Set(view.secretKeys.map((k) => String(view.answers[k] ?? '')).filter((v) => v !== ''));
-      const shown = pending.argv.map((arg) => (secrets.has(arg) ? '[REDACTED]' : arg)).join(' ');
-      const result = await deps.ui.busy(`Checking: ${shown}`, () =>
-        deps.runCheck(pending.argv, { timeoutMs: pending.check.timeoutMs, playbook: pending.playbook, check: pending.check }),
+      const hide = (arg: string): string => (secrets.has(arg) ? '[REDACTED]' : arg);
+      const shown = (pending.check.probe ? probeLabel(pending.argv) : pending.argv).map(hide).join(' ');
+      const result = await deps.ui.busy(
+        `Checking: ${shown}`,
+        () => deps.runCheck(pending.argv, { timeoutMs: pending.check.timeoutMs, playbook: pending.playbook, check: pending.check }),
+        (r) => ({ ok: r.passed, ...(r.probe ? { text: `${r.probe.name}: ${r.passed ? r.stdout : (r.error ?? r.stdout)}` } : {}) }),
       );
       state = commit(state, { kind: 'check', node: pending.node.id, result }, deps);
       continue;

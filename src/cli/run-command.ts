@@ -34,7 +34,7 @@ import type { ProbeDeps } from '../app/probe-check.js';
 import { openSessionStore } from '../io/session-store.js';
 import { loadPhraseBank, bundledTemplatesDir } from '../io/phrase-bank.js';
 import type { Prompter } from '../io/prompter.js';
-import { BACK } from '../io/prompter.js';
+import { BACK, isPromptExit } from '../io/prompter.js';
 import type { CliContext } from './context.js';
 import { terminalFor } from './context.js';
 import { createRunScreen } from './run-screen.js';
@@ -45,10 +45,6 @@ export type RunMode =
   | { mode: 'run'; playbookId: string; flags: RunFlags }
   | { mode: 'resume'; caseId?: string; flags: RunFlags }
   | { mode: 'guided'; flags: RunFlags };
-
-function isPromptExit(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
-}
 
 export async function runCommand(ctx: CliContext, command: Command, request: RunMode): Promise<number> {
   const { flags } = request;
@@ -558,7 +554,7 @@ export async function checkCommand(ctx: CliContext, command: Command, playbookId
   const { settings } = readSettingsFast(ctx.env);
   const loaded = await openWorkspace(workspaceInput(ctx, command));
   const playbook = await assertRunnable(loaded, playbookId);
-  const result = await runChecks(playbook, {
+  const checked = await runChecks(playbook, {
     packageRoot: ctx.packageRoot,
     trustedDirs: settings.trusted ?? [],
     allowCommands: Boolean(flags.allowCommands),
@@ -567,6 +563,9 @@ export async function checkCommand(ctx: CliContext, command: Command, playbookId
     runCommand: runPlaybookCommand,
     probes: probeDeps(settings, ctx.env),
   });
+  // Output goes to CI logs and artefacts: a token in a URL or a proxy password must not.
+  const { createSecretsOnlyRedactor } = await import('../core/redaction-profiles.js');
+  const result = createSecretsOnlyRedactor().redactDeep(checked);
   const { renderCheckResults, renderCheckJunit } = await import('../render/check-results.js');
   const text =
     format === 'json'

@@ -52,7 +52,7 @@ export function createRunScreen(options: ScreenOptions): RunUi {
       for (const said of node.script) writeWrapped(`${said}”`, chalk.cyan, '  Say: “');
       for (const paragraph of guidanceParagraphs(node.guidance)) writeWrapped(paragraph, chalk.dim, '  ');
     },
-    async busy<T>(rawLabel: string, work: () => Promise<T>): Promise<T> {
+    async busy<T>(rawLabel: string, work: () => Promise<T>, verdict?: (result: T) => { readonly ok: boolean; readonly text?: string }): Promise<T> {
       const label = sanitizeForTerminal(rawLabel);
       if (!options.canSpin) {
         if (options.interactive) write(chalk.dim(`${label}…`));
@@ -62,7 +62,10 @@ export function createRunScreen(options: ScreenOptions): RunUi {
       const spinner = ora({ text: label, stream: stderr, discardStdin: false }).start();
       try {
         const result = await work();
-        spinner.succeed();
+        const ended = verdict?.(result);
+        const text = ended?.text === undefined ? undefined : sanitizeForTerminal(ended.text);
+        if (ended && !ended.ok) spinner.fail(text);
+        else spinner.succeed(text);
         return result;
       } catch (error) {
         spinner.fail();

@@ -3,6 +3,7 @@
  * columns (easy to grep/cut) and never ANSI, since cli-table3 colours even into pipes by default.
  */
 import Table from 'cli-table3';
+import stringWidth from 'string-width';
 import { renderPlainColumns } from './plain-columns.js';
 
 // Plain columns need no cli-table3: output into a pipe imports plain-columns.ts alone.
@@ -49,11 +50,11 @@ export function renderTable(head: readonly string[], rows: readonly (readonly st
 
 /** Each column's width as cli-table3 counts it: longest cell plus one space of padding each side. */
 function naturalWidths(head: readonly string[], rows: readonly (readonly string[])[]): number[] {
-  return head.map((h, i) => Math.max(h.length, ...rows.map((r) => longestLine(r[i] ?? ''))) + 2);
+  return head.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => longestLine(r[i] ?? ''))) + 2);
 }
 
 function longestLine(cell: string): number {
-  return Math.max(...cell.split('\n').map((l) => [...l].length));
+  return Math.max(...cell.split('\n').map((l) => stringWidth(l)));
 }
 
 /**

@@ -27,6 +27,19 @@ describe('off a terminal', () => {
   it('keeps one row per line when a cell holds a newline or tab', () => {
     expect(renderPlainColumns(['A', 'B'], [['x\ny', 'z\tw']])).toBe('A    B\nx y  z w\n');
   });
+
+  it('aligns by the cells a terminal shows: CJK and emoji are two wide', () => {
+    const text = renderPlainColumns(['ID', 'TITLE', 'TAGS'], [['ログイン', 'x', 'a'], ['🔥fire', 'y', 'b'], ['plain', 'z', 'c']]);
+    // Every TITLE cell starts in the same terminal column.
+    const starts = text.trimEnd().split('\n').map((line) => {
+      const cut = line.search(/ {2}[A-Zxyz]/);
+      let cells = 0;
+      for (const ch of line.slice(0, cut)) cells += /[\u3000-\u9fff]|\p{Extended_Pictographic}/u.test(ch) ? 2 : 1;
+      return cells;
+    });
+    expect(new Set(starts).size, text).toBe(1);
+    expect(starts[0]).toBe(8);
+  });
 });
 
 describe('on a terminal', () => {
