@@ -11,6 +11,7 @@ import type { CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { examples } from './commands/shared.js';
 import { formatError } from './format-error.js';
+import { styleFor } from './style.js';
 
 export interface MainResult {
   readonly exitCode: number;
@@ -96,13 +97,13 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<Ma
   const unknown = unknownCommand(program, argv);
   if (unknown) {
     ctx.streams.stderr.write(unknown);
-    return { exitCode: handleError(new CommanderError(EXIT.usage, 'commander.unknownCommand', unknown), ctx, argv, program) };
+    return { exitCode: await handleError(new CommanderError(EXIT.usage, 'commander.unknownCommand', unknown), ctx, argv, program) };
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return { exitCode: ctx.exit.code };
   } catch (error) {
-    return { exitCode: handleError(error, ctx, argv, program) };
+    return { exitCode: await handleError(error, ctx, argv, program) };
   }
 }
 
@@ -129,7 +130,7 @@ function commandPath(program: Command, argv: readonly string[]): string | undefi
   return names.length > 0 ? names.join(' ') : undefined;
 }
 
-function handleError(error: unknown, ctx: CliContext, argv: readonly string[], program: Command): number {
+async function handleError(error: unknown, ctx: CliContext, argv: readonly string[], program: Command): Promise<number> {
   const debug = argv.includes('--debug');
   if (error instanceof CommanderError) {
     // Help and version are successful exits; every other commander error is a usage error (exit 2),
@@ -150,7 +151,7 @@ function handleError(error: unknown, ctx: CliContext, argv: readonly string[], p
     // Same colour decision as the commands make (TTY, NO_COLOR, FORCE_COLOR, --color/--no-color).
     const flag = argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined;
     const color = detectTerminal(ctx.streams, { color: flag, env: ctx.env }).colorStderr;
-    ctx.streams.stderr.write(formatError(error, { color }));
+    ctx.streams.stderr.write(formatError(error, { style: await styleFor(color) }));
     if (debug && error.stack) ctx.streams.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }

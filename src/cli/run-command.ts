@@ -34,7 +34,7 @@ import type { ProbeDeps } from '../app/probe-check.js';
 import { openSessionStore } from '../io/session-store.js';
 import { loadPhraseBank, bundledTemplatesDir } from '../io/phrase-bank.js';
 import type { Prompter } from '../io/prompter.js';
-import { BACK } from '../io/prompter.js';
+import { BACK, isPromptExit } from '../io/prompter.js';
 import type { CliContext } from './context.js';
 import { terminalFor } from './context.js';
 import { createRunScreen } from './run-screen.js';
@@ -45,10 +45,6 @@ export type RunMode =
   | { mode: 'run'; playbookId: string; flags: RunFlags }
   | { mode: 'resume'; caseId?: string; flags: RunFlags }
   | { mode: 'guided'; flags: RunFlags };
-
-function isPromptExit(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
-}
 
 export async function runCommand(ctx: CliContext, command: Command, request: RunMode): Promise<number> {
   const { flags } = request;

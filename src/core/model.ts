@@ -15,6 +15,13 @@ export const OUTCOME_KINDS = [
 ] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
+/**
+ * Outcomes the reply alone deals with (an answer, a workaround, an explanation): the reply is the
+ * default output, it must give the customer a next step, and the case counts as resolved at first
+ * contact.
+ */
+export const HOW_TO_KINDS: readonly OutcomeKind[] = ['resolved', 'workaround', 'works-as-designed'];
+
 /** Heading prefix (before the colon) → outcome kind. Matching is case-insensitive. */
 export const OUTCOME_PREFIXES: Readonly<Record<string, OutcomeKind>> = {
   resolved: 'resolved',

@@ -17,6 +17,7 @@ import type { AnswerValue, FlowInput, FlowView } from './flow-types.js';
 import type { ActionStatus, Channel, Mood, OutcomeKind, Playbook, PlaybookNode, Severity } from './model.js';
 import { buildTemplateContext, present, redactAnswers, REDACTED, type TemplateContext } from './template-context.js';
 import { renderTemplate } from './templates.js';
+import { escapeRegExp } from './escape-regexp.js';
 
 export const REPORT_SCHEMA = 'triage.report/v1';
 
@@ -152,10 +153,6 @@ function redactText(text: string, secrets: readonly string[], secretKeys: readon
     result = result.replace(new RegExp(`(^|[;,\\n]\\s*)(${escapeRegExp(key)}): (?!\\[REDACTED\\])[^;,\\n]*`, 'g'), `$1$2: ${REDACTED}`);
   }
   return result;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `path` of a playbook relative to its directory, with `/` separators: the same on every machine. */

@@ -13,6 +13,7 @@ import type { Report } from '../core/report.js';
 import { renderReportJson } from './report-json.js';
 import { escapeCell, escapeHtml, renderReportMarkdown } from './report-markdown.js';
 import { formatDuration, renderReportText } from './report-text.js';
+import { hasColor, type Style } from './style.js';
 import { renderTable, type TableOptions } from './table.js';
 
 export function formatTime(iso: string): string {
@@ -44,6 +45,7 @@ export function renderCaseList(cases: readonly CaseSummary[], total: number, opt
     ['CASE', 'STARTED (UTC)', 'PLAYBOOK', 'OUTCOME', 'CUSTOMER', 'TIME'],
     cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id || '–', outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
     options,
+    { keep: ['CASE', 'PLAYBOOK'], dropOrder: ['TIME', 'CUSTOMER', 'STARTED (UTC)'] },
   );
 }
 
@@ -51,12 +53,12 @@ export function renderCaseList(cases: readonly CaseSummary[], total: number, opt
 // search
 
 /** Matched words: bold on a colour terminal, «marked» otherwise. */
-export function highlightSnippet(snippet: string, color: boolean): string {
-  if (!color) return snippet;
-  return snippet.split(SNIPPET_START).join('\u001b[1m').split(SNIPPET_END).join('\u001b[22m');
+export function highlightSnippet(snippet: string, style: Style): string {
+  if (!hasColor(style)) return snippet;
+  return snippet.replace(new RegExp(`${SNIPPET_START}([^${SNIPPET_END}]*)${SNIPPET_END}`, 'g'), (_, word: string) => style.bold(word));
 }
 
-export function renderSearchHits(hits: readonly SearchHit[], options: { readonly color: boolean }): string {
+export function renderSearchHits(hits: readonly SearchHit[], options: { readonly style: Style }): string {
   const width = String(hits.length).length;
   return `${hits
     .map((hit, i) => {
@@ -64,7 +66,7 @@ export function renderSearchHits(hits: readonly SearchHit[], options: { readonly
       const who = r.intake.customer.name ? ` · ${r.intake.customer.name}${hit.sameCustomer ? ' (same customer)' : ''}` : '';
       const head = `${String(i + 1).padStart(width)}. ${r.id} · ${formatTime(r.startedAt)} · ${r.playbook.id} · ${outcomeOf({ status: r.status, outcome: r.outcome })}${who}`;
       const pad = ' '.repeat(width + 2);
-      return `${sanitizeForTerminal(head)}\n${pad}${highlightSnippet(sanitizeForTerminal(hit.snippet), options.color)}`;
+      return `${sanitizeForTerminal(head)}\n${pad}${highlightSnippet(sanitizeForTerminal(hit.snippet), options.style)}`;
     })
     .join('\n\n')}\n`;
 }

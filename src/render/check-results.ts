@@ -1,5 +1,5 @@
 /** `triage check` output: text for people, JUnit XML for CI (JSON is the report as it is). */
-import type { CheckEntry, CheckReport } from '../app/check.js';
+import type { CheckEntry, CheckReport } from '../core/check-report.js';
 
 function label(check: CheckEntry): string {
   return check.probe ? `${check.probe} ${check.target || '(no target)'}` : check.argv.join(' ');

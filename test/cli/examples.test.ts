@@ -67,7 +67,7 @@ const NOT_RUN: readonly { readonly why: string; readonly matches: (command: stri
     why: 'an interactive run (no --no-input or --answers): covered by the pty tests',
     matches: (c) => /^triage (run|resume)\b/.test(c) && !/--no-input|--answers\b/.test(c),
   },
-  { why: 'check examples: covered with the bundled check playbooks by the check tests', matches: (c) => /^triage check\b/.test(c) },
+  { why: 'checks reach the network or probe this machine: covered by the check tests with local servers', matches: (c) => /^triage check\b/.test(c) },
   { why: 'creates a real issue with gh or glab', matches: (c) => c.includes('--submit') },
   { why: 'opens an editor', matches: (c) => c.includes('$EDITOR') },
   { why: 'needs a PostgreSQL server', matches: (c) => c.includes('TRIAGE_DATABASE_URL=postgres') },

@@ -29,7 +29,7 @@ function jsonBlocks(doc: string): unknown[] {
 
 describe('published schemas', () => {
   it('every schema compiles in strict mode, and package.json ships them', () => {
-    expect(SCHEMA_NAMES).toEqual(expect.arrayContaining(['answers', 'cases', 'env', 'lint', 'list', 'reply', 'report', 'search', 'test']));
+    expect(SCHEMA_NAMES).toEqual(expect.arrayContaining(['answers', 'cases', 'check', 'env', 'lint', 'list', 'reply', 'report', 'search', 'test']));
     for (const name of SCHEMA_NAMES) expect(() => schemaErrors(name, {})).not.toThrow();
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('schemas');
@@ -133,6 +133,15 @@ describe('JSON outputs validate against their schemas', () => {
     const doc = parsed(failing.stdout) as { ok: boolean };
     expect(doc.ok).toBe(false);
     expect(schemaErrors('test', doc)).toEqual([]);
+  });
+
+  it('check --json, a failing command check that decides the outcome', () => {
+    const check = triage(['--playbooks', join(ROOT, 'test', 'fixtures', 'run', 'failing-check'), 'check', 'failing-check', '--allow-commands', '--json'], { home });
+    expect(check.code, check.stderr).toBe(1);
+    const doc = parsed(check.stdout) as { checks: unknown[]; first_failure: unknown };
+    expect(doc.checks.length).toBe(2);
+    expect(doc.first_failure).not.toBeNull();
+    expect(schemaErrors('check', doc)).toEqual([]);
   });
 
   it('list --json, search --json, cases list --json', () => {

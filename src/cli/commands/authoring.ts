@@ -4,6 +4,7 @@ import { EXIT } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
 import { examples, workspaceInput, writeErr, writeOut } from './shared.js';
+import { styleFor } from '../style.js';
 
 export function registerAuthoringCommands(program: Command, ctx: CliContext): void {
   examples(
@@ -23,7 +24,7 @@ export function registerAuthoringCommands(program: Command, ctx: CliContext): vo
     else if (opts.format === 'github') writeOut(ctx, render.renderDiagnosticsGithub(render.relativeDiagnostics(result.diagnostics, ctx.env.GITHUB_WORKSPACE || ctx.cwd)));
     else {
       const diagnostics = render.relativeDiagnostics(result.diagnostics, ctx.cwd);
-      writeOut(ctx, render.renderDiagnosticsText(diagnostics, { color: terminalFor(ctx, command).colorStdout, fileCount: result.fileCount }));
+      writeOut(ctx, render.renderDiagnosticsText(diagnostics, { style: await styleFor(terminalFor(ctx, command).colorStdout), fileCount: result.fileCount }));
     }
     ctx.exit.code = result.errorCount > 0 ? EXIT.checkFailed : EXIT.ok;
   });
