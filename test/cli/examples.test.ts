@@ -6,7 +6,7 @@
  * listed with the reason they are not run; the test fails when a rule skips nothing, so the list
  * cannot go stale.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,13 +93,15 @@ describe('examples in --help, triage help <topic>, README and docs run', () => {
 
   beforeAll(() => {
     // `triage` on PATH is the built binary; tools that would reach a network, a clipboard or a
-    // tracker are stand-ins that read their input and succeed (jq is the real one).
+    // tracker are stand-ins that read their input and succeed.
     const script = (name: string, body: string): void => {
       writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
       chmodSync(join(bin, name), 0o755);
     };
     script('triage', `exec "${process.execPath}" "${BIN}" "$@"`);
     for (const tool of ['gh', 'glab', 'curl', 'pbcopy', 'dot']) script(tool, 'cat > /dev/null; exit 0');
+    // jq checks that the JSON parses; where it is not installed, node stands in for that much.
+    if (spawnSync('sh', ['-c', 'command -v jq']).status !== 0) script('jq', `exec "${process.execPath}" -e 'JSON.parse(require("fs").readFileSync(0, "utf8"))'`);
 
     // The working directory each example starts in: a copy of the bundled playbooks (for
     // `triage lint playbooks/`), the files the examples name, and a team directory with tests.
