@@ -194,6 +194,7 @@ async function continueCase(
     },
     ...(options.resumed ? { resumedCase: record.id } : {}),
     canLeave: options.canLeave,
+    description: record.intake.description,
   });
   const finished = finishCase({ record, state: finalState, library: env.library, settings: env.settings, finishedAt: env.clock(), attachedEnv: attached });
   sessions.save(finished.record);

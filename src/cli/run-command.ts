@@ -550,7 +550,7 @@ export async function checkCommand(ctx: CliContext, command: Command, playbookId
   const { settings } = readSettingsFast(ctx.env);
   const loaded = await openWorkspace(workspaceInput(ctx, command));
   const playbook = await assertRunnable(loaded, playbookId);
-  const result = await runChecks(playbook, {
+  const checked = await runChecks(playbook, {
     packageRoot: ctx.packageRoot,
     trustedDirs: settings.trusted ?? [],
     allowCommands: Boolean(flags.allowCommands),
@@ -559,6 +559,9 @@ export async function checkCommand(ctx: CliContext, command: Command, playbookId
     runCommand: runPlaybookCommand,
     probes: probeDeps(settings, ctx.env),
   });
+  // Output goes to CI logs and artefacts: a token in a URL or a proxy password must not.
+  const { createSecretsOnlyRedactor } = await import('../core/redaction-profiles.js');
+  const result = createSecretsOnlyRedactor().redactDeep(checked);
   const { renderCheckResults, renderCheckJunit } = await import('../render/check-results.js');
   const text =
     format === 'json'

@@ -65,6 +65,18 @@ export function chooseTarget(candidates: readonly string[], config: Readonly<Rec
   return undefined;
 }
 
+/**
+ * What a probe check is about to look at, for a progress line: its name and the first target
+ * given (`tls https://…`), a setting as `config service.url`.
+ */
+export function probeLabel(argv: readonly string[]): string[] {
+  const [name = '', ...targets] = argv;
+  const first = targets.find((t) => t.trim() !== '');
+  if (first === undefined) return [name];
+  const setting = CONFIG_PLACEHOLDER.exec(first)?.[1];
+  return [name, setting ? `(${setting} setting)` : first];
+}
+
 export interface Endpoint {
   readonly host: string;
   readonly port: number;
@@ -363,7 +375,7 @@ export function judgeProbe(o: ProbeObservation, options: JudgeOptions): ProbeVer
     case 'tls':
       return judgeTls(o, options);
     case 'http': {
-      const values = { url: o.url, ...(o.status === undefined ? {} : { status: o.status }), redirects: o.redirects, proxy: o.proxy ?? 'none', duration_ms: Math.round(o.durationMs) };
+      const values = { url: o.url, ...(o.status === undefined ? {} : { status: o.status }), redirects: o.redirects, proxy: o.proxy ? displayProxy(o.proxy) : 'none', duration_ms: Math.round(o.durationMs) };
       const via = o.proxy ? ` via proxy ${displayProxy(o.proxy)}` : '';
       const timeout = timedFailure('http', o, `GET ${o.url}${via}`, 'our service did not answer in time', values, timeoutMs);
       if (timeout) return timeout;
@@ -449,7 +461,9 @@ function judgeTls(o: Extract<ProbeObservation, { probe: 'tls' }>, options: Judge
   const { now, timeoutMs, expect, config } = options;
   const where = `${o.host}:${o.port}`;
   const validTo = o.validTo ? Date.parse(o.validTo) : Number.NaN;
-  const daysLeft = Number.isNaN(validTo) ? undefined : Math.floor((validTo - now.getTime()) / DAY_MS);
+  // Whole days, towards zero: 19.9 days left is 19, expired 3.2 days ago is -3; `expired` decides.
+  const daysLeft = Number.isNaN(validTo) ? undefined : Math.trunc((validTo - now.getTime()) / DAY_MS) || 0;
+  const expired = !Number.isNaN(validTo) && validTo < now.getTime();
   const values: Record<string, string | number | boolean> = {
     host: o.host,
     port: o.port,
@@ -475,14 +489,14 @@ function judgeTls(o: Extract<ProbeObservation, { probe: 'tls' }>, options: Judge
   const expectedIssuer = config['service.tls_issuer'] ?? expect.issuer;
   const require = new Set<TlsRequirement>(expect.require ?? ['not-expired', 'hostname', 'chain', ...(expectedIssuer ? (['issuer'] as const) : [])]);
   const minDays = expect.minDays ?? 0;
-  const observed = `${o.protocol ?? 'TLS'}, ${o.subject ?? 'no subject'} from ${o.issuer ?? 'unknown issuer'}${daysLeft === undefined ? '' : daysLeft < 0 ? `, expired ${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago` : `, ${daysLeft} days left`}`;
-  if (require.has('not-expired') && daysLeft !== undefined && daysLeft < minDays) {
-    const expired = daysLeft < 0;
+  const ago = daysLeft === undefined ? '' : daysLeft === 0 ? 'today' : `${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`;
+  const observed = `${o.protocol ?? 'TLS'}, ${o.subject ?? 'no subject'} from ${o.issuer ?? 'unknown issuer'}${daysLeft === undefined ? '' : expired ? `, expired ${ago}` : `, ${daysLeft} days left`}`;
+  if (require.has('not-expired') && daysLeft !== undefined && (expired || daysLeft < minDays)) {
     return fail(
       expired ? 'tls/expired' : 'tls/expiring',
       observed,
       expired
-        ? `Certificate of ${where} (${o.subject}) expired on ${values.valid_to} (${-daysLeft} days ago)`
+        ? `Certificate of ${where} (${o.subject}) expired on ${values.valid_to} (${ago})`
         : `Certificate of ${where} (${o.subject}) expires on ${values.valid_to}, in ${daysLeft} days (fewer than ${minDays})`,
       expired ? "our service's security certificate has expired" : "our service's security certificate expires soon",
       values,

@@ -45,6 +45,7 @@ export function renderCaseList(cases: readonly CaseSummary[], total: number, opt
     ['CASE', 'STARTED (UTC)', 'PLAYBOOK', 'OUTCOME', 'CUSTOMER', 'TIME'],
     cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id || '–', outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
     options,
+    { keep: ['CASE', 'PLAYBOOK'], dropOrder: ['TIME', 'CUSTOMER', 'STARTED (UTC)'] },
   );
 }
 

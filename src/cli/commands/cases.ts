@@ -72,7 +72,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       return;
     }
     const { renderCaseList } = await render();
-    writeOut(ctx, renderCaseList(list, total, { tty: terminalFor(ctx, command).stdoutIsTTY }));
+    writeOut(ctx, renderCaseList(list, total, { tty: terminalFor(ctx, command).stdoutIsTTY, columns: ctx.streams.stdout.columns }));
     if (total > list.length) writeErr(ctx, `Showing ${list.length} of ${total} cases; use --limit 0 for all, or filter with --since, --playbook, --outcome.`);
   });
 
