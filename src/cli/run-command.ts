@@ -20,7 +20,8 @@ import { assertRunAllowed, clockFromEnv, newCaseId, resumeCase, runNewCase, type
 import { reachablePlaybooks } from '../app/trust.js';
 import { closestMatch } from '../core/did-you-mean.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
-import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile } from '../app/run-inputs.js';
+import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile, takeSignals } from '../app/run-inputs.js';
+import { detectSignals, parseSignals, SIGNAL_LABELS, SIGNALS, type Signal } from '../core/signals.js';
 import { loadAttachedEnvironment } from '../app/attached-env.js';
 import type { FinishedCase } from '../app/finish-case.js';
 import type { SimilarCase } from '../app/similar-cases.js';
@@ -75,6 +76,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       ...(flags.answers ? await readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
       ...parseAnswerFlags(flags.answer ?? []),
     };
+    const givenSignals = takeSignals(flags.signal, prefill);
     const attached = flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {};
     const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
     const env: RunEnvironment = {
@@ -128,14 +130,14 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       await assertRunnable(loaded, request.playbookId);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
-      const intake = await askIntake(flags, prompter, chalk, ctx);
+      const intake = await askIntake(flags, prompter, chalk, ctx, givenSignals);
       if (interactive && flags.history !== false) await showSimilarCases(intake, dataDir, ctx, chalk);
       finished = await startCase(request.playbookId, intake, env, false);
     } else {
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
-      const intake = await askIntake(flags, prompter, chalk, ctx);
+      const intake = await askIntake(flags, prompter, chalk, ctx, givenSignals);
       const similar = flags.history === false ? [] : await showSimilarCases(intake, dataDir, ctx, chalk);
       for (;;) {
         const playbookId = await choosePlaybook(loaded, intake.description, prompter, ctx, chalk, similar);
@@ -245,11 +247,12 @@ async function createPrompter(ctx: CliContext): Promise<Prompter> {
   return createInquirerPrompter({ input: ctx.streams.stdin, output: ctx.streams.stderr });
 }
 
-async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext): Promise<Intake> {
+async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext, givenSignals?: readonly Signal[]): Promise<Intake> {
   let name = flags.customer === undefined ? undefined : sanitizeForTerminal(flags.customer).trim();
   let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
   let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
   let description = flags.description === undefined ? undefined : sanitizeForTerminal(flags.description).trim();
+  let signals: readonly Signal[] | undefined = givenSignals;
   if (prompter) {
     // Only what the flags did not give is asked; every question after the first can go back.
     const questions: { ask: (allowBack: boolean) => Promise<string | typeof BACK>; set: (value: string | undefined) => void }[] = [];
@@ -276,6 +279,10 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
     if (description === undefined) {
       questions.push({ ask: (allowBack) => prompter.text('What is the problem, in their words?', { allowBack }), set: (v) => (description = v === undefined ? undefined : v.trim()) });
     }
+    if (givenSignals === undefined) {
+      // Signals found in the description are shown for the agent to confirm; none found, nothing asked.
+      questions.push({ ask: (allowBack) => confirmSignals(description ?? '', prompter, allowBack, chalk, ctx), set: (v) => (signals = v === undefined ? undefined : parseSignals(v).signals) });
+    }
     if (questions.length > 0) ctx.streams.stderr.write(`${chalk.bold('New case')} ${chalk.dim('— who is it, and what happened?')}\n`);
     for (let i = 0; i < questions.length; ) {
       const answer = await questions[i]!.ask(i > 0);
@@ -288,10 +295,26 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
       i += 1;
     }
   }
+  // Without a person to confirm them, what the description shows is taken as it is.
+  signals ??= detectSignals(description ?? '').map((d) => d.signal);
   return {
-    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm' },
+    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm', signals },
     description: description ?? '',
   };
+}
+
+/** The signals the description shows, ticked, for the agent to confirm or change; '' (none) without asking when it shows none. */
+async function confirmSignals(description: string, prompter: Prompter, allowBack: boolean, chalk: ChalkInstance, ctx: CliContext): Promise<string | typeof BACK> {
+  const detected = detectSignals(description);
+  if (detected.length === 0) return 'none';
+  ctx.streams.stderr.write(`${chalk.dim(`In their words: ${detected.map((d) => `“${sanitizeForTerminal(d.evidence)}”`).join(', ')}`)}
+`);
+  const choices = SIGNALS.map((signal) => {
+    const found = detected.find((d) => d.signal === signal);
+    return { label: found ? `${SIGNAL_LABELS[signal]} — “${sanitizeForTerminal(found.evidence)}”` : SIGNAL_LABELS[signal], value: signal, checked: found !== undefined };
+  });
+  const chosen = await prompter.chooseMany('What should the reply take into account? (space toggles, enter confirms)', choices, { allowBack });
+  return chosen === BACK ? BACK : chosen.join(',') || 'none';
 }
 
 /** "Has this happened before?": similar finished cases, this customer's first, on stderr. */

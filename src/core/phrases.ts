@@ -13,6 +13,7 @@ import * as v from 'valibot';
 import { LineCounter, isNode, isSeq, parseDocument, type Document } from 'yaml';
 import { TriageError } from './errors.js';
 import { CHANNELS, MOODS, OUTCOME_KINDS } from './model.js';
+import { SIGNALS } from './signals.js';
 import { checkTemplate } from './templates.js';
 
 export const PHRASE_PARTS = ['greeting', 'acknowledgement', 'next_steps', 'follow_up', 'closing'] as const;
@@ -35,8 +36,10 @@ const WhenSchema = v.strictObject(
     outcome: v.optional(oneOrMore(OUTCOME_KINDS, 'outcome kind')),
     channel: v.optional(oneOrMore(CHANNELS, 'channel')),
     named: v.optional(v.boolean('must be true or false')),
+    signal: v.optional(oneOrMore(SIGNALS, 'signal')),
+    timeline: v.optional(v.boolean('must be true or false')),
   },
-  (issue) => `unknown condition ${String(issue.input === undefined ? issue.expected : issue.input)}: \`when\` takes mood, outcome, channel and named`,
+  (issue) => `unknown condition ${String(issue.input === undefined ? issue.expected : issue.input)}: \`when\` takes mood, outcome, channel, named, signal and timeline`,
 );
 
 const SaySchema = v.pipe(

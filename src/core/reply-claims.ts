@@ -387,6 +387,29 @@ export function findTimelines(text: string): Timeline[] {
   return timelines;
 }
 
+const ANY_TIME = new RegExp(
+  String.raw`\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty-four|thirty|forty-eight)(?:\s*(?:-|–|to)\s*(?:\d+|\w+))?[\s-]+(?:(?:business|working)\s+)?(?:minute|hour|day|week|month)s?\b|\b(?:today|tomorrow|tonight|this\s+(?:morning|afternoon|evening|week)|every\s+(?:hour|day|morning|evening)|hourly|daily|by\s+(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week))\b`,
+  'i',
+);
+
+/** Words of a sentence about hearing back: an update, a call, a reply. */
+const FOLLOW_UP = /\b(?:updat\w*|call\w*|contact\w*|email\w*|hear\w*|repl\w*|respond\w*|back\s+to\s+you|in\s+touch|status\s+page|restor\w*|remov\w*|fix\w*)\b/i;
+
+/**
+ * Whether a reply block says when the customer will hear or see what happens next: a sentence
+ * with a duration or a day and a promise or a follow-up ("there's a 24-hour waiting period, and
+ * we'll email you", "the status page is updated every hour", "a team lead will call you today").
+ * The wrapper then adds no timeline of its own, so the customer reads one. A duration on its own
+ * ("it usually arrives within a few minutes") is not such a timeline.
+ */
+export function statesTimeline(text: string): boolean {
+  for (const sentence of text.matchAll(/[^.!?\n]+(?:[.!?]+|\n|$)/g)) {
+    const body = sentence[0];
+    if (ANY_TIME.test(body) && (PROMISE.test(body) || FOLLOW_UP.test(body))) return true;
+  }
+  return false;
+}
+
 /** Two timelines that disagree ("within 24 hours" and "within one business day"), or undefined. */
 export function conflictingTimelines(text: string): [Timeline, Timeline] | undefined {
   const timelines = findTimelines(text);

@@ -9,11 +9,12 @@ import { choosePhrase, type PhraseSituation } from './phrase-choice.js';
 import type { PhraseBank, PhrasePart } from './phrases.js';
 import { present, type TemplateContext } from './template-context.js';
 import { renderTemplate } from './templates.js';
+import { statesTimeline } from './reply-claims.js';
 
 export interface ComposeReplyInput {
   readonly kind: OutcomeKind;
   /** The outcome's reply block; `full` means the block is the whole reply. */
-  readonly block?: { readonly template: string; readonly full: boolean; readonly line?: number };
+  readonly block?: { readonly template: string; readonly full: boolean; readonly timeline?: boolean; readonly line?: number };
   readonly context: TemplateContext;
   readonly channel: Channel;
   readonly mood: Mood;
@@ -103,6 +104,8 @@ export function composeReply(input: ComposeReplyInput): string {
     outcome: input.kind,
     channel: input.channel,
     named: context.customer.name !== undefined,
+    signals: context.customer.signals,
+    timeline: Boolean(input.block?.timeline) || statesTimeline(block),
   };
   const say = (part: PhrasePart): string =>
     oneLine(renderTemplate(choosePhrase(input.phrases, part, situation, context.case.id), context, { what: `phrase ${part}` }));
