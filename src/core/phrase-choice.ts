@@ -47,7 +47,7 @@ export function stableHash(text: string): number {
  * the phrase picked by `seed` (the case id), so the same case always reads the same.
  */
 export function choosePhrase(bank: PhraseBank, part: PhrasePart, situation: PhraseSituation, seed: string): string {
-  const rule = bank[part].find((r) => matches(r, situation));
+  const rule = (bank[part] ?? []).find((r) => matches(r, situation));
   // Unreachable for a validated bank (the last rule matches everything); '' says nothing.
   if (rule === undefined) return '';
   return rule.say[stableHash(`${seed}/${part}`) % rule.say.length] ?? '';

@@ -430,7 +430,6 @@ export function conflictingTimelines(text: string): [Timeline, Timeline] | undef
 const STOCK_PHRASES: readonly RegExp[] = [
   /\bbearing\s+with\b/gi,
   /\b(?:your|the)\s+patience\b/gi,
-  /\bsorry\b/gi,
   /\bapologi[sz]e\b|\bapologies\b/gi,
   /\bgood\s+news\b/gi,
   /\b(?:repeat\s+yourself|explain\s+(?:it\s+)?(?:all\s+)?again)\b/gi,
@@ -489,4 +488,43 @@ function span(match: RegExpMatchArray): TextSpan {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// A rendered reply, checked as the customer will read it
+
+export interface ReplyFacts {
+  readonly outcome: { readonly kind: string; readonly title: string };
+  /** Actions the run confirmed done (their keys). */
+  readonly actionsDone: readonly string[];
+  /** Whether the outcome hands a report on (bug, escalation, feature request, or a report block). */
+  readonly handsOn: boolean;
+}
+
+/**
+ * What is wrong with a finished reply, in words a playbook author can act on: a completed action
+ * nobody confirmed, the outcome's internal title, two timelines, a phrase said twice. Empty when
+ * the reply can be sent as it is.
+ */
+export function replyProblems(reply: string, facts: ReplyFacts): string[] {
+  const problems: string[] = [];
+  for (const claim of findClaims(reply)) {
+    if (facts.actionsDone.length > 0) break;
+    if (claim.kind === 'handover' && facts.handsOn) continue;
+    problems.push(
+      claim.kind === 'handover'
+        ? `says "${claim.text}", but this outcome hands nothing on (no report goes anywhere)`
+        : `says "${claim.text}", but no action was confirmed done on this path`,
+    );
+  }
+  const title = facts.outcome.title.trim();
+  const lower = reply.toLowerCase();
+  if (title !== '' && (lower.includes(`(${title.toLowerCase()})`) || (title.split(/\s+/).length >= 3 && lower.includes(title.toLowerCase())))) {
+    problems.push(`shows the outcome's title "${title}", which is written for agents, not customers`);
+  }
+  const clash = conflictingTimelines(reply);
+  if (clash) problems.push(`gives two timelines, "${clash[0].text}" and "${clash[1].text}"`);
+  const repeat = findRepeatedPhrase(reply);
+  if (repeat) problems.push(`says "${repeat.second.text}" twice`);
+  return problems;
 }
