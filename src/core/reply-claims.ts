@@ -431,6 +431,8 @@ const STOCK_PHRASES: readonly RegExp[] = [
   /\bbearing\s+with\b/gi,
   /\b(?:your|the)\s+patience\b/gi,
   /\bapologi[sz]e\b|\bapologies\b/gi,
+  /\bi\s+understand\b/gi,
+  /\bi\s+know\s+you['’]re\b/gi,
   /\bgood\s+news\b/gi,
   /\b(?:repeat\s+yourself|explain\s+(?:it\s+)?(?:all\s+)?again)\b/gi,
   /\bnothing\s+else\s+you\s+need\s+to\s+do\b/gi,

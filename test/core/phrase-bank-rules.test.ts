@@ -160,7 +160,7 @@ describe('replies fit the conversation', () => {
     // ...takes the case on personally...
     expect(third).toMatch(/You shouldn't have had to come back to us about it, and I'll stay with it until it's done\./);
     // ...and answers the threat to cancel without pressure.
-    expect(third).toMatch(/thinking of leaving over this\. I'd much rather put it right, and if you still decide to cancel, tell me and I'll make that simple too\./);
+    expect(third).toMatch(/If you're thinking of leaving over this, I'd much rather put it right; and if you still decide to cancel, tell me and I'll make that simple too\./);
     expect(first).not.toMatch(/cancel|leaving/);
     // The rest (the block, the next steps) is the same.
     expect(third).toContain('open Reports and choose the CSV option for now');
@@ -170,13 +170,13 @@ describe('replies fit the conversation', () => {
     const first = replyFor(calmFirst, 'calm');
     const deadline = replyFor(presentation, 'calm');
     expect(deadline).not.toBe(first);
-    expect(deadline).toMatch(/up against a deadline, so here's what you can do right now, without waiting for the fix\./);
+    expect(deadline).toMatch(/With your deadline so close, here's what you can do right now, without waiting for the fix\./);
     expect(first).not.toMatch(/deadline|right now/);
     // In chat too, in fewer words.
     expect(replyFor(presentation, 'frustrated', 'chat')).toMatch(/short on time, so here's the quickest way forward/);
   });
 
   it('acknowledges business impact', () => {
-    expect(write({ kind: 'escalate', mood: 'frustrated', channel: 'email', signals: ['business-impact'] })).toMatch(/affects more people than just you/);
+    expect(write({ kind: 'escalate', mood: 'frustrated', channel: 'email', signals: ['business-impact'] })).toMatch(/holding up more people than just you/);
   });
 });
