@@ -174,8 +174,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       await recordOpen(saveEarly(intake, 'picker', NO_PLAYBOOK_YET));
       const ranking = await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, flags.history !== false);
       showSimilarCases(ranking.similar, ctx, chalk);
+      let lastChoice: string | undefined;
       for (;;) {
-        const choice = await choosePlaybook(loaded, intake, ranking, pickPrompter, ctx, chalk, flags.history !== false);
+        // After going back out of a playbook, the cursor is on it again.
+        const choice = await choosePlaybook(loaded, intake, ranking, pickPrompter, ctx, chalk, flags.history !== false, lastChoice);
+        lastChoice = choice;
         const playbookId = choice === NO_PLAYBOOK ? GAP_PLAYBOOK_ID : choice;
         if (choice === NO_PLAYBOOK) await addGapPlaybook();
         else await assertRunnable(loaded, playbookId);
@@ -440,6 +443,7 @@ async function choosePlaybook(
   ctx: CliContext,
   chalk: ChalkInstance,
   history: boolean,
+  previous?: string,
 ): Promise<string> {
   let ranking = first;
   for (;;) {
@@ -466,7 +470,7 @@ async function choosePlaybook(
         { label: '🔍 Search again with other words', value: SEARCH_AGAIN },
         { label: '✗ None of these fits', value: NO_PLAYBOOK, description: 'go on without a playbook: note what you asked and tried; recorded as a knowledge gap' },
       ],
-      { allowBack: false },
+      { allowBack: false, ...(previous ? { default: previous } : {}) },
     );
     if (choice === BACK) continue;
     if (choice !== SEARCH_AGAIN) return choice;

@@ -185,7 +185,7 @@ export function renderStats(stats: CaseStats & { readonly gaps?: readonly GapGro
     'By playbook',
     renderTable(
       ['PLAYBOOK', 'CASES', 'OPEN', 'OUTCOMES', 'FCR', 'MEDIAN'],
-      stats.playbooks.map((p) => [p.playbook, String(p.cases), String(p.open), outcomeCounts(p.outcomes), percent(p.fcr), durationOrDash(p.medianMs)]),
+      stats.playbooks.map((p) => [p.playbook || '(not chosen yet)', String(p.cases), String(p.open), outcomeCounts(p.outcomes), percent(p.fcr), durationOrDash(p.medianMs)]),
       options,
     ).trimEnd(),
   );
