@@ -54,7 +54,9 @@ export function finishCase(input: FinishInput): FinishedCase {
   if (REPLY_KINDS.includes(outcome.kind)) {
     reply = composeReply({
       kind: outcome.kind,
-      block: outcomeNode.reply ? { template: outcomeNode.reply.template, full: outcomeNode.reply.full, line: outcomeNode.reply.line } : undefined,
+      block: outcomeNode.reply
+        ? { template: outcomeNode.reply.template, full: outcomeNode.reply.full, timeline: outcomeNode.reply.timeline, line: outcomeNode.reply.line }
+        : undefined,
       context: caseTemplateContext(contextInput),
       channel: record.intake.customer.channel,
       mood: record.intake.customer.mood,

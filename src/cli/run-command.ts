@@ -21,7 +21,8 @@ import { assertRunAllowed, clockFromEnv, newCaseId, resumeCase, runNewCase, type
 import { reachablePlaybooks } from '../app/trust.js';
 import { closestMatch } from '../core/did-you-mean.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
-import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile } from '../app/run-inputs.js';
+import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile, takeSignals } from '../app/run-inputs.js';
+import { detectSignals, parseSignals, SIGNAL_LABELS, SIGNALS, type Signal } from '../core/signals.js';
 import { loadAttachedEnvironment } from '../app/attached-env.js';
 import type { FinishedCase } from '../app/finish-case.js';
 import type { PlaybookSuggestions } from '../app/playbooks.js';
@@ -80,6 +81,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       ...(flags.answers ? await readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
       ...parseAnswerFlags(flags.answer ?? []),
     };
+    const givenSignals = takeSignals(flags.signal, prefill);
     const attached = flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {};
     const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
     let env: RunEnvironment = {
@@ -227,7 +229,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       else await assertRunnable(loaded, request.playbookId);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
-      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)));
+      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)), givenSignals);
       if (interactive && flags.history !== false) {
         showSimilarCases((await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, true)).similar, ctx, chalk);
       }
@@ -236,7 +238,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
-      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET));
+      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET), givenSignals);
       finished = await pickAndRun(intake, prompter);
     }
     caseId = finished.record.id;
@@ -353,13 +355,20 @@ async function createPrompter(ctx: CliContext): Promise<Prompter> {
 /** Told after every intake answer: what is known so far, and which questions are answered. */
 type IntakeProgress = (intake: Intake, answered: readonly IntakeQuestion[]) => void;
 
-async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext, onProgress?: IntakeProgress): Promise<Intake> {
+async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext, onProgress?: IntakeProgress, givenSignals?: readonly Signal[]): Promise<Intake> {
   let name = flags.customer === undefined ? undefined : sanitizeForTerminal(flags.customer).trim();
   let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
   let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
   let description = flags.description === undefined ? undefined : sanitizeForTerminal(flags.description).trim();
+  let signals: readonly Signal[] | undefined = givenSignals;
   const intake = (): Intake => ({
-    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm' },
+    // Without a person to confirm them, what the description shows is taken as it is.
+    customer: {
+      ...(name ? { name } : {}),
+      channel: channel ?? 'email',
+      mood: mood ?? 'calm',
+      signals: signals ?? detectSignals(description ?? '').map((d) => d.signal),
+    },
     description: description ?? '',
   });
   if (prompter) {
@@ -390,6 +399,10 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
     if (description === undefined) {
       questions.push({ key: 'description', ask: (allowBack) => prompter.text('What is the problem, in their words?', { allowBack, ...(description ? { default: description } : {}) }), set: (v) => (description = v.trim()) });
     } else given.push('description');
+    if (givenSignals === undefined) {
+      // Signals found in the description are shown for the agent to confirm; none found, nothing asked.
+      questions.push({ key: 'signals', ask: (allowBack) => confirmSignals(description ?? '', prompter, allowBack, chalk, ctx), set: (v) => (signals = parseSignals(v).signals) });
+    }
     if (questions.length > 0) ctx.streams.stderr.write(`${chalk.bold('New case')} ${chalk.dim('— who is it, and what happened?')}\n`);
     for (let i = 0; i < questions.length; ) {
       const answer = await questions[i]!.ask(i > 0);
@@ -418,6 +431,20 @@ async function suggestionsFor(
   const ranking = await suggestPlaybooks(loaded, ctx.env, description, { ...(customer ? { customer } : {}), history });
   if (ranking.problem) ctx.streams.stderr.write(`${chalk.yellow(ranking.problem)}\n`);
   return ranking;
+}
+
+/** The signals the description shows, ticked, for the agent to confirm or change; '' (none) without asking when it shows none. */
+async function confirmSignals(description: string, prompter: Prompter, allowBack: boolean, chalk: ChalkInstance, ctx: CliContext): Promise<string | typeof BACK> {
+  const detected = detectSignals(description);
+  if (detected.length === 0) return 'none';
+  ctx.streams.stderr.write(`${chalk.dim(`In their words: ${detected.map((d) => `“${sanitizeForTerminal(d.evidence)}”`).join(', ')}`)}
+`);
+  const choices = SIGNALS.map((signal) => {
+    const found = detected.find((d) => d.signal === signal);
+    return { label: found ? `${SIGNAL_LABELS[signal]} — “${sanitizeForTerminal(found.evidence)}”` : SIGNAL_LABELS[signal], value: signal, checked: found !== undefined };
+  });
+  const chosen = await prompter.chooseMany('What should the reply take into account? (space toggles, enter confirms)', choices, { allowBack });
+  return chosen === BACK ? BACK : chosen.join(',') || 'none';
 }
 
 /** "Has this happened before?": the past cases that pass the similarity bar, this customer's first, on stderr. */

@@ -5,9 +5,16 @@
  */
 import type { Channel, Mood, OutcomeKind } from './model.js';
 import type { FlowInput } from './flow-types.js';
+import type { Signal } from './signals.js';
 
 export interface Intake {
-  readonly customer: { readonly name?: string; readonly channel: Channel; readonly mood: Mood };
+  readonly customer: {
+    readonly name?: string;
+    readonly channel: Channel;
+    readonly mood: Mood;
+    /** What the customer's situation calls for (repeat contact, a deadline…), as the agent confirmed it. */
+    readonly signals?: readonly Signal[];
+  };
   readonly description: string;
 }
 
@@ -43,7 +50,7 @@ export interface CaseRecord {
   readonly origin?: CaseOrigin;
 }
 
-export type IntakeQuestion = 'customer' | 'channel' | 'mood' | 'description';
+export type IntakeQuestion = 'customer' | 'channel' | 'mood' | 'description' | 'signals';
 
 export interface CaseOrigin {
   /** The `--playbooks` directories, absolute. */

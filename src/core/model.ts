@@ -146,6 +146,11 @@ export interface ReplyBlock {
   readonly template: string;
   /** `reply full`: the block is the whole reply, no greeting/acknowledgement/sign-off wrapping. */
   readonly full: boolean;
+  /**
+   * `reply timeline`: the block says when things happen, so "what happens next" gives no time of
+   * its own. Also assumed when the block mentions a duration or a day (reply-claims.ts).
+   */
+  readonly timeline?: boolean;
   readonly line: number;
 }
 

@@ -696,8 +696,13 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
   const words = token.info.trim().split(/\s+/).slice(1);
   if (kind === 'reply') {
     const full = words.some((w) => w.toLowerCase() === 'full');
-    for (const word of words.filter((w) => w.toLowerCase() !== 'full')) {
-      ctx.report.warn('block/unknown-key', at, `Unknown option \`${word}\` after \`reply\`.${didYouMean(word, ['full'])} The only option is \`reply full\` (the block is the whole reply).`);
+    const timeline = words.some((w) => w.toLowerCase() === 'timeline');
+    for (const word of words.filter((w) => !['full', 'timeline'].includes(w.toLowerCase()))) {
+      ctx.report.warn(
+        'block/unknown-key',
+        at,
+        `Unknown option \`${word}\` after \`reply\`.${didYouMean(word, ['full', 'timeline'])} The options are \`reply full\` (the block is the whole reply) and \`reply timeline\` (the block says when things happen).`,
+      );
     }
     if (node.reply) {
       ctx.report.error('block/duplicate', at, `Node \`${node.id}\` already has a \`reply\` block (line ${node.reply.line}). Keep one: merge the two.`);
@@ -706,7 +711,7 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
     const template = token.content.replace(/\n$/, '');
     if (template.trim() === '') ctx.report.warn('block/empty', at, 'This `reply` block is empty. Write the middle of the reply, or remove the block.');
     if (!node.outcome) notOutcome(ctx, at, node, 'reply');
-    node.reply = { template, full, line } satisfies ReplyBlock;
+    node.reply = { template, full, ...(timeline ? { timeline } : {}), line } satisfies ReplyBlock;
     return;
   }
   if (words.length > 0) {

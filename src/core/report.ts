@@ -18,6 +18,7 @@ import type { ActionStatus, Channel, Mood, OutcomeKind, Playbook, PlaybookNode, 
 import { buildTemplateContext, present, redactAnswers, REDACTED, type TemplateContext } from './template-context.js';
 import { renderTemplate } from './templates.js';
 import { escapeRegExp } from './escape-regexp.js';
+import { detectSignals, type Signal } from './signals.js';
 
 export const REPORT_SCHEMA = 'triage.report/v1';
 
@@ -49,7 +50,7 @@ export interface Report {
   readonly severity: Severity | null;
   readonly component: string | null;
   readonly labels: readonly string[];
-  readonly customer: { readonly name: string | null; readonly channel: Channel; readonly mood: Mood };
+  readonly customer: { readonly name: string | null; readonly channel: Channel; readonly mood: Mood; readonly signals: readonly Signal[] };
   readonly agent: string | null;
   readonly description: string;
   /** From `answers.scope` / `answers.frequency` when the playbook asks; else null. */
@@ -193,6 +194,10 @@ export function buildReplayCommand(input: Pick<ReportInput, 'caseId' | 'startPla
   if (name !== undefined) args.push('--customer', shellQuote(name));
   args.push('--channel', customer.channel, '--mood', customer.mood);
   if (description.trim()) args.push('--description', shellQuote(description.trim()));
+  // The confirmed signals, not what the description suggests: `none` when the agent cleared them.
+  const signals = customer.signals ?? [];
+  if (signals.length > 0) args.push('--signal', signals.join(','));
+  else if (customer.signals !== undefined && detectSignals(description).length > 0) args.push('--signal', 'none');
   for (const item of input.inputs) {
     let pair: string | undefined;
     if (item.kind === 'env') pair = `${item.key}=${item.value}`;
@@ -313,7 +318,7 @@ export function buildReport(input: ReportInput): Report {
     severity,
     component: block?.component?.trim() || null,
     labels: [...(block?.labels ?? [])],
-    customer: { name: present(intake.customer.name) ?? null, channel: intake.customer.channel, mood: intake.customer.mood },
+    customer: { name: present(intake.customer.name) ?? null, channel: intake.customer.channel, mood: intake.customer.mood, signals: [...(intake.customer.signals ?? [])] },
     agent: context.agent.name ?? null,
     description: clean(intake.description.trim()),
     scope: answerText(answers, 'scope'),

@@ -5,6 +5,7 @@
 import type { Intake } from './case-record.js';
 import type { ActionRecord, AnswerValue } from './flow-types.js';
 import type { ActionStatus, Channel, Mood, OutcomeKind } from './model.js';
+import type { Signal } from './signals.js';
 
 /** What a secret looks like in every output. */
 export const REDACTED = '[REDACTED]';
@@ -48,6 +49,8 @@ export interface TemplateContext {
     readonly mood: Mood;
     readonly channel: Channel;
     readonly description: string;
+    /** Confirmed signals (`{% if customer.signals contains "deadline" %}`); [] when none. */
+    readonly signals: readonly Signal[];
   };
   readonly agent: { readonly name?: string; readonly title?: string };
   readonly company: { readonly name?: string };
@@ -108,6 +111,7 @@ export function buildTemplateContext(input: TemplateContextInput): TemplateConte
       mood: input.intake.customer.mood,
       channel: input.intake.customer.channel,
       description: input.intake.description.trim(),
+      signals: [...(input.intake.customer.signals ?? [])],
     }),
     agent: known({ name: present(input.agent.name), title: present(input.agent.title) }),
     company: known({ name: present(input.company.name) }),

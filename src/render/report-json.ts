@@ -38,7 +38,7 @@ const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
   playbook: ['id', 'version', 'title', 'path'],
   started_in: ['id', 'version'],
   outcome: ['kind', 'node', 'title'],
-  customer: ['name', 'channel', 'mood'],
+  customer: ['name', 'channel', 'mood', 'signals'],
   path: ['playbook', 'node', 'title', 'said', 'answer'],
   actions: ['key', 'do', 'status', 'reference'],
 };

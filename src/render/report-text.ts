@@ -17,9 +17,11 @@ export function formatDuration(ms: number): string {
   return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }
 
-/** `Dana Whitfield, via email (angry)`; the name is left out when unknown. */
+/** `Dana Whitfield, via email (angry; repeat contact, deadline)`; the name is left out when unknown. */
 export function describeCustomer(customer: Report['customer']): string {
-  return `${customer.name ? `${customer.name}, ` : ''}via ${customer.channel} (${customer.mood})`;
+  // Reports stored before signals existed have none.
+  const signals = (customer.signals ?? []).map((s) => s.replace(/-/g, ' '));
+  return `${customer.name ? `${customer.name}, ` : ''}via ${customer.channel} (${[customer.mood, ...(signals.length > 0 ? [signals.join(', ')] : [])].join('; ')})`;
 }
 
 /** The outcome as one line: `bug: PDF export times out`. */

@@ -11,6 +11,8 @@ export interface RunFlags {
   channel?: string;
   mood?: string;
   description?: string;
+  /** Customer signals, comma-separated (`repeat-contact,deadline`), or `none`. */
+  signal?: string;
   format?: 'markdown' | 'text' | 'json' | 'jira' | 'gitlab';
   /** Also copy the reply (or the report when only the report is printed) to the clipboard. */
   copy?: boolean;
@@ -42,6 +44,7 @@ export function addRunOptions(command: Command): Command {
     .addOption(new Option('--channel <channel>', 'contact channel').choices(['email', 'chat', 'phone']))
     .addOption(new Option('--mood <mood>', "customer's mood").choices(['calm', 'confused', 'frustrated', 'angry']))
     .option('--description <text>', 'what the customer reported')
+    .option('--signal <signals>', 'customer signals for the reply: repeat-contact, deadline, cancel-threat, business-impact (comma-separated), or none; default: detected from --description')
     .addOption(new Option('--format <format>', 'output format (default: text on a terminal, markdown in a pipe); jira: Jira wiki markup').choices(['markdown', 'text', 'json', 'jira', 'gitlab']))
     .addOption(new Option('--emit <what>', 'what to print (default: by outcome kind)').choices(['report', 'reply', 'both']))
     .option('--fail-on <kinds>', 'exit 3 when the outcome is one of these kinds, e.g. bug,escalate')
