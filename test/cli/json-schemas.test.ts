@@ -32,7 +32,7 @@ function jsonBlocks(doc: string): unknown[] {
 
 describe('published schemas', () => {
   it('every schema compiles in strict mode, and package.json ships them', () => {
-    expect(SCHEMA_NAMES).toEqual(expect.arrayContaining(['answers', 'cases', 'cases-search', 'check', 'env', 'lint', 'list', 'reply', 'report', 'search', 'test']));
+    expect(SCHEMA_NAMES).toEqual(expect.arrayContaining(['answers', 'cases', 'cases-replay', 'cases-search', 'check', 'env', 'lint', 'list', 'reply', 'report', 'search', 'test']));
     for (const name of SCHEMA_NAMES) expect(() => schemaErrors(name, {})).not.toThrow();
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('schemas');
@@ -94,6 +94,17 @@ describe('JSON outputs validate against their schemas', () => {
     expect(report.actions).toEqual([expect.objectContaining({ key: 'refund_duplicate', status: 'done', reference: 'RF-1234' })]);
     expect(schemaErrors('report', report)).toEqual([]);
     expect(schemaErrors('answers', parseYaml(answers))).toEqual([]);
+  });
+
+  it('cases replay --json and as text: the same outcome by the same path', () => {
+    const replay = triage(['cases', 'replay', caseId, '--json'], { home });
+    expect(replay.code, replay.stderr).toBe(0);
+    const doc = parsed(replay.stdout) as { same: boolean };
+    expect(doc.same).toBe(true);
+    expect(schemaErrors('cases-replay', doc)).toEqual([]);
+    const text = triage(['cases', 'replay', caseId], { home });
+    expect(text.stdout).toContain(`Case ${caseId}: upload-or-export-fails`);
+    expect(text.stdout).toContain('Same outcome by the same path.');
   });
 
   it('cases show --as report --format json', () => {
