@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeHome, triage } from '../helpers/cli.js';
+import { ROOT, makeHome, triage } from '../helpers/cli.js';
 import { UNCOVERED } from '../fixtures/intake/held-out.js';
 
 function gapRun(home: string, caseId: string, description: string, outcome: string, extra: string[] = []) {
@@ -22,6 +22,11 @@ function gapRun(home: string, caseId: string, description: string, outcome: stri
 
 describe('cases no playbook fits', () => {
   const home = makeHome();
+
+  it('the playbook for cases without one passes lint, reply-craft rules included', () => {
+    const r = triage(['lint', join(ROOT, 'templates', 'no-playbook.md')], { home });
+    expect(r).toMatchObject({ code: 0, stdout: '1 playbook checked, no problems.\n' });
+  });
 
   it('what no bundled playbook covers is weak in search', () => {
     for (const description of UNCOVERED) {
