@@ -77,7 +77,7 @@ describe('descriptions alike', () => {
 });
 
 describe('evidence from past cases', () => {
-  const hit = (id: string, score: number): SearchHit => ({ id, title: id, score, matched: [] });
+  const hit = (id: string, score: number): SearchHit => ({ id, title: id, score, matched: ['refund'] });
   const supporting = (id: string, playbook: string, sameCustomer: boolean) => ({ id, sameCustomer, playbook: { id: playbook, title: playbook }, outcome: 'resolved: r', startedAt: '2026-11-01', shared: ['x', 'y'] });
   const known = new Map([
     ['a', 'A'],
@@ -141,5 +141,12 @@ describe('held-out descriptions with a history of unrelated cases', () => {
     const strong = HELD_OUT.filter(([description, expected]) => rank(description).find((s) => s.id === expected)?.strength === 'strong').length;
     expect(strong / HELD_OUT.length).toBeGreaterThanOrEqual(0.85);
     for (const description of UNCOVERED) expect(hasStrongMatch(rank(description)), description).toBe(false);
+  });
+
+  it('a match on everyday words alone ("last week") is weak however high it scores', () => {
+    const ranked = rank('Hi there, the export to PDF cuts off the last column, and it happened last week too');
+    expect(ranked[0]).toMatchObject({ id: 'upload-or-export-fails', strength: 'strong' });
+    for (const s of ranked.slice(1)) if (s.matched.every((w) => ['last', 'week', 'happened'].includes(w))) expect(s.strength, s.id).toBe('weak');
+    expect(ranked.filter((s) => s.strength === 'strong').map((s) => s.id)).toEqual(['upload-or-export-fails']);
   });
 });
