@@ -99,6 +99,14 @@ function answerLines(record: CaseRecord): [string, string][] {
   return lines;
 }
 
+/** Name, channel and mood; for a case stopped in the intake, only what was answered. */
+function customerLine(record: CaseRecord): string {
+  const { customer } = record.intake;
+  const asked = (question: 'channel' | 'mood'): boolean => record.stage !== 'intake' || (record.intakeAnswered ?? []).includes(question);
+  const parts = [customer.name, asked('channel') ? `via ${customer.channel}` : undefined, asked('mood') ? `(${customer.mood})` : undefined].filter(Boolean);
+  return parts.length > 0 ? parts.join(customer.name && asked('channel') ? ', ' : ' ').replace(/, \(/, ' (') : '(not asked yet)';
+}
+
 function caseFields(record: CaseRecord): [string, string][] {
   const customer = record.intake.customer;
   return [
@@ -106,7 +114,7 @@ function caseFields(record: CaseRecord): [string, string][] {
     ['Status', record.status],
     ['Playbook', record.playbook.id ? `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})` : 'not chosen yet'],
     ...(record.status === 'open' ? [['Continue', `triage resume ${record.id}${record.stage ? ` (stopped ${record.stage === 'intake' ? 'in the intake' : 'at the playbook picker'})` : ''}`] as [string, string]] : []),
-    ['Customer', `${customer.name ? `${customer.name}, ` : ''}via ${customer.channel} (${customer.mood})`],
+    ['Customer', customerLine(record)],
     ...(record.agent ? [['Agent', record.agent] as [string, string]] : []),
     ['Outcome', outcomeOf({ status: record.status, outcome: record.outcome })],
     ['Started', record.startedAt],
