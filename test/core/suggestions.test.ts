@@ -4,27 +4,13 @@
  * playbook past a clearly stronger match. The held-out descriptions (test/fixtures/intake) keep
  * top-1 at 90% or more with a history of unrelated cases present.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Playbook } from '../../src/core/model.js';
-import { parsePlaybook } from '../../src/core/parse-playbook.js';
+import { bundledPlaybooks } from '../helpers/bundled-playbooks.js';
 import { buildSearchIndex, searchDocument, searchPlaybooks, type SearchHit } from '../../src/core/playbook-search.js';
 import { descriptionSimilarity, hasStrongMatch, rankSuggestions, similarPastCases, type PastCase } from '../../src/core/suggestions.js';
 import { HELD_OUT, UNCOVERED, UNRELATED_HISTORY } from '../fixtures/intake/held-out.js';
 
-const BUNDLED = resolve(import.meta.dirname, '..', '..', 'playbooks');
 
-function bundledPlaybooks(): Playbook[] {
-  return readdirSync(BUNDLED)
-    .filter((name) => name.endsWith('.md') && !name.startsWith('_') && !name.startsWith('.'))
-    .map((name) => {
-      const path = join(BUNDLED, name);
-      const { playbook } = parsePlaybook(readFileSync(path, 'utf8'), { path, dir: BUNDLED });
-      if (!playbook) throw new Error(`${name} did not parse`);
-      return playbook;
-    });
-}
 
 const HISTORY: PastCase[] = UNRELATED_HISTORY.map((h, i) => ({
   id: `TRI-20261101-00${i}0`,
