@@ -21,6 +21,9 @@ import { parsePlaybookTestFile, TEST_FILE_SUFFIX, type PlaybookTestCase, type Pl
 import { isDirectory, type PlaybookDirectory } from '../io/discovery.js';
 import { loadPlaybookDirectories, type LoadedPlaybooks } from '../io/load-playbooks.js';
 import { renderReportMarkdown } from '../render/report-markdown.js';
+import { replyProblems } from '../core/reply-claims.js';
+import { HANDOVER_KINDS } from '../core/reply-craft.js';
+import { detectSignals } from '../core/signals.js';
 import { driveFlow, type RunUi } from './drive-flow.js';
 import { finishCase, type FinishedCase } from './finish-case.js';
 import { resolvePathArgument } from '../io/path-argument.js';
@@ -278,8 +281,24 @@ async function runCase(testCase: PlaybookTestCase, playbook: Playbook, library: 
     failures.push(...containsFailures('reply', reply, testCase.replyNotContains, false));
     failures.push(...containsFailures('report', report, testCase.reportContains, true));
     failures.push(...containsFailures('report', report, testCase.reportNotContains, false));
+    failures.push(...replyRuleFailures(finished, final));
   }
   return { name: testCase.name, line: testCase.line, passed: failures.length === 0, failures, outcome, path };
+}
+
+/**
+ * The reply as the customer reads it, against the rules every reply keeps: no completed action
+ * the run did not confirm, no outcome title, one timeline, no phrase said twice.
+ */
+function replyRuleFailures(finished: FinishedCase, final: Playbook): string[] {
+  if (finished.reply === null || finished.reply.trim() === '') return [];
+  const node = final.nodes.find((n) => n.id === finished.outcome.node);
+  const problems = replyProblems(finished.reply, {
+    outcome: finished.outcome,
+    actionsDone: (finished.report.actions ?? []).filter((a) => a.status === 'done').map((a) => a.key),
+    handsOn: HANDOVER_KINDS.includes(finished.outcome.kind) || node?.report !== undefined,
+  });
+  return problems.map((problem) => `the reply ${problem} (every reply is checked for this; fix the reply block${node?.reply ? ` at line ${node.reply.line}` : ''} or the phrase bank)`);
 }
 
 /** A bare node id must be an outcome of the tested playbook or of a loaded one; `id#node` of that one. */
@@ -379,11 +398,13 @@ function excerpt(text: string, at: number, length: number): string {
 function testRecord(testCase: PlaybookTestCase, playbook: Playbook): CaseRecord {
   const at = TEST_CLOCK.toISOString();
   const { customer, channel, mood, description } = testCase.intake;
+  // Like a run without prompts: signals given in the case, else what the description shows.
+  const signals = testCase.intake.signals ?? detectSignals(description).map((d) => d.signal);
   return {
     id: TEST_CASE_ID,
     status: 'open',
     playbook: { id: playbook.id, version: playbook.version, title: playbook.title, path: playbook.path },
-    intake: { customer: { ...(customer !== undefined ? { name: customer } : {}), channel, mood }, description },
+    intake: { customer: { ...(customer !== undefined ? { name: customer } : {}), channel, mood, signals }, description },
     inputs: [],
     startedAt: at,
     updatedAt: at,

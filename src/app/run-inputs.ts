@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { EXIT, TriageError } from '../core/errors.js';
 import type { AnswerValue } from '../core/flow-types.js';
 import { CHANNELS, MOODS, OUTCOME_KINDS, type Channel, type Mood } from '../core/model.js';
+import { parseSignals, SIGNALS, type Signal } from '../core/signals.js';
 // Answers end up in reports printed on terminals and pasted into trackers: escape sequences and
 // control characters in them (a pasted log, a hostile value) are made visible, never kept raw.
 import { sanitizeForTerminal } from '../core/terminal-text.js';
@@ -37,6 +38,26 @@ export async function readAnswersFile(path: string, cwd: string, readStdin: () =
     });
   }
   return parseAnswersText(text, path);
+}
+
+/**
+ * The customer signals given up front: `--signal` wins over `signals:` in the answers file, which
+ * is taken out of the answers (it is not a playbook key). Undefined when neither gives any.
+ */
+export function takeSignals(flag: string | undefined, prefill: Record<string, AnswerValue>): Signal[] | undefined {
+  const fromFile = Object.hasOwn(prefill, 'signals') ? prefill.signals : undefined;
+  delete prefill.signals;
+  const raw = flag ?? (fromFile === undefined ? undefined : Array.isArray(fromFile) ? fromFile : String(fromFile));
+  if (raw === undefined) return undefined;
+  const { signals, unknown } = parseSignals(raw);
+  if (unknown.length > 0) {
+    throw new TriageError('intake/invalid-signal', `Unknown customer signal${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}.`, {
+      exitCode: EXIT.usage,
+      hint: `Signals: ${SIGNALS.join(', ')} (comma-separated), or none.`,
+      topic: 'answers',
+    });
+  }
+  return signals;
 }
 
 export function parseChannel(value: string | undefined): Channel {

@@ -21,7 +21,8 @@ import { assertRunAllowed, clockFromEnv, newCaseId, resumeCase, runNewCase, type
 import { reachablePlaybooks } from '../app/trust.js';
 import { closestMatch } from '../core/did-you-mean.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
-import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile } from '../app/run-inputs.js';
+import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile, takeSignals } from '../app/run-inputs.js';
+import { detectSignals, parseSignals, SIGNAL_LABELS, SIGNALS, type Signal } from '../core/signals.js';
 import { loadAttachedEnvironment } from '../app/attached-env.js';
 import type { FinishedCase } from '../app/finish-case.js';
 import type { PlaybookSuggestions } from '../app/playbooks.js';
@@ -80,6 +81,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       ...(flags.answers ? await readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
       ...parseAnswerFlags(flags.answer ?? []),
     };
+    const givenSignals = takeSignals(flags.signal, prefill);
     const attached = flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {};
     const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
     let env: RunEnvironment = {
@@ -98,6 +100,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
         signoff: settings.signoff,
         phrases,
         redact: flags.redact !== false,
+        ...(flags.redaction ? { profile: flags.redaction } : {}),
         // Reports travel to trackers: this machine's home path and hostname come out of them.
         machine: machineIdentity(),
       },
@@ -160,7 +163,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       const id = caseId ?? flags.caseId ?? newCaseId(clock());
       caseId = id;
       try {
-        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave, ...(startedAt ? { startedAt } : {}), origin }, runEnv);
+        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave, ...(startedAt ? { startedAt } : {}), origin, ...(flags.replayOf ? { replayOf: flags.replayOf.trim() } : {}) }, runEnv);
       } catch (error) {
         // A script's run refused for its input (exit 2) was never under way: leave no session
         // behind for `triage resume` to pick up. Interactive sessions stay until finished.
@@ -215,6 +218,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
             ...(answered.has('channel') ? { channel: intake.customer.channel } : {}),
             ...(answered.has('mood') ? { mood: intake.customer.mood } : {}),
             ...(answered.has('description') ? { description: intake.description } : {}),
+            ...(answered.has('account') ? { account: intake.customer.account ?? '' } : {}),
           };
           intake = await askIntake({ ...flags, ...known }, prompter, chalk, ctx, intakeProgress(resuming.playbook));
         }
@@ -225,9 +229,10 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     } else if (request.mode === 'run') {
       if (request.playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
       else await assertRunnable(loaded, request.playbookId);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
-      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)));
+      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)), givenSignals);
       if (interactive && flags.history !== false) {
         showSimilarCases((await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, true)).similar, ctx, chalk);
       }
@@ -236,7 +241,8 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
-      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET));
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
+      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET), givenSignals);
       finished = await pickAndRun(intake, prompter);
     }
     caseId = finished.record.id;
@@ -258,6 +264,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       const { renderTable } = await import('../render/table.js');
       ctx.streams.stderr.write(renderTable(['', 'Value'], fitSummary(summaryRows(finished), ctx.streams.stderr.columns), { tty: true }));
       ctx.streams.stderr.write('\n');
+    }
+    if (interactive && finished.profile !== undefined) {
+      // Which profile applies, before anything is printed or saved (the history keeps internal).
+      const { describeProfile } = await import('../core/redaction-profiles.js');
+      ctx.streams.stderr.write(`${chalk.bold('Redaction')} ${describeProfile(finished.profile)} ${chalk.dim('(--redaction internal|public; triage help redaction)')}\n`);
     }
     if (interactive && finished.redactions.length > 0) {
       // The agent sees what was taken out before anything is printed or saved.
@@ -313,6 +324,34 @@ export function probeDeps(settings: Settings, env: NodeJS.ProcessEnv): ProbeDeps
   };
 }
 
+/**
+ * `--case-id` names a case that exists (in the history, or as an interrupted session): exit 2
+ * rather than overwrite it, unless `--replace-case` says to replace it.
+ */
+async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, ctx: CliContext): Promise<void> {
+  if (replace) return;
+  const where: string[] = [];
+  try {
+    openSessionStore(dataDir).load(id);
+    where.push('an interrupted session');
+  } catch (error) {
+    if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
+  }
+  const { openCaseStore } = await import('../io/case-store.js');
+  const store = await openCaseStore({ dataDir, env: ctx.env });
+  try {
+    const found = await store.getCase(id).catch(() => undefined);
+    if (found?.id === id) where.push('the case history');
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+  if (where.length === 0) return;
+  throw new TriageError('run/case-exists', `Case ${id} already exists (in ${where.join(' and ')}); --case-id will not overwrite it.`, {
+    exitCode: EXIT.usage,
+    hint: `Leave out --case-id for a new id, use another id, or add --replace-case to replace case ${id}${where.includes('an interrupted session') ? ` (\`triage resume ${id}\` continues it)` : ''}.`,
+  });
+}
+
 function interruptMessage(caseId: string | undefined): string {
   return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
 }
@@ -353,13 +392,22 @@ async function createPrompter(ctx: CliContext): Promise<Prompter> {
 /** Told after every intake answer: what is known so far, and which questions are answered. */
 type IntakeProgress = (intake: Intake, answered: readonly IntakeQuestion[]) => void;
 
-async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext, onProgress?: IntakeProgress): Promise<Intake> {
+async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext, onProgress?: IntakeProgress, givenSignals?: readonly Signal[]): Promise<Intake> {
   let name = flags.customer === undefined ? undefined : sanitizeForTerminal(flags.customer).trim();
   let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
   let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
   let description = flags.description === undefined ? undefined : sanitizeForTerminal(flags.description).trim();
+  let account = flags.account === undefined ? undefined : sanitizeForTerminal(flags.account).trim();
+  let signals: readonly Signal[] | undefined = givenSignals;
   const intake = (): Intake => ({
-    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm' },
+    // Without a person to confirm them, what the description shows is taken as it is.
+    customer: {
+      ...(name ? { name } : {}),
+      channel: channel ?? 'email',
+      mood: mood ?? 'calm',
+      ...(account ? { account } : {}),
+      signals: signals ?? detectSignals(description ?? '').map((d) => d.signal),
+    },
     description: description ?? '',
   });
   if (prompter) {
@@ -387,9 +435,16 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
       ];
       questions.push({ key: 'mood', ask: (allowBack) => prompter.choose('How does the customer sound?', moods, { allowBack, ...(mood ? { default: mood } : {}) }), set: (v) => (mood = v as Mood) });
     } else given.push('mood');
+    if (account === undefined) {
+      questions.push({ key: 'account', ask: (allowBack) => prompter.text('Account (id or email)', { allowBack, hint: 'optional', ...(account ? { default: account } : {}) }), set: (v) => (account = v.trim()) });
+    } else given.push('account');
     if (description === undefined) {
       questions.push({ key: 'description', ask: (allowBack) => prompter.text('What is the problem, in their words?', { allowBack, ...(description ? { default: description } : {}) }), set: (v) => (description = v.trim()) });
     } else given.push('description');
+    if (givenSignals === undefined) {
+      // Signals found in the description are shown for the agent to confirm; none found, nothing asked.
+      questions.push({ key: 'signals', ask: (allowBack) => confirmSignals(description ?? '', prompter, allowBack, chalk, ctx), set: (v) => (signals = parseSignals(v).signals) });
+    }
     if (questions.length > 0) ctx.streams.stderr.write(`${chalk.bold('New case')} ${chalk.dim('— who is it, and what happened?')}\n`);
     for (let i = 0; i < questions.length; ) {
       const answer = await questions[i]!.ask(i > 0);
@@ -418,6 +473,20 @@ async function suggestionsFor(
   const ranking = await suggestPlaybooks(loaded, ctx.env, description, { ...(customer ? { customer } : {}), history });
   if (ranking.problem) ctx.streams.stderr.write(`${chalk.yellow(ranking.problem)}\n`);
   return ranking;
+}
+
+/** The signals the description shows, ticked, for the agent to confirm or change; '' (none) without asking when it shows none. */
+async function confirmSignals(description: string, prompter: Prompter, allowBack: boolean, chalk: ChalkInstance, ctx: CliContext): Promise<string | typeof BACK> {
+  const detected = detectSignals(description);
+  if (detected.length === 0) return 'none';
+  ctx.streams.stderr.write(`${chalk.dim(`In their words: ${detected.map((d) => `“${sanitizeForTerminal(d.evidence)}”`).join(', ')}`)}
+`);
+  const choices = SIGNALS.map((signal) => {
+    const found = detected.find((d) => d.signal === signal);
+    return { label: found ? `${SIGNAL_LABELS[signal]} — “${sanitizeForTerminal(found.evidence)}”` : SIGNAL_LABELS[signal], value: signal, checked: found !== undefined };
+  });
+  const chosen = await prompter.chooseMany('What should the reply take into account? (space toggles, enter confirms)', choices, { allowBack });
+  return chosen === BACK ? BACK : chosen.join(',') || 'none';
 }
 
 /** "Has this happened before?": the past cases that pass the similarity bar, this customer's first, on stderr. */

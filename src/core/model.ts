@@ -146,6 +146,17 @@ export interface ReplyBlock {
   readonly template: string;
   /** `reply full`: the block is the whole reply, no greeting/acknowledgement/sign-off wrapping. */
   readonly full: boolean;
+  /**
+   * `reply timeline`: the block says when things happen, so "what happens next" gives no time of
+   * its own. Also assumed when the block mentions a duration or a day (reply-claims.ts).
+   */
+  readonly timeline?: boolean;
+  readonly line: number;
+}
+
+/** A ```repro block: one line an engineer can follow to reproduce this step (a Liquid template). */
+export interface ReproBlock {
+  readonly template: string;
   readonly line: number;
 }
 
@@ -186,6 +197,7 @@ export interface PlaybookNode {
   readonly outcome?: Outcome;
   readonly reply?: ReplyBlock;
   readonly report?: ReportBlock;
+  readonly repro?: ReproBlock;
 }
 
 export interface Playbook {

@@ -21,6 +21,7 @@ import type {
   Playbook,
   PlaybookNode,
   ReplyBlock,
+  ReproBlock,
   ReportBlock,
   Severity,
 } from './model.js';
@@ -82,7 +83,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 // `html: true` so HTML comments (authors' notes) are recognised as such and left out of guidance.
 const markdown = new MarkdownIt('default', { html: true, linkify: false, typographer: false });
 
-const BLOCK_KINDS = ['ask', 'check', 'action', 'reply', 'report'] as const;
+const BLOCK_KINDS = ['ask', 'check', 'action', 'reply', 'report', 'repro'] as const;
 type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export function parsePlaybook(source: string, file: PlaybookFile, options: ParseOptions = {}): ParseResult {
@@ -445,6 +446,7 @@ function finishNode(draft: NodeDraft): PlaybookNode {
     ...(draft.outcome ? { outcome: draft.outcome } : {}),
     ...(draft.reply ? { reply: draft.reply } : {}),
     ...(draft.report ? { report: draft.report } : {}),
+    ...(draft.repro ? { repro: draft.repro } : {}),
   };
 }
 
@@ -696,8 +698,13 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
   const words = token.info.trim().split(/\s+/).slice(1);
   if (kind === 'reply') {
     const full = words.some((w) => w.toLowerCase() === 'full');
-    for (const word of words.filter((w) => w.toLowerCase() !== 'full')) {
-      ctx.report.warn('block/unknown-key', at, `Unknown option \`${word}\` after \`reply\`.${didYouMean(word, ['full'])} The only option is \`reply full\` (the block is the whole reply).`);
+    const timeline = words.some((w) => w.toLowerCase() === 'timeline');
+    for (const word of words.filter((w) => !['full', 'timeline'].includes(w.toLowerCase()))) {
+      ctx.report.warn(
+        'block/unknown-key',
+        at,
+        `Unknown option \`${word}\` after \`reply\`.${didYouMean(word, ['full', 'timeline'])} The options are \`reply full\` (the block is the whole reply) and \`reply timeline\` (the block says when things happen).`,
+      );
     }
     if (node.reply) {
       ctx.report.error('block/duplicate', at, `Node \`${node.id}\` already has a \`reply\` block (line ${node.reply.line}). Keep one: merge the two.`);
@@ -706,7 +713,11 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
     const template = token.content.replace(/\n$/, '');
     if (template.trim() === '') ctx.report.warn('block/empty', at, 'This `reply` block is empty. Write the middle of the reply, or remove the block.');
     if (!node.outcome) notOutcome(ctx, at, node, 'reply');
-    node.reply = { template, full, line } satisfies ReplyBlock;
+    node.reply = { template, full, ...(timeline ? { timeline } : {}), line } satisfies ReplyBlock;
+    return;
+  }
+  if (kind === 'repro') {
+    readReproBlock(token, words, at, ctx, node);
     return;
   }
   if (words.length > 0) {
@@ -737,7 +748,22 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
   else readReport(block, node);
 }
 
-const BLOCK_EXAMPLES: Record<Exclude<BlockKind, 'reply'>, string> = {
+/** ```repro: one reproduction line for engineers (a Liquid template, newlines folded to spaces). */
+function readReproBlock(token: Token, words: readonly string[], at: Position, ctx: BodyContext, node: NodeDraft): void {
+  if (words.length > 0) ctx.report.warn('block/unknown-key', at, `\`repro\` blocks take no options; \`${words.join(' ')}\` is ignored.`);
+  if (node.repro) {
+    ctx.report.error('block/duplicate', at, `Node \`${node.id}\` already has a \`repro\` block (line ${node.repro.line}). Keep one: a node has one reproduction step.`);
+    return;
+  }
+  const template = token.content.replace(/\s*\n\s*/g, ' ').trim();
+  if (template === '') {
+    ctx.report.warn('block/empty', at, 'This `repro` block is empty. Write the step an engineer takes, e.g. `Export {{ answers.row_count }} rows as CSV.`, or remove the block.');
+    return;
+  }
+  node.repro = { template, line: at.line } satisfies ReproBlock;
+}
+
+const BLOCK_EXAMPLES: Record<Exclude<BlockKind, 'reply' | 'repro'>, string> = {
   ask: 'For example:\n  key: rows\n  prompt: Roughly how many rows?\n  type: number',
   check: "For example:\n  run: [git, --version]\n  pass: '#git-works'\n  fail: '#install-git'",
   action: 'For example:\n  key: refund_duplicate\n  do: Refund the duplicate payment in Billing → Payments.\n  reference: Refund id',

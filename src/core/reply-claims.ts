@@ -387,6 +387,29 @@ export function findTimelines(text: string): Timeline[] {
   return timelines;
 }
 
+const ANY_TIME = new RegExp(
+  String.raw`\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty-four|thirty|forty-eight)(?:\s*(?:-|–|to)\s*(?:\d+|\w+))?[\s-]+(?:(?:business|working)\s+)?(?:minute|hour|day|week|month)s?\b|\b(?:today|tomorrow|tonight|this\s+(?:morning|afternoon|evening|week)|every\s+(?:hour|day|morning|evening)|hourly|daily|by\s+(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week))\b`,
+  'i',
+);
+
+/** Words of a sentence about hearing back: an update, a call, a reply. */
+const FOLLOW_UP = /\b(?:updat\w*|call\w*|contact\w*|email\w*|hear\w*|repl\w*|respond\w*|back\s+to\s+you|in\s+touch|status\s+page|restor\w*|remov\w*|fix\w*)\b/i;
+
+/**
+ * Whether a reply block says when the customer will hear or see what happens next: a sentence
+ * with a duration or a day and a promise or a follow-up ("there's a 24-hour waiting period, and
+ * we'll email you", "the status page is updated every hour", "a team lead will call you today").
+ * The wrapper then adds no timeline of its own, so the customer reads one. A duration on its own
+ * ("it usually arrives within a few minutes") is not such a timeline.
+ */
+export function statesTimeline(text: string): boolean {
+  for (const sentence of text.matchAll(/[^.!?\n]+(?:[.!?]+|\n|$)/g)) {
+    const body = sentence[0];
+    if (ANY_TIME.test(body) && (PROMISE.test(body) || FOLLOW_UP.test(body))) return true;
+  }
+  return false;
+}
+
 /** Two timelines that disagree ("within 24 hours" and "within one business day"), or undefined. */
 export function conflictingTimelines(text: string): [Timeline, Timeline] | undefined {
   const timelines = findTimelines(text);
@@ -407,8 +430,9 @@ export function conflictingTimelines(text: string): [Timeline, Timeline] | undef
 const STOCK_PHRASES: readonly RegExp[] = [
   /\bbearing\s+with\b/gi,
   /\b(?:your|the)\s+patience\b/gi,
-  /\bsorry\b/gi,
   /\bapologi[sz]e\b|\bapologies\b/gi,
+  /\bi\s+understand\b/gi,
+  /\bi\s+know\s+you['’]re\b/gi,
   /\bgood\s+news\b/gi,
   /\b(?:repeat\s+yourself|explain\s+(?:it\s+)?(?:all\s+)?again)\b/gi,
   /\bnothing\s+else\s+you\s+need\s+to\s+do\b/gi,
@@ -466,4 +490,43 @@ function span(match: RegExpMatchArray): TextSpan {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// A rendered reply, checked as the customer will read it
+
+export interface ReplyFacts {
+  readonly outcome: { readonly kind: string; readonly title: string };
+  /** Actions the run confirmed done (their keys). */
+  readonly actionsDone: readonly string[];
+  /** Whether the outcome hands a report on (bug, escalation, feature request, or a report block). */
+  readonly handsOn: boolean;
+}
+
+/**
+ * What is wrong with a finished reply, in words a playbook author can act on: a completed action
+ * nobody confirmed, the outcome's internal title, two timelines, a phrase said twice. Empty when
+ * the reply can be sent as it is.
+ */
+export function replyProblems(reply: string, facts: ReplyFacts): string[] {
+  const problems: string[] = [];
+  for (const claim of findClaims(reply)) {
+    if (facts.actionsDone.length > 0) break;
+    if (claim.kind === 'handover' && facts.handsOn) continue;
+    problems.push(
+      claim.kind === 'handover'
+        ? `says "${claim.text}", but this outcome hands nothing on (no report goes anywhere)`
+        : `says "${claim.text}", but no action was confirmed done on this path`,
+    );
+  }
+  const title = facts.outcome.title.trim();
+  const lower = reply.toLowerCase();
+  if (title !== '' && (lower.includes(`(${title.toLowerCase()})`) || (title.split(/\s+/).length >= 3 && lower.includes(title.toLowerCase())))) {
+    problems.push(`shows the outcome's title "${title}", which is written for agents, not customers`);
+  }
+  const clash = conflictingTimelines(reply);
+  if (clash) problems.push(`gives two timelines, "${clash[0].text}" and "${clash[1].text}"`);
+  const repeat = findRepeatedPhrase(reply);
+  if (repeat) problems.push(`says "${repeat.second.text}" twice`);
+  return problems;
 }

@@ -10,6 +10,8 @@ export interface PromptChoice {
   readonly label: string;
   readonly value: string;
   readonly description?: string;
+  /** Ticked at the start, in a choose-many list. */
+  readonly checked?: boolean;
 }
 
 export interface TextOptions {

@@ -12,7 +12,7 @@ import { sanitizeForTerminal } from '../core/terminal-text.js';
 import type { Report } from '../core/report.js';
 import { renderReportJson } from './report-json.js';
 import { escapeCell, escapeHtml, renderReportMarkdown } from './report-markdown.js';
-import { formatDuration, renderReportText } from './report-text.js';
+import { describeCustomer, formatDuration, renderReportText } from './report-text.js';
 import { hasColor, type Style } from './style.js';
 import { renderTable, type TableOptions } from './table.js';
 
@@ -99,12 +99,13 @@ function answerLines(record: CaseRecord): [string, string][] {
   return lines;
 }
 
-/** Name, channel and mood; for a case stopped in the intake, only what was answered. */
+/** Who and how they contacted us; for a case stopped in the intake, only what was answered. */
 function customerLine(record: CaseRecord): string {
   const { customer } = record.intake;
-  const asked = (question: 'channel' | 'mood'): boolean => record.stage !== 'intake' || (record.intakeAnswered ?? []).includes(question);
-  const parts = [customer.name, asked('channel') ? `via ${customer.channel}` : undefined, asked('mood') ? `(${customer.mood})` : undefined].filter(Boolean);
-  return parts.length > 0 ? parts.join(customer.name && asked('channel') ? ', ' : ' ').replace(/, \(/, ' (') : '(not asked yet)';
+  if (record.stage !== 'intake') return describeCustomer(customer);
+  const answered: readonly string[] = record.intakeAnswered ?? [];
+  const known = [customer.name, answered.includes('channel') ? `via ${customer.channel}` : undefined, answered.includes('mood') ? customer.mood : undefined].filter(Boolean);
+  return `${known.length > 0 ? known.join(', ') : 'nothing yet'} (intake not finished)`;
 }
 
 function caseFields(record: CaseRecord): [string, string][] {
@@ -115,6 +116,8 @@ function caseFields(record: CaseRecord): [string, string][] {
     ['Playbook', record.playbook.id ? `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})` : 'not chosen yet'],
     ...(record.status === 'open' ? [['Continue', `triage resume ${record.id}${record.stage ? ` (stopped ${record.stage === 'intake' ? 'in the intake' : 'at the playbook picker'})` : ''}`] as [string, string]] : []),
     ['Customer', customerLine(record)],
+    ...(customer.account ? [['Account', customer.account] as [string, string]] : []),
+    ...(record.replayOf ? [['Replay of', record.replayOf] as [string, string]] : []),
     ...(record.agent ? [['Agent', record.agent] as [string, string]] : []),
     ['Outcome', outcomeOf({ status: record.status, outcome: record.outcome })],
     ['Started', record.startedAt],
@@ -259,6 +262,8 @@ export const CSV_COLUMNS = [
   'answers',
   'environment',
   'reply',
+  'account',
+  'replay_of',
 ] as const;
 
 /**
@@ -311,6 +316,8 @@ export function renderCsvRow(record: CaseRecord): string {
     answers: Object.keys(answers).length > 0 ? JSON.stringify(answers) : '',
     environment: Object.keys(environment).length > 0 ? JSON.stringify(environment) : '',
     reply: record.reply,
+    account: record.intake.customer.account,
+    replay_of: record.replayOf,
   };
   return `${CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`;
 }

@@ -39,7 +39,7 @@ describe('triage run with actions, without prompts', () => {
     const notSent = run(['--answer', 'are-both-charges-settled=One is pending', '--answer', 'send_pending_article=not-needed', '--emit', 'reply']);
     expect(notSent.code).toBe(0);
     expect(notSent.stdout).not.toContain("I've sent you");
-    const sent = run(['--answer', 'are-both-charges-settled=One is pending', '--answer', 'send_pending_article=done', '--emit', 'reply']);
-    expect(sent.stdout).toContain("I've sent you our article on pending charges");
+    const sent = run(['--answer', 'are-both-charges-settled=One is pending', '--answer', 'send_pending_article=done', '--answer', 'send_pending_article.reference=https://help.example.com/pending', '--emit', 'reply']);
+    expect(sent.stdout).toContain("I've sent you our article on pending charges, so you have it for reference: https://help.example.com/pending");
   });
 });

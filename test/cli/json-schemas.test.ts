@@ -29,7 +29,7 @@ function jsonBlocks(doc: string): unknown[] {
 
 describe('published schemas', () => {
   it('every schema compiles in strict mode, and package.json ships them', () => {
-    expect(SCHEMA_NAMES).toEqual(expect.arrayContaining(['answers', 'cases', 'check', 'env', 'lint', 'list', 'reply', 'report', 'search', 'test']));
+    expect(SCHEMA_NAMES).toEqual(expect.arrayContaining(['answers', 'cases', 'cases-search', 'check', 'env', 'lint', 'list', 'reply', 'report', 'search', 'test']));
     for (const name of SCHEMA_NAMES) expect(() => schemaErrors(name, {})).not.toThrow();
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('schemas');
@@ -144,7 +144,7 @@ describe('JSON outputs validate against their schemas', () => {
     expect(schemaErrors('check', doc)).toEqual([]);
   });
 
-  it('list --json, search --json, cases list --json', () => {
+  it('list --json, search --json, cases list --json, cases search --json', () => {
     const list = triage(['list', '--json'], { home });
     expect(list.code, list.stderr).toBe(0);
     expect((parsed(list.stdout) as unknown[]).length).toBeGreaterThan(10);
@@ -157,6 +157,10 @@ describe('JSON outputs validate against their schemas', () => {
     expect(cases.code, cases.stderr).toBe(0);
     expect((parsed(cases.stdout) as unknown[]).length).toBeGreaterThan(0);
     expect(schemaErrors('cases', parsed(cases.stdout))).toEqual([]);
+    const found = triage(['cases', 'search', 'csv', '--json'], { home });
+    expect(found.code, found.stderr).toBe(0);
+    expect((parsed(found.stdout) as unknown[]).length).toBeGreaterThan(0);
+    expect(schemaErrors('cases-search', parsed(found.stdout))).toEqual([]);
   });
 
   it('an answers file as docs/cli.md shows it is valid and runs', () => {

@@ -120,7 +120,7 @@ describe('buildTemplateContext', () => {
 
   it('gives templates the documented variables, secrets already redacted', () => {
     expect(buildTemplateContext(input)).toEqual({
-      customer: { name: 'Dana Whitfield', first_name: 'Dana', mood: 'frustrated', channel: 'chat', description: 'PDF export hangs' },
+      customer: { name: 'Dana Whitfield', first_name: 'Dana', mood: 'frustrated', channel: 'chat', description: 'PDF export hangs', signals: [] },
       agent: { name: 'Sam Lee' },
       company: {},
       case: { id: 'TRI-20261127-7F3A' },

@@ -55,4 +55,38 @@ describe('action prompt in a pseudo-terminal', () => {
     ]);
     expect(report.path[1].answer).toBe('refund_duplicate: done (RF-1234)');
   }, 20_000);
+
+  it('shows the signals found in the description, ticked, and records what the agent confirms', async () => {
+    const home = makeHome();
+    const out = join(mkdtempSync(join(tmpdir(), 'triage-out-')), 'stdout.json');
+    run = spawnTriage(['--playbooks', PLAYBOOKS, 'run', 'duplicate-charge', '--format', 'json', '--emit', 'both'], { home, stdoutFile: out });
+
+    await run.answer("? Customer's name", 'Ben');
+    await run.choose('? Channel', 'Chat');
+    await run.choose('? How does the customer sound?', 'Angry');
+    await run.answer('? What is the problem, in their words?', "Third time I'm writing about this double charge, fix it or I'm cancelling");
+    await run.waitFor('In their words: “Third time I\'m writing”, “or I\'m cancelling”');
+    await run.waitFor('? What should the reply take into account?');
+    const screen = await run.waitFor('Business impact');
+    // The checkbox list as last drawn: ◉ ticked, ◯ not.
+    const drawn = screen.slice(screen.lastIndexOf('? What should the reply take into account?'));
+    const frame = drawn.split('\n').map((l) => l.replace(/^[❯ ]/, '').trim()).filter((l) => /^[◉◯] /.test(l));
+    expect(frame.slice(0, 4)).toEqual([
+      '◉ Repeat contact — “Third time I\'m writing”',
+      '◯ Deadline or urgency',
+      '◉ Threat to cancel — “or I\'m cancelling”',
+      '◯ Business impact',
+    ]);
+    // The agent knows better: it is not a threat to cancel. Untick it and confirm.
+    run.type(`${KEY.down}${KEY.down} `);
+    run.type(KEY.enter);
+    await run.choose('? What did the customer say?', 'One is pending');
+    await run.choose('? Do this now', 'Not needed');
+
+    expect(await run.exit()).toBe(0);
+    const report = JSON.parse(readOutput(out)) as Record<string, any>;
+    expect(report.customer.signals).toEqual(['repeat-contact']);
+    expect(report.reply).toMatch(/more than one conversation/);
+    expect(report.reply).not.toMatch(/thinking of leaving|decide to cancel/);
+  }, 20_000);
 });

@@ -11,6 +11,8 @@ export interface RunFlags {
   channel?: string;
   mood?: string;
   description?: string;
+  /** Customer signals, comma-separated (`repeat-contact,deadline`), or `none`. */
+  signal?: string;
   format?: 'markdown' | 'text' | 'json' | 'jira' | 'gitlab';
   /** Also copy the reply (or the report when only the report is printed) to the clipboard. */
   copy?: boolean;
@@ -23,6 +25,14 @@ export interface RunFlags {
   envFile?: string;
   redact: boolean;
   history: boolean;
+  /** The customer's account id or email. */
+  account?: string;
+  /** Replays that case: records a new case linked to it; redaction stand-ins are accepted. */
+  replayOf?: string;
+  /** Redaction profile of the printed output. */
+  redaction?: 'internal' | 'public';
+  /** --case-id may name a case that exists: replace it. */
+  replaceCase?: boolean;
 }
 
 export interface CheckFlags {
@@ -39,16 +49,21 @@ export function addRunOptions(command: Command): Command {
     .option('-a, --answer <key=value>', 'an answer: ask key, env key, or choice node id (repeatable)', collect, [])
     .option('--answers <file>', 'answers as a JSON or YAML map; - reads stdin')
     .option('--customer <name>', "customer's name")
+    .option('--account <id>', "the customer's account id or account email")
     .addOption(new Option('--channel <channel>', 'contact channel').choices(['email', 'chat', 'phone']))
     .addOption(new Option('--mood <mood>', "customer's mood").choices(['calm', 'confused', 'frustrated', 'angry']))
     .option('--description <text>', 'what the customer reported')
+    .option('--signal <signals>', 'customer signals for the reply: repeat-contact, deadline, cancel-threat, business-impact (comma-separated), or none; default: detected from --description')
     .addOption(new Option('--format <format>', 'output format (default: text on a terminal, markdown in a pipe); jira: Jira wiki markup').choices(['markdown', 'text', 'json', 'jira', 'gitlab']))
     .addOption(new Option('--emit <what>', 'what to print (default: by outcome kind)').choices(['report', 'reply', 'both']))
     .option('--fail-on <kinds>', 'exit 3 when the outcome is one of these kinds, e.g. bug,escalate')
     .option('-o, --output <file>', 'write the result to a file instead of stdout')
     .option('--copy', 'also copy the reply (or the report, with --emit report) to the clipboard')
     .option('--no-input', 'never prompt; a missing answer is an error (exit 2)')
-    .option('--case-id <id>', 'use this case id (for reproducible output)')
+    .option('--case-id <id>', 'use this case id (for reproducible output); refused when that case exists')
+    .option('--replace-case', 'with --case-id: replace the existing case of that id')
+    .option('--replay-of <case>', "record this run as a replay of that case (what a report's replay line does)")
+    .addOption(new Option('--redaction <profile>', 'redaction profile of the output (default public; the history always keeps internal)').choices(['internal', 'public']))
     .option('--allow-commands', 'run check/probe commands from untrusted playbook directories, this once')
     .option('--env-file <file>', 'attach an environment captured with `triage env --json` (or pasted text)')
     .option('--no-redact', 'DANGER: do not redact secrets and personal data in the output')
