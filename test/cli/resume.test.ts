@@ -101,7 +101,8 @@ describe('triage resume without a terminal', () => {
     const resumed = triage(['resume', 'TRI-SIGINT-0002'], { home });
     expect(resumed.code).toBe(2);
     expect(resumed.stderr).toContain('Resuming case TRI-SIGINT-0002');
-    expect(resumed.stderr).toContain('needs more answer (after-the-check)');
+    // (A secret answer is never saved, so it is asked again first.)
+    expect(resumed.stderr).toContain('needs more answer (password)');
     // A case started without --allow-commands is refused before anything runs.
     writeFileSync(sessionPath(home, 'TRI-SIGINT-0002'), JSON.stringify({ ...session, origin: { playbookDirs: [GATED] } }));
     const refused = triage(['resume', 'TRI-SIGINT-0002'], { home });
