@@ -100,6 +100,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
         signoff: settings.signoff,
         phrases,
         redact: flags.redact !== false,
+        ...(flags.redaction ? { profile: flags.redaction } : {}),
         // Reports travel to trackers: this machine's home path and hostname come out of them.
         machine: machineIdentity(),
       },
@@ -162,7 +163,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       const id = caseId ?? flags.caseId ?? newCaseId(clock());
       caseId = id;
       try {
-        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave, ...(startedAt ? { startedAt } : {}), origin }, runEnv);
+        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave, ...(startedAt ? { startedAt } : {}), origin, ...(flags.replayOf ? { replayOf: flags.replayOf.trim() } : {}) }, runEnv);
       } catch (error) {
         // A script's run refused for its input (exit 2) was never under way: leave no session
         // behind for `triage resume` to pick up. Interactive sessions stay until finished.
@@ -217,6 +218,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
             ...(answered.has('channel') ? { channel: intake.customer.channel } : {}),
             ...(answered.has('mood') ? { mood: intake.customer.mood } : {}),
             ...(answered.has('description') ? { description: intake.description } : {}),
+            ...(answered.has('account') ? { account: intake.customer.account ?? '' } : {}),
           };
           intake = await askIntake({ ...flags, ...known }, prompter, chalk, ctx, intakeProgress(resuming.playbook));
         }
@@ -227,6 +229,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     } else if (request.mode === 'run') {
       if (request.playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
       else await assertRunnable(loaded, request.playbookId);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
       const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)), givenSignals);
@@ -238,6 +241,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
       const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET), givenSignals);
       finished = await pickAndRun(intake, prompter);
     }
@@ -260,6 +264,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       const { renderTable } = await import('../render/table.js');
       ctx.streams.stderr.write(renderTable(['', 'Value'], fitSummary(summaryRows(finished), ctx.streams.stderr.columns), { tty: true }));
       ctx.streams.stderr.write('\n');
+    }
+    if (interactive && finished.profile !== undefined) {
+      // Which profile applies, before anything is printed or saved (the history keeps internal).
+      const { describeProfile } = await import('../core/redaction-profiles.js');
+      ctx.streams.stderr.write(`${chalk.bold('Redaction')} ${describeProfile(finished.profile)} ${chalk.dim('(--redaction internal|public; triage help redaction)')}\n`);
     }
     if (interactive && finished.redactions.length > 0) {
       // The agent sees what was taken out before anything is printed or saved.
@@ -315,6 +324,34 @@ export function probeDeps(settings: Settings, env: NodeJS.ProcessEnv): ProbeDeps
   };
 }
 
+/**
+ * `--case-id` names a case that exists (in the history, or as an interrupted session): exit 2
+ * rather than overwrite it, unless `--replace-case` says to replace it.
+ */
+async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, ctx: CliContext): Promise<void> {
+  if (replace) return;
+  const where: string[] = [];
+  try {
+    openSessionStore(dataDir).load(id);
+    where.push('an interrupted session');
+  } catch (error) {
+    if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
+  }
+  const { openCaseStore } = await import('../io/case-store.js');
+  const store = await openCaseStore({ dataDir, env: ctx.env });
+  try {
+    const found = await store.getCase(id).catch(() => undefined);
+    if (found?.id === id) where.push('the case history');
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+  if (where.length === 0) return;
+  throw new TriageError('run/case-exists', `Case ${id} already exists (in ${where.join(' and ')}); --case-id will not overwrite it.`, {
+    exitCode: EXIT.usage,
+    hint: `Leave out --case-id for a new id, use another id, or add --replace-case to replace case ${id}${where.includes('an interrupted session') ? ` (\`triage resume ${id}\` continues it)` : ''}.`,
+  });
+}
+
 function interruptMessage(caseId: string | undefined): string {
   return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
 }
@@ -360,6 +397,7 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
   let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
   let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
   let description = flags.description === undefined ? undefined : sanitizeForTerminal(flags.description).trim();
+  let account = flags.account === undefined ? undefined : sanitizeForTerminal(flags.account).trim();
   let signals: readonly Signal[] | undefined = givenSignals;
   const intake = (): Intake => ({
     // Without a person to confirm them, what the description shows is taken as it is.
@@ -367,6 +405,7 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
       ...(name ? { name } : {}),
       channel: channel ?? 'email',
       mood: mood ?? 'calm',
+      ...(account ? { account } : {}),
       signals: signals ?? detectSignals(description ?? '').map((d) => d.signal),
     },
     description: description ?? '',
@@ -396,6 +435,9 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
       ];
       questions.push({ key: 'mood', ask: (allowBack) => prompter.choose('How does the customer sound?', moods, { allowBack, ...(mood ? { default: mood } : {}) }), set: (v) => (mood = v as Mood) });
     } else given.push('mood');
+    if (account === undefined) {
+      questions.push({ key: 'account', ask: (allowBack) => prompter.text('Account (id or email)', { allowBack, hint: 'optional', ...(account ? { default: account } : {}) }), set: (v) => (account = v.trim()) });
+    } else given.push('account');
     if (description === undefined) {
       questions.push({ key: 'description', ask: (allowBack) => prompter.text('What is the problem, in their words?', { allowBack, ...(description ? { default: description } : {}) }), set: (v) => (description = v.trim()) });
     } else given.push('description');

@@ -432,6 +432,8 @@ export function judgeProbe(o: ProbeObservation, options: JudgeOptions): ProbeVer
     case 'disk': {
       const min = parseSize(expect.minFree ?? DEFAULT_MIN_FREE) ?? 0;
       const values: Record<string, string | number> = { path: o.path, min_free_bytes: min, ...(o.freeBytes === undefined ? {} : { free_bytes: o.freeBytes }), ...(o.totalBytes === undefined ? {} : { total_bytes: o.totalBytes }) };
+      const timeout = timedFailure('disk', o, `Free space of ${o.path}`, 'we could not read how much disk space is free', values, timeoutMs);
+      if (timeout) return timeout;
       if (o.freeBytes === undefined) return fail('disk/unreadable', errorText(o), `Free space of ${o.path}: ${errorText(o)}`, 'we could not read how much disk space is free', values);
       const observed = `${formatBytes(o.freeBytes)} free${o.totalBytes ? ` of ${formatBytes(o.totalBytes)}` : ''}`;
       if (o.freeBytes < min) return fail('disk/low', observed, `${o.path}: ${observed}, less than the ${formatBytes(min)} needed`, 'the computer is almost out of disk space', values);

@@ -583,6 +583,10 @@ function templateUses(playbook: Playbook): readonly TemplateUse[] {
         if (source !== undefined) uses.push({ node, what: `report \`${field}\` of \`${node.heading}\``, analysis: analyzeTemplate(source), position: () => at });
       }
     }
+    if (node.repro) {
+      const at = { line: node.repro.line, column: 1 };
+      uses.push({ node, what: `\`repro\` block of \`${node.heading}\``, analysis: analyzeTemplate(node.repro.template), position: () => at });
+    }
     if (node.check) {
       const at = { line: node.check.line, column: 1 };
       const placeholders = (node.check.probe ? node.check.probe.targets : node.check.run).filter((arg) => WHOLE_PLACEHOLDER.test(arg));

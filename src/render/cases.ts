@@ -12,7 +12,7 @@ import { sanitizeForTerminal } from '../core/terminal-text.js';
 import type { Report } from '../core/report.js';
 import { renderReportJson } from './report-json.js';
 import { escapeCell, escapeHtml, renderReportMarkdown } from './report-markdown.js';
-import { formatDuration, renderReportText } from './report-text.js';
+import { describeCustomer, formatDuration, renderReportText } from './report-text.js';
 import { hasColor, type Style } from './style.js';
 import { renderTable, type TableOptions } from './table.js';
 
@@ -106,7 +106,9 @@ function caseFields(record: CaseRecord): [string, string][] {
     ['Status', record.status],
     ['Playbook', record.playbook.id ? `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})` : 'not chosen yet'],
     ...(record.status === 'open' ? [['Continue', `triage resume ${record.id}${record.stage ? ` (stopped ${record.stage === 'intake' ? 'in the intake' : 'at the playbook picker'})` : ''}`] as [string, string]] : []),
-    ['Customer', `${customer.name ? `${customer.name}, ` : ''}via ${customer.channel} (${customer.mood})`],
+    ['Customer', describeCustomer(customer)],
+    ...(customer.account ? [['Account', customer.account] as [string, string]] : []),
+    ...(record.replayOf ? [['Replay of', record.replayOf] as [string, string]] : []),
     ...(record.agent ? [['Agent', record.agent] as [string, string]] : []),
     ['Outcome', outcomeOf({ status: record.status, outcome: record.outcome })],
     ['Started', record.startedAt],
@@ -251,6 +253,8 @@ export const CSV_COLUMNS = [
   'answers',
   'environment',
   'reply',
+  'account',
+  'replay_of',
 ] as const;
 
 /**
@@ -303,6 +307,8 @@ export function renderCsvRow(record: CaseRecord): string {
     answers: Object.keys(answers).length > 0 ? JSON.stringify(answers) : '',
     environment: Object.keys(environment).length > 0 ? JSON.stringify(environment) : '',
     reply: record.reply,
+    account: record.intake.customer.account,
+    replay_of: record.replayOf,
   };
   return `${CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`;
 }

@@ -109,6 +109,17 @@ describe('cant-reach-service', () => {
     expect(json.checks.every((c) => c.target === `https://127.0.0.1:${valid.port}/health`)).toBe(true);
   });
 
+  it('asks the DNS server set with `config set network.dns_server`', async () => {
+    const dir = home();
+    const e = env({}, dir);
+    expect((await triageAsync(['config', 'set', 'network.dns_server', `127.0.0.1:${dns.port}`], e)).code).toBe(0);
+    const result = await triageAsync(['check', 'cant-reach-service', '--answer', `url=http://api.triage.test:${refused}/`, '--json'], e);
+    const json = JSON.parse(result.stdout) as CheckJson;
+    expect(json.checks[0]).toMatchObject({ probe: 'dns', passed: true, values: { resolver: `127.0.0.1:${dns.port}`, a: ['127.0.0.1'] } });
+    // The connection uses the same resolver: it reaches 127.0.0.1 and is refused there.
+    expect(json.first_failure).toMatchObject({ node: 'open-a-connection', failure: 'tcp/refused' });
+  });
+
   it('says which target is missing when there is none', async () => {
     const { code, json } = await check(['cant-reach-service', '--format', 'json']);
     expect(code).toBe(1);

@@ -15,6 +15,9 @@ const EXPORT_ANSWERS = [
   '-a', 'how-big-is-the-export=3',
   '-a', 'export_format=CSV',
   '-a', 'row_count=4200',
+  '-a', 'rows_expected=4200',
+  '-a', 'rows_received=0',
+  '-a', 'do-filters-explain-the-missing-rows=3',
 ];
 
 function parsed(stdout: string): unknown {
@@ -78,7 +81,7 @@ describe('JSON outputs validate against their schemas', () => {
     );
     expect(full.code, full.stderr).toBe(0);
     expect(schemaErrors('report', parsed(full.stdout))).toEqual([]);
-    const reply = triage(['run', 'refund-request', '--no-input', '--format', 'json', '--emit', 'reply', '--no-history', '-a', 'account_email=sofia@example.com', '-a', 'plan=Pro, monthly', '-a', 'reference=INV-20431', '-a', 'why-do-they-want-a-refund=It renewed when they meant to cancel', '-a', 'charge_date=2024-06-02', '-a', 'when-was-it-charged=Within the refund window and the agent limit'], { home });
+    const reply = triage(['run', 'refund-request', '--no-input', '--format', 'json', '--emit', 'reply', '--no-history', '-a', 'why-do-they-want-a-refund=It renewed when they meant to cancel', '-a', 'reference=INV-20431', '-a', 'charge_date=2024-06-02', '-a', 'amount=49.00 EUR', '-a', 'plan=Pro, monthly', '-a', 'when-was-it-charged=Within the refund window, 500 or less', '-a', 'cancel_subscription=done', '-a', 'refund_payment=done', '-a', 'refund_payment.reference=RF-88120'], { home });
     expect(reply.code, reply.stderr).toBe(0);
     expect(schemaErrors('reply', parsed(reply.stdout))).toEqual([]);
   });
