@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, TriageError } from '../core/errors.js';
 import type { AnswerValue } from '../core/flow-types.js';
-import { CHANNELS, MOODS, type Channel, type Mood } from '../core/model.js';
+import { CHANNELS, MOODS, OUTCOME_KINDS, type Channel, type Mood } from '../core/model.js';
 import { parseSignals, SIGNALS, type Signal } from '../core/signals.js';
 // Answers end up in reports printed on terminals and pasted into trackers: escape sequences and
 // control characters in them (a pasted log, a hostile value) are made visible, never kept raw.
@@ -74,14 +74,12 @@ export function parseMood(value: string | undefined): Mood {
   throw new TriageError('intake/invalid-mood', `--mood must be one of ${MOODS.join(', ')}; got "${value}".`, { exitCode: EXIT.usage });
 }
 
-export const OUTCOME_KIND_LIST = ['resolved', 'workaround', 'works-as-designed', 'feature-request', 'bug', 'escalate'] as const;
-
 export function parseFailOn(value: string | undefined): Set<string> {
   if (!value) return new Set();
   const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
   for (const kind of kinds) {
-    if (!(OUTCOME_KIND_LIST as readonly string[]).includes(kind)) {
-      throw new TriageError('run/invalid-fail-on', `--fail-on: "${kind}" is not an outcome kind.`, { hint: `Outcome kinds: ${OUTCOME_KIND_LIST.join(', ')}.`, topic: 'exit-codes' });
+    if (!(OUTCOME_KINDS as readonly string[]).includes(kind)) {
+      throw new TriageError('run/invalid-fail-on', `--fail-on: "${kind}" is not an outcome kind.`, { hint: `Outcome kinds: ${OUTCOME_KINDS.join(', ')}.`, topic: 'exit-codes' });
     }
   }
   return new Set(kinds);

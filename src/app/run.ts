@@ -3,7 +3,7 @@
  * the session saved after every answer, then build the report and reply and record the case.
  */
 import { join } from 'node:path';
-import type { CaseRecord, Intake } from '../core/case-record.js';
+import type { CaseOrigin, CaseRecord, Intake } from '../core/case-record.js';
 import { applyCheckExpect } from '../core/check-expect.js';
 import { TriageError } from '../core/errors.js';
 import { startFlow, viewFlow } from '../core/flow-engine.js';
@@ -16,6 +16,7 @@ import { driveFlow, type RunUi } from './drive-flow.js';
 import { finishCase, type FinishedCase, type FinishSettings } from './finish-case.js';
 import { assertCommandsAllowed, createTrustCheck } from './trust.js';
 import { redactSessionInputs } from './session-redaction.js';
+import { noProbes, runProbeCheck, type ProbeDeps } from './probe-check.js';
 
 export interface RunEnvironment {
   readonly library: PlaybookLibrary;
@@ -32,6 +33,8 @@ export interface RunEnvironment {
   /** Probes and checks, at the I/O edge. */
   readonly captureProbes: (fields: Playbook['env'], options: { trusted: boolean }) => Promise<Record<string, string>>;
   readonly runCommand: (argv: readonly string[], options: { timeoutMs: number }) => Promise<import('../core/flow-types.js').CheckResult>;
+  /** Built-in probes of `probe:` checks, at the I/O edge. */
+  readonly probes?: ProbeDeps;
   /** Told the case id as soon as the case is saved, so an interrupt can name it (`triage resume` picks the latest). */
   readonly onCase?: (caseId: string) => void;
 }
@@ -43,6 +46,9 @@ export interface RunRequest {
   readonly caseId?: string;
   /** "Go back" at the first question leaves the run (drive-flow's LeftRun), e.g. to pick another playbook. */
   readonly canLeave?: boolean;
+  /** When the case began, if before its playbook started (the intake was saved first). */
+  readonly startedAt?: string;
+  readonly origin?: CaseOrigin;
 }
 
 export function newCaseId(now: Date): string {
@@ -71,7 +77,7 @@ export function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
 export async function runNewCase(request: RunRequest, env: RunEnvironment): Promise<FinishedCase> {
   const playbook = env.library.get(request.playbookId);
   const state = startFlow(env.library, request.playbookId);
-  const startedAt = env.clock().toISOString();
+  const startedAt = request.startedAt ?? env.clock().toISOString();
   const record: CaseRecord = {
     id: request.caseId ?? newCaseId(env.clock()),
     status: 'open',
@@ -80,8 +86,9 @@ export async function runNewCase(request: RunRequest, env: RunEnvironment): Prom
     agent: env.settings.agentName,
     inputs: [],
     startedAt,
-    updatedAt: startedAt,
+    updatedAt: env.clock().toISOString(),
     handoffs: [],
+    ...(request.origin ? { origin: request.origin } : {}),
   };
   return continueCase(record, state, request.prefill, env, { resumed: false, canLeave: Boolean(request.canLeave) });
 }
@@ -176,7 +183,10 @@ async function continueCase(
     ui: env.ui,
     captureProbes: (fields, playbook) => env.captureProbes(fields, { trusted: isTrusted(playbook) }),
     // The runner knows "exited 0 in time"; the check block's `expect` decides pass or fail.
-    runCheck: async (argv, checkOptions) => applyCheckExpect(checkOptions.check, await env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs })),
+    runCheck: async (argv, checkOptions) =>
+      checkOptions.check.probe
+        ? runProbeCheck(checkOptions.check, argv, env.probes ?? noProbes)
+        : applyCheckExpect(checkOptions.check, await env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs })),
     save,
     attach: (values) => {
       attached = { ...attached, ...values };
@@ -184,6 +194,7 @@ async function continueCase(
     },
     ...(options.resumed ? { resumedCase: record.id } : {}),
     canLeave: options.canLeave,
+    description: record.intake.description,
   });
   const finished = finishCase({ record, state: finalState, library: env.library, settings: env.settings, finishedAt: env.clock(), attachedEnv: attached });
   sessions.save(finished.record);

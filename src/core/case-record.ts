@@ -39,4 +39,25 @@ export interface CaseRecord {
   /** Environment attached to the case: `--env-file`, or pasted during the run (`:paste`). Redacted. */
   readonly attachedEnv?: Readonly<Record<string, string>>;
   readonly handoffs: readonly { readonly to: string; readonly url?: string; readonly at: string }[];
+  /**
+   * An open case saved before its playbook started: `intake` while the intake is being asked
+   * (`intakeAnswered` says which of its questions are answered), `picker` once it is complete and
+   * no playbook is chosen yet (`playbook.id` is then ''). `triage resume` continues there.
+   */
+  readonly stage?: 'intake' | 'picker';
+  readonly intakeAnswered?: readonly IntakeQuestion[];
+  /** How the run was started, so `triage resume` needs no flags. */
+  readonly origin?: CaseOrigin;
 }
+
+export type IntakeQuestion = 'customer' | 'channel' | 'mood' | 'description' | 'signals';
+
+export interface CaseOrigin {
+  /** The `--playbooks` directories, absolute. */
+  readonly playbookDirs: readonly string[];
+  /** `--allow-commands` was given for this case. */
+  readonly allowCommands?: boolean;
+}
+
+/** The playbook of a case whose playbook is not chosen yet. */
+export const NO_PLAYBOOK_YET: CaseRecord['playbook'] = { id: '', version: '', title: '', path: '' };

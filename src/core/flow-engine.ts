@@ -297,7 +297,10 @@ function pendingOf(cursor: Cursor): Pending {
         },
       );
     }
-    const argv = substituteArgv(node.check.run, { answers: Object.fromEntries(cursor.answers), env: Object.fromEntries(cursor.env) });
+    const values = { answers: Object.fromEntries(cursor.answers), env: Object.fromEntries(cursor.env) };
+    // A probe's argv is its name and target candidates; the first non-empty one is probed.
+    const { probe } = node.check;
+    const argv = probe ? [probe.name, ...substituteArgv(probe.targets, values)] : substituteArgv(node.check.run, values);
     return { kind: 'check', playbook, node, check: node.check, argv };
   }
   if (node.choices.length > 0) return { kind: 'choice', playbook, node, choices: node.choices };
@@ -474,6 +477,7 @@ function finishStep(step: StepDraft): PathStep {
 }
 
 function checkAnswer(check: CheckBlock, result: CheckResult): string {
+  if (result.probe) return result.passed ? `${result.probe.name}: ${result.stdout}` : `${result.probe.name} failed: ${result.error ?? result.stdout}`;
   if (result.passed) return 'check passed';
   if (result.timedOut) return 'check failed (timed out)';
   if (result.error) return `check failed (${result.error})`;

@@ -1,6 +1,5 @@
 /**
- * Markdown playbook → Playbook model (src/core/model.ts), per /work/shared/playbook-format.md and
- * docs/playbook-format.md. Pure and total: text in, model and diagnostics out; it never throws.
+ * Markdown playbook → Playbook model (src/core/model.ts), per docs/playbook-format.md. Pure and total: text in, model and diagnostics out; it never throws.
  * Structural problems found while reading (bad YAML, unknown keys, invalid values, duplicate node
  * ids, malformed blocks and choice lists) are reported here; rules about the decision tree as a
  * whole (links, reachability, templates, regexes) live in validate.ts.
@@ -35,6 +34,8 @@ import {
   DEFAULT_ENV_RUN_TIMEOUT_MS,
   ENV_FIELD_KEYS,
   EXPECT_KEYS,
+  COMMAND_EXPECT_KEYS,
+  PROBE_EXPECT_KEYS,
   FRONT_MATTER_KEYS,
   REPORT_KEYS,
   REQUIRED_FRONT_MATTER_KEYS,
@@ -50,6 +51,7 @@ import {
   reportSchemas,
 } from './playbook-schema.js';
 import { headingSlug } from './slug.js';
+import type { ProbeName, TlsRequirement } from './probe-checks.js';
 
 export interface PlaybookFile {
   /** Absolute path of the file (used in diagnostics and as `Playbook.path`). */
@@ -815,8 +817,10 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
   // An empty `pass:`/`fail:` is reported once, below, as a missing target.
   const present = { ...raw, pass: raw.pass ?? undefined, fail: raw.fail ?? undefined };
   const values = readKeys(block, checkSchemas, (key) => (key === 'pass' || key === 'fail' ? 'check/missing-target' : 'check/invalid'), [], present);
-  if (raw.run === undefined) {
-    ctx.report.error('check/invalid', at, 'This `check` block has no `run`. Add the command as a list, e.g. `run: [git, --version]`.');
+  if (raw.run === undefined && raw.probe === undefined) {
+    ctx.report.error('check/invalid', at, "This `check` block has no `run` or `probe`. Add the command as a list, e.g. `run: [git, --version]`, or a built-in probe, e.g. `probe: [dns, '{{answers.url}}']`.");
+  } else if (raw.run !== undefined && raw.probe !== undefined) {
+    ctx.report.error('check/invalid', block.yaml.positionOf(['probe'], 'key'), 'This `check` block has both `run` and `probe`: a check runs a command or a built-in probe, not both. Split it into two nodes.');
   }
   for (const key of ['pass', 'fail'] as const) {
     if (raw[key] !== undefined && raw[key] !== null) continue;
@@ -834,8 +838,31 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
     const expectRaw = values.expect as Record<string, unknown>;
     unknownKeys(expectRaw, EXPECT_KEYS, '`expect` map', ['expect'], block.yaml, ctx);
     const e = readKeys(block, expectSchemas, () => 'check/invalid', ['expect'], expectRaw);
-    expect = { exit: (e.exit as number | undefined) ?? 0, ...(e.stdout === undefined ? {} : { stdout: e.stdout as string }) };
-  }
+    const probeName = Array.isArray(values.probe) ? String(values.probe[0]) : undefined;
+    for (const key of Object.keys(e)) {
+      const owners = PROBE_EXPECT_KEYS[key];
+      const fits = owners ? probeName !== undefined && owners.includes(probeName) : probeName === undefined || !COMMAND_EXPECT_KEYS.includes(key);
+      if (fits) continue;
+      ctx.report.error(
+        'check/invalid',
+        block.yaml.positionOf(['expect', key], 'key'),
+        owners
+          ? `\`expect.${key}\` belongs to a \`probe: [${owners.join('|')}, ...]\` check${probeName ? `, not to \`${probeName}\`` : ', not to a command'}.`
+          : `\`expect.${key}\` judges a command's result; a \`probe\` check is judged by its own keys (see \`triage help checks\`).`,
+      );
+    }
+    expect = {
+      ...(probeName === undefined ? { exit: (e.exit as number | undefined) ?? 0 } : {}),
+      ...(e.stdout === undefined ? {} : { stdout: e.stdout as string }),
+      ...(e.status === undefined ? {} : { status: e.status as string }),
+      ...(e.min_days === undefined ? {} : { minDays: e.min_days as number }),
+      ...(e.require === undefined ? {} : { require: e.require as TlsRequirement[] }),
+      ...(e.issuer === undefined ? {} : { issuer: e.issuer as string }),
+      ...(e.max_skew === undefined ? {} : { maxSkewSeconds: e.max_skew as number }),
+      ...(e.min_free === undefined ? {} : { minFree: e.min_free as string }),
+      ...(e.minimums === undefined ? {} : { minimums: e.minimums as string }),
+    };
+  } else if (Array.isArray(values.probe)) expect = {};
   if (node.check) {
     ctx.report.error('block/duplicate', at, `Node \`${node.id}\` already has a \`check\` block (line ${node.check.line}); a node moves on by one check. Split the checks into separate nodes.`);
     return;
@@ -844,8 +871,10 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
     ctx.report.error('outcome/has-check', at, `\`${node.heading}\` is an outcome, which ends the run, so this check would never run. Move the check to a node before the outcome.`);
     return;
   }
+  const probe = values.probe as string[] | undefined;
   node.check = {
     run: (values.run as string[] | undefined) ?? [],
+    ...(probe && raw.run === undefined ? { probe: { name: probe[0] as ProbeName, targets: probe.slice(1) } } : {}),
     timeoutMs: (values.timeout as number | undefined) ?? DEFAULT_CHECK_TIMEOUT_MS,
     expect,
     ...(values.capture === undefined ? {} : { capture: values.capture as string }),

@@ -1,6 +1,6 @@
 /**
  * Picking a phrase from a phrase bank (see phrases.ts for the format and the parser). Apart from
- * the parser so replies can be written from a cached bank without loading YAML (issue 7).
+ * the parser so replies can be written from a cached bank without loading YAML.
  */
 import type { Channel, Mood, OutcomeKind } from './model.js';
 import type { PhraseBank, PhrasePart, PhraseRule } from './phrases.js';

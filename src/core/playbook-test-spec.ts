@@ -5,7 +5,7 @@
  *   cases:
  *     - name: same invoice captured twice
  *       intake: { customer: Ben, mood: angry, channel: email, description: charged me twice }
- *       answers: { card_last4: "1234", what-is-on-their-statement: Both have gone through }
+ *       answers: { card_last4: "1234", what-is-on-their-statement: Both charges carry our name }
  *       checks: { is-the-service-up: pass }          # check results, injected: nothing runs
  *       outcome: bug-same-invoice-paid-twice         # or other-playbook#node after a link
  *       reply_contains: ["You're right"]

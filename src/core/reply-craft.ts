@@ -12,9 +12,10 @@
  * The checks are deliberately simple word heuristics over the template text (Liquid tags
  * removed): they catch the reply that is all explanation and no way forward, not every weak one.
  */
-import { hasActionTargets, type OutcomeKind, type Playbook, type PlaybookNode, type ReplyBlock } from './model.js';
+import { hasActionTargets, HOW_TO_KINDS, type OutcomeKind, type Playbook, type PlaybookNode, type ReplyBlock } from './model.js';
 import { confirmedRanges, conflictingTimelines, findClaims, findRepeatedPhrase, findUnsuppliedLinks, proseOf, type Claim } from './reply-claims.js';
 import type { PlaybookGraph, PlaybookRule, PlaybookRuleContext } from './validate.js';
+import { escapeRegExp } from './escape-regexp.js';
 
 export interface ReplyCraftConfig {
   /** Phrases a reply should not use (case-insensitive, whole words). */
@@ -35,7 +36,6 @@ export const DEFAULT_CHAT_WORDS = 120;
 export const DEFAULT_REPLY_CRAFT: ReplyCraftConfig = { avoid: DEFAULT_AVOID_PHRASES, chatWords: DEFAULT_CHAT_WORDS };
 
 /** Outcomes whose reply must itself say what to do: the wrapper's next-steps line covers the others. */
-const HOW_TO_KINDS: readonly OutcomeKind[] = ['resolved', 'workaround', 'works-as-designed'];
 /** Outcomes that hand the problem on: a tracker or the next tier needs the report block. */
 const REPORT_KINDS: readonly OutcomeKind[] = ['bug', 'escalate'];
 
@@ -460,7 +460,7 @@ function phrasePattern(phrase: string): RegExp {
   const body = phrase
     .trim()
     .split(/\s+/)
-    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]"))
+    .map((word) => escapeRegExp(word).replace(/'/g, "['’]"))
     .join('\\s+');
   return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'giu');
 }

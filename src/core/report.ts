@@ -18,6 +18,7 @@ import type { ActionStatus, Channel, Mood, OutcomeKind, Playbook, PlaybookNode, 
 import { buildTemplateContext, present, redactAnswers, REDACTED, type TemplateContext } from './template-context.js';
 import { renderTemplate } from './templates.js';
 import { detectSignals, type Signal } from './signals.js';
+import { escapeRegExp } from './escape-regexp.js';
 
 export const REPORT_SCHEMA = 'triage.report/v1';
 
@@ -153,10 +154,6 @@ function redactText(text: string, secrets: readonly string[], secretKeys: readon
     result = result.replace(new RegExp(`(^|[;,\\n]\\s*)(${escapeRegExp(key)}): (?!\\[REDACTED\\])[^;,\\n]*`, 'g'), `$1$2: ${REDACTED}`);
   }
   return result;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `path` of a playbook relative to its directory, with `/` separators: the same on every machine. */

@@ -52,7 +52,7 @@ export type TemplateAnalysis =
 
 const NO_VARIABLES: TemplateAnalysis = Object.freeze({ ok: true, variables: Object.freeze([]) });
 
-/** Analyses already made: the same reply or report text recurs across a library (issue 7). */
+/** Analyses already made: the same reply or report text recurs across a library. */
 const analyses = new Map<string, TemplateAnalysis>();
 const MAX_REMEMBERED = 10_000;
 

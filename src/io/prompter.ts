@@ -30,3 +30,8 @@ export interface Prompter {
   text(message: string, options: TextOptions): Promise<string | Back>;
   confirm(message: string, options: { allowBack: boolean; default?: boolean }): Promise<boolean | Back>;
 }
+
+/** Whether an error is the prompt library's own "the user left the prompt" (Ctrl-C, Escape). */
+export function isPromptExit(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+}

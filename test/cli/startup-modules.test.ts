@@ -1,5 +1,5 @@
 /**
- * Start-up guarded by counting, not timing (issue 7): which of triage's own files and which
+ * Start-up guarded by counting, not timing: which of triage's own files and which
  * packages a command loads. `--version` loads the entry and almost nothing else; no command
  * loads a heavy package it does not use. Packages are bundled: dist/chunks.json (written by the
  * build) says which packages each chunk holds, dist/vendor/<package>.cjs holds one package each,
