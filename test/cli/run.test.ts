@@ -277,7 +277,7 @@ describe('triage run without a terminal', () => {
     expect(r.severity).toBe('high');
     expect(r.component).toBe('widgets');
     expect(r.labels).toEqual(['widget', 'regression']);
-    expect(r.customer).toEqual({ name: 'Lin Ho', channel: 'chat', mood: 'angry' });
+    expect(r.customer).toEqual({ name: 'Lin Ho', channel: 'chat', mood: 'angry', signals: [] });
     expect(r.description).toBe('The widget is broken again');
     expect(r.environment).toEqual({ app_version: '3.2' });
     expect(r.answers).toEqual({ api_token: '[REDACTED]', plan: 'Team', notes: 'after the update', seats: 7 });
