@@ -136,7 +136,7 @@ describe('JSON outputs validate against their schemas', () => {
   });
 
   it('test --format json, passing and failing', () => {
-    const passing = triage(['test', join(ROOT, 'playbooks', 'refund-request.test.yaml'), '--format', 'json'], { home });
+    const passing = triage(['test', join(ROOT, 'test', 'fixtures', 'playbook-tests', 'passing'), '--format', 'json'], { home });
     expect(passing.code, passing.stderr).toBe(0);
     expect(schemaErrors('test', parsed(passing.stdout))).toEqual([]);
     const dir = join(home, 'failing');
