@@ -5,7 +5,7 @@
 import type { CaseRecord } from '../core/case-record.js';
 import { viewFlow } from '../core/flow-engine.js';
 import type { FlowState, PlaybookLibrary } from '../core/flow-types.js';
-import type { OutcomeKind } from '../core/model.js';
+import { OUTCOME_KINDS, type OutcomeKind } from '../core/model.js';
 import type { PhraseBank } from '../core/phrases.js';
 import { composeReply } from '../core/reply.js';
 import { buildReplayCommand, buildReport, caseTemplateContext, type Report } from '../core/report.js';
@@ -18,6 +18,9 @@ import {
 } from '../core/redaction-profiles.js';
 import type { RedactionFinding } from '../core/redact.js';
 import { renderTemplate } from '../core/templates.js';
+import type { FinishedCase } from '../core/finished-case.js';
+
+export type { FinishedCase };
 
 export interface FinishSettings {
   readonly agentName?: string;
@@ -33,19 +36,8 @@ export interface FinishSettings {
   readonly machine?: MachineIdentity;
 }
 
-export interface FinishedCase {
-  readonly record: CaseRecord;
-  readonly report: Report;
-  readonly reply: string | null;
-  readonly outcome: { readonly kind: OutcomeKind; readonly title: string; readonly node: string };
-  /** What redaction removed from the report and reply, for the preview shown before output. */
-  readonly redactions: readonly RedactionFinding[];
-  /** The profile the printed report was redacted with. */
-  readonly profile?: RedactionProfile | 'none';
-}
-
 /** Customer-facing outcomes get a reply even without a reply block: the wrapping alone. */
-const REPLY_KINDS: readonly OutcomeKind[] = ['resolved', 'workaround', 'works-as-designed', 'feature-request', 'bug', 'escalate'];
+const REPLY_KINDS: readonly OutcomeKind[] = OUTCOME_KINDS;
 
 export interface FinishInput {
   readonly record: CaseRecord;
@@ -71,7 +63,9 @@ export function finishCase(input: FinishInput): FinishedCase {
   if (REPLY_KINDS.includes(outcome.kind)) {
     reply = composeReply({
       kind: outcome.kind,
-      block: outcomeNode.reply ? { template: outcomeNode.reply.template, full: outcomeNode.reply.full, line: outcomeNode.reply.line } : undefined,
+      block: outcomeNode.reply
+        ? { template: outcomeNode.reply.template, full: outcomeNode.reply.full, timeline: outcomeNode.reply.timeline, line: outcomeNode.reply.line }
+        : undefined,
       context: caseTemplateContext(contextInput),
       channel: record.intake.customer.channel,
       mood: record.intake.customer.mood,

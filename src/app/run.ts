@@ -3,7 +3,7 @@
  * the session saved after every answer, then build the report and reply and record the case.
  */
 import { join } from 'node:path';
-import type { CaseRecord, Intake } from '../core/case-record.js';
+import type { CaseOrigin, CaseRecord, Intake } from '../core/case-record.js';
 import { applyCheckExpect } from '../core/check-expect.js';
 import { EXIT, TriageError } from '../core/errors.js';
 import { startFlow, viewFlow } from '../core/flow-engine.js';
@@ -19,6 +19,7 @@ import { CASE_FACT_KEYS, CASE_FACT_PROMPTS, detectCaseFacts, type CaseFacts } fr
 import { finishCase, type FinishedCase, type FinishSettings } from './finish-case.js';
 import { assertCommandsAllowed, createTrustCheck } from './trust.js';
 import { redactSessionInputs } from './session-redaction.js';
+import { noProbes, runProbeCheck, type ProbeDeps } from './probe-check.js';
 
 export interface RunEnvironment {
   readonly library: PlaybookLibrary;
@@ -35,6 +36,8 @@ export interface RunEnvironment {
   /** Probes and checks, at the I/O edge. */
   readonly captureProbes: (fields: Playbook['env'], options: { trusted: boolean }) => Promise<Record<string, string>>;
   readonly runCommand: (argv: readonly string[], options: { timeoutMs: number }) => Promise<import('../core/flow-types.js').CheckResult>;
+  /** Built-in probes of `probe:` checks, at the I/O edge. */
+  readonly probes?: ProbeDeps;
   /** Told the case id as soon as the case is saved, so an interrupt can name it (`triage resume` picks the latest). */
   readonly onCase?: (caseId: string) => void;
 }
@@ -48,6 +51,9 @@ export interface RunRequest {
   readonly replayOf?: string;
   /** "Go back" at the first question leaves the run (drive-flow's LeftRun), e.g. to pick another playbook. */
   readonly canLeave?: boolean;
+  /** When the case began, if before its playbook started (the intake was saved first). */
+  readonly startedAt?: string;
+  readonly origin?: CaseOrigin;
 }
 
 /** A value that carries a redaction token (`[EMAIL-1]`, `[REDACTED]`): a replay's stand-in. */
@@ -82,7 +88,7 @@ export function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
 export async function runNewCase(request: RunRequest, env: RunEnvironment): Promise<FinishedCase> {
   const playbook = env.library.get(request.playbookId);
   const state = startFlow(env.library, request.playbookId);
-  const startedAt = env.clock().toISOString();
+  const startedAt = request.startedAt ?? env.clock().toISOString();
   const record: CaseRecord = {
     id: request.caseId ?? newCaseId(env.clock()),
     status: 'open',
@@ -91,8 +97,9 @@ export async function runNewCase(request: RunRequest, env: RunEnvironment): Prom
     agent: env.settings.agentName,
     inputs: [],
     startedAt,
-    updatedAt: startedAt,
+    updatedAt: env.clock().toISOString(),
     handoffs: [],
+    ...(request.origin ? { origin: request.origin } : {}),
     ...(request.replayOf ? { replayOf: request.replayOf } : {}),
   };
   return continueCase(record, state, request.prefill, env, { resumed: false, canLeave: Boolean(request.canLeave) });
@@ -227,7 +234,10 @@ async function continueCase(
     ui: env.ui,
     captureProbes: (fields, playbook) => env.captureProbes(fields, { trusted: isTrusted(playbook) }),
     // The runner knows "exited 0 in time"; the check block's `expect` decides pass or fail.
-    runCheck: async (argv, checkOptions) => applyCheckExpect(checkOptions.check, await env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs })),
+    runCheck: async (argv, checkOptions) =>
+      checkOptions.check.probe
+        ? runProbeCheck(checkOptions.check, argv, env.probes ?? noProbes)
+        : applyCheckExpect(checkOptions.check, await env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs })),
     save,
     attach: (values) => {
       attached = { ...attached, ...values };
@@ -236,6 +246,7 @@ async function continueCase(
     ...(options.resumed ? { resumedCase: record.id } : {}),
     ...(record.replayOf ? { acceptStandIn: isRedactionStandIn } : {}),
     canLeave: options.canLeave,
+    description: record.intake.description,
   });
   const facts = await askCaseFacts(record, finalState, prefill, { ...attached, ...prefill }, env);
   if (facts !== undefined) record = { ...record, intake: { ...record.intake, facts } };

@@ -5,10 +5,10 @@
  */
 import type { CaseRecord } from './case-record.js';
 import { TriageError } from './errors.js';
-import { OUTCOME_KINDS, type OutcomeKind } from './model.js';
+import { HOW_TO_KINDS, OUTCOME_KINDS, type OutcomeKind } from './model.js';
 
 /** Outcome kinds that count as "the customer's problem was dealt with" for first-contact resolution. */
-export const RESOLVING_KINDS: readonly OutcomeKind[] = ['resolved', 'workaround', 'works-as-designed'];
+export const RESOLVING_KINDS: readonly OutcomeKind[] = HOW_TO_KINDS;
 
 export interface CaseFilter {
   /** Playbook ids (any of). */
@@ -151,6 +151,7 @@ export function caseRowOf(record: CaseRecord): CaseRow {
     if (input.kind === 'ask') answers.push(`${input.key}: ${answerText(input.value)}`);
     else if (input.kind === 'env') answers.push(`${input.key}: ${input.value}`);
     else if (input.kind === 'choice') answers.push(input.label);
+    else if (input.kind === 'action') answers.push(`${input.key}: ${input.status}${input.reference ? ` (${input.reference})` : ''}`);
   }
   const body: string[] = [];
   if (record.report) {

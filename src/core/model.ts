@@ -3,6 +3,7 @@
  * Plain, immutable data (no methods, no I/O) so it can be cached, compared and serialised.
  * Lines and columns are 1-based and refer to the playbook file as written.
  */
+import type { ProbeExpect, ProbeName } from './probe-checks.js';
 
 export const OUTCOME_KINDS = [
   'resolved',
@@ -13,6 +14,13 @@ export const OUTCOME_KINDS = [
   'escalate',
 ] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+/**
+ * Outcomes the reply alone deals with (an answer, a workaround, an explanation): the reply is the
+ * default output, it must give the customer a next step, and the case counts as resolved at first
+ * contact.
+ */
+export const HOW_TO_KINDS: readonly OutcomeKind[] = ['resolved', 'workaround', 'works-as-designed'];
 
 /** Heading prefix (before the colon) → outcome kind. Matching is case-insensitive. */
 export const OUTCOME_PREFIXES: Readonly<Record<string, OutcomeKind>> = {
@@ -96,9 +104,15 @@ export interface Choice {
 }
 
 export interface CheckBlock {
+  /** The command; empty when the check is a built-in probe. */
   readonly run: readonly string[];
+  /**
+   * A built-in probe instead of a command (`probe: [dns, '{{answers.url}}', '{{config.service.url}}']`):
+   * its name and target candidates, the first non-empty of which is probed.
+   */
+  readonly probe?: { readonly name: ProbeName; readonly targets: readonly string[] };
   readonly timeoutMs: number;
-  readonly expect: { readonly exit?: number; readonly stdout?: string };
+  readonly expect: { readonly exit?: number; readonly stdout?: string } & ProbeExpect;
   readonly capture?: string;
   /** Target node ids, leading `#` removed. */
   readonly pass: string;
@@ -106,10 +120,37 @@ export interface CheckBlock {
   readonly line: number;
 }
 
+/** What the agent reports after doing an `action`: done, couldn't do it, not needed. */
+export const ACTION_STATUSES = ['done', 'failed', 'not-needed'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+/**
+ * Something the agent does during the run (issue a refund, send an article, reset a factor) and
+ * then confirms. With targets the node moves on by the result, like a check; without, the result
+ * is recorded and the node's choices follow. Asked after the node's asks, before its choices.
+ */
+export interface ActionBlock {
+  /** `^[a-z][a-z0-9_]*$`; templates read `actions.<key>`, `--answer <key>=done` answers it. */
+  readonly key: string;
+  /** The instruction shown to the agent. */
+  readonly do: string;
+  /** Prompt for a reference (e.g. a refund id), asked when the agent answers `done`. */
+  readonly reference?: string;
+  /** Target node ids by result, leading `#` removed; empty when the action has no targets. */
+  readonly targets: Readonly<Partial<Record<ActionStatus, string>>>;
+  /** Line of the opening ``` fence. */
+  readonly line: number;
+}
+
 export interface ReplyBlock {
   readonly template: string;
   /** `reply full`: the block is the whole reply, no greeting/acknowledgement/sign-off wrapping. */
   readonly full: boolean;
+  /**
+   * `reply timeline`: the block says when things happen, so "what happens next" gives no time of
+   * its own. Also assumed when the block mentions a duration or a day (reply-claims.ts).
+   */
+  readonly timeline?: boolean;
   readonly line: number;
 }
 
@@ -151,6 +192,8 @@ export interface PlaybookNode {
   readonly asks: readonly AskBlock[];
   readonly choices: readonly Choice[];
   readonly check?: CheckBlock;
+  /** `action` blocks in file order; absent when the node has none. */
+  readonly actions?: readonly ActionBlock[];
   readonly outcome?: Outcome;
   readonly reply?: ReplyBlock;
   readonly report?: ReportBlock;
@@ -191,6 +234,16 @@ export interface Diagnostic {
   readonly rule: string;
   /** Says what is wrong and how to fix it. */
   readonly message: string;
+}
+
+/** Whether an action moves the run on by its result (it has `done`/`failed`/`not-needed` targets). */
+export function hasActionTargets(action: ActionBlock): boolean {
+  return Object.keys(action.targets).length > 0;
+}
+
+/** The node's action that moves the run on by its result, if any. */
+export function steeringAction(node: PlaybookNode): ActionBlock | undefined {
+  return node.actions?.find(hasActionTargets);
 }
 
 export function findNode(playbook: Playbook, id: string): PlaybookNode | undefined {

@@ -1,6 +1,5 @@
 /**
- * Markdown playbook → Playbook model (src/core/model.ts), per /work/shared/playbook-format.md and
- * docs/playbook-format.md. Pure and total: text in, model and diagnostics out; it never throws.
+ * Markdown playbook → Playbook model (src/core/model.ts), per docs/playbook-format.md. Pure and total: text in, model and diagnostics out; it never throws.
  * Structural problems found while reading (bad YAML, unknown keys, invalid values, duplicate node
  * ids, malformed blocks and choice lists) are reported here; rules about the decision tree as a
  * whole (links, reachability, templates, regexes) live in validate.ts.
@@ -8,6 +7,8 @@
 import MarkdownIt from 'markdown-it';
 import { basename } from 'node:path';
 import type {
+  ActionBlock,
+  ActionStatus,
   AskBlock,
   CheckBlock,
   DetectProbe,
@@ -27,15 +28,19 @@ import type {
 import { OUTCOME_PREFIXES } from './model.js';
 import { readYaml, splitFrontMatter, type Position, type SplitSource, type YamlSection } from './front-matter.js';
 import {
+  ACTION_KEYS,
   ASK_KEYS,
   CHECK_KEYS,
   DEFAULT_CHECK_TIMEOUT_MS,
   DEFAULT_ENV_RUN_TIMEOUT_MS,
   ENV_FIELD_KEYS,
   EXPECT_KEYS,
+  COMMAND_EXPECT_KEYS,
+  PROBE_EXPECT_KEYS,
   FRONT_MATTER_KEYS,
   REPORT_KEYS,
   REQUIRED_FRONT_MATTER_KEYS,
+  actionSchemas,
   askSchemas,
   checkField,
   checkSchemas,
@@ -47,6 +52,7 @@ import {
   reportSchemas,
 } from './playbook-schema.js';
 import { headingSlug } from './slug.js';
+import type { ProbeName, TlsRequirement } from './probe-checks.js';
 
 export interface PlaybookFile {
   /** Absolute path of the file (used in diagnostics and as `Playbook.path`). */
@@ -77,7 +83,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 // `html: true` so HTML comments (authors' notes) are recognised as such and left out of guidance.
 const markdown = new MarkdownIt('default', { html: true, linkify: false, typographer: false });
 
-const BLOCK_KINDS = ['ask', 'check', 'reply', 'report', 'repro'] as const;
+const BLOCK_KINDS = ['ask', 'check', 'action', 'reply', 'report', 'repro'] as const;
 type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export function parsePlaybook(source: string, file: PlaybookFile, options: ParseOptions = {}): ParseResult {
@@ -436,6 +442,7 @@ function finishNode(draft: NodeDraft): PlaybookNode {
     asks: draft.asks,
     choices: draft.choices,
     ...(draft.check ? { check: draft.check } : {}),
+    ...(draft.actions && draft.actions.length > 0 ? { actions: draft.actions } : {}),
     ...(draft.outcome ? { outcome: draft.outcome } : {}),
     ...(draft.reply ? { reply: draft.reply } : {}),
     ...(draft.report ? { report: draft.report } : {}),
@@ -691,8 +698,13 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
   const words = token.info.trim().split(/\s+/).slice(1);
   if (kind === 'reply') {
     const full = words.some((w) => w.toLowerCase() === 'full');
-    for (const word of words.filter((w) => w.toLowerCase() !== 'full')) {
-      ctx.report.warn('block/unknown-key', at, `Unknown option \`${word}\` after \`reply\`.${didYouMean(word, ['full'])} The only option is \`reply full\` (the block is the whole reply).`);
+    const timeline = words.some((w) => w.toLowerCase() === 'timeline');
+    for (const word of words.filter((w) => !['full', 'timeline'].includes(w.toLowerCase()))) {
+      ctx.report.warn(
+        'block/unknown-key',
+        at,
+        `Unknown option \`${word}\` after \`reply\`.${didYouMean(word, ['full', 'timeline'])} The options are \`reply full\` (the block is the whole reply) and \`reply timeline\` (the block says when things happen).`,
+      );
     }
     if (node.reply) {
       ctx.report.error('block/duplicate', at, `Node \`${node.id}\` already has a \`reply\` block (line ${node.reply.line}). Keep one: merge the two.`);
@@ -701,7 +713,7 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
     const template = token.content.replace(/\n$/, '');
     if (template.trim() === '') ctx.report.warn('block/empty', at, 'This `reply` block is empty. Write the middle of the reply, or remove the block.');
     if (!node.outcome) notOutcome(ctx, at, node, 'reply');
-    node.reply = { template, full, line } satisfies ReplyBlock;
+    node.reply = { template, full, ...(timeline ? { timeline } : {}), line } satisfies ReplyBlock;
     return;
   }
   if (kind === 'repro') {
@@ -727,11 +739,12 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
     );
     return;
   }
-  const known = { ask: ASK_KEYS, check: CHECK_KEYS, report: REPORT_KEYS }[kind];
+  const known = { ask: ASK_KEYS, check: CHECK_KEYS, action: ACTION_KEYS, report: REPORT_KEYS }[kind];
   unknownKeys(raw, known, `\`${kind}\` block`, [], yaml, ctx);
   const block: RawBlock = { raw, yaml, at, line, ctx, content: token.content };
   if (kind === 'ask') readAsk(block, node);
   else if (kind === 'check') readCheck(block, node);
+  else if (kind === 'action') readAction(block, node);
   else readReport(block, node);
 }
 
@@ -753,6 +766,7 @@ function readReproBlock(token: Token, words: readonly string[], at: Position, ct
 const BLOCK_EXAMPLES: Record<Exclude<BlockKind, 'reply' | 'repro'>, string> = {
   ask: 'For example:\n  key: rows\n  prompt: Roughly how many rows?\n  type: number',
   check: "For example:\n  run: [git, --version]\n  pass: '#git-works'\n  fail: '#install-git'",
+  action: 'For example:\n  key: refund_duplicate\n  do: Refund the duplicate payment in Billing → Payments.\n  reference: Refund id',
   report: 'For example:\n  expected: The file downloads.\n  actual: Nothing happens.',
 };
 
@@ -824,8 +838,10 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
   // An empty `pass:`/`fail:` is reported once, below, as a missing target.
   const present = { ...raw, pass: raw.pass ?? undefined, fail: raw.fail ?? undefined };
   const values = readKeys(block, checkSchemas, (key) => (key === 'pass' || key === 'fail' ? 'check/missing-target' : 'check/invalid'), [], present);
-  if (raw.run === undefined) {
-    ctx.report.error('check/invalid', at, 'This `check` block has no `run`. Add the command as a list, e.g. `run: [git, --version]`.');
+  if (raw.run === undefined && raw.probe === undefined) {
+    ctx.report.error('check/invalid', at, "This `check` block has no `run` or `probe`. Add the command as a list, e.g. `run: [git, --version]`, or a built-in probe, e.g. `probe: [dns, '{{answers.url}}']`.");
+  } else if (raw.run !== undefined && raw.probe !== undefined) {
+    ctx.report.error('check/invalid', block.yaml.positionOf(['probe'], 'key'), 'This `check` block has both `run` and `probe`: a check runs a command or a built-in probe, not both. Split it into two nodes.');
   }
   for (const key of ['pass', 'fail'] as const) {
     if (raw[key] !== undefined && raw[key] !== null) continue;
@@ -843,8 +859,31 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
     const expectRaw = values.expect as Record<string, unknown>;
     unknownKeys(expectRaw, EXPECT_KEYS, '`expect` map', ['expect'], block.yaml, ctx);
     const e = readKeys(block, expectSchemas, () => 'check/invalid', ['expect'], expectRaw);
-    expect = { exit: (e.exit as number | undefined) ?? 0, ...(e.stdout === undefined ? {} : { stdout: e.stdout as string }) };
-  }
+    const probeName = Array.isArray(values.probe) ? String(values.probe[0]) : undefined;
+    for (const key of Object.keys(e)) {
+      const owners = PROBE_EXPECT_KEYS[key];
+      const fits = owners ? probeName !== undefined && owners.includes(probeName) : probeName === undefined || !COMMAND_EXPECT_KEYS.includes(key);
+      if (fits) continue;
+      ctx.report.error(
+        'check/invalid',
+        block.yaml.positionOf(['expect', key], 'key'),
+        owners
+          ? `\`expect.${key}\` belongs to a \`probe: [${owners.join('|')}, ...]\` check${probeName ? `, not to \`${probeName}\`` : ', not to a command'}.`
+          : `\`expect.${key}\` judges a command's result; a \`probe\` check is judged by its own keys (see \`triage help checks\`).`,
+      );
+    }
+    expect = {
+      ...(probeName === undefined ? { exit: (e.exit as number | undefined) ?? 0 } : {}),
+      ...(e.stdout === undefined ? {} : { stdout: e.stdout as string }),
+      ...(e.status === undefined ? {} : { status: e.status as string }),
+      ...(e.min_days === undefined ? {} : { minDays: e.min_days as number }),
+      ...(e.require === undefined ? {} : { require: e.require as TlsRequirement[] }),
+      ...(e.issuer === undefined ? {} : { issuer: e.issuer as string }),
+      ...(e.max_skew === undefined ? {} : { maxSkewSeconds: e.max_skew as number }),
+      ...(e.min_free === undefined ? {} : { minFree: e.min_free as string }),
+      ...(e.minimums === undefined ? {} : { minimums: e.minimums as string }),
+    };
+  } else if (Array.isArray(values.probe)) expect = {};
   if (node.check) {
     ctx.report.error('block/duplicate', at, `Node \`${node.id}\` already has a \`check\` block (line ${node.check.line}); a node moves on by one check. Split the checks into separate nodes.`);
     return;
@@ -853,8 +892,10 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
     ctx.report.error('outcome/has-check', at, `\`${node.heading}\` is an outcome, which ends the run, so this check would never run. Move the check to a node before the outcome.`);
     return;
   }
+  const probe = values.probe as string[] | undefined;
   node.check = {
     run: (values.run as string[] | undefined) ?? [],
+    ...(probe && raw.run === undefined ? { probe: { name: probe[0] as ProbeName, targets: probe.slice(1) } } : {}),
     timeoutMs: (values.timeout as number | undefined) ?? DEFAULT_CHECK_TIMEOUT_MS,
     expect,
     ...(values.capture === undefined ? {} : { capture: values.capture as string }),
@@ -862,6 +903,62 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
     fail: (values.fail as string | undefined) ?? '',
     line: block.line,
   };
+}
+
+const ACTION_TARGET_KEYS: readonly ActionStatus[] = ['done', 'failed', 'not-needed'];
+
+function readAction(block: RawBlock, node: NodeDraft): void {
+  const { ctx, at, raw } = block;
+  // An empty target (`done:` or `done: #x` read as a comment) is reported once, below.
+  const present = { ...raw, done: raw.done ?? undefined, failed: raw.failed ?? undefined, 'not-needed': raw['not-needed'] ?? undefined };
+  const values = readKeys(block, actionSchemas, (key) => ((ACTION_TARGET_KEYS as readonly string[]).includes(key) ? 'action/missing-target' : 'action/invalid'), [], present);
+  if (raw.key === undefined || raw.key === null) {
+    ctx.report.error('action/invalid', at, 'This `action` block has no `key`. Add `key: name` (lower-case, e.g. `refund_duplicate`): templates read it as `actions.<name>`, and `--answer <name>=done` answers it.');
+  }
+  if (raw.do === undefined || raw.do === null) {
+    ctx.report.error('action/invalid', at, 'This `action` block has no `do`. Add `do: <what the agent does now>`, e.g. `do: Refund the duplicate payment in Billing → Payments.`');
+  }
+  for (const key of ACTION_TARGET_KEYS) {
+    if (raw[key] !== null) continue;
+    const commented = new RegExp(`^\\s*${key}\\s*:\\s*#`, 'm').test(block.content);
+    ctx.report.error(
+      'action/missing-target',
+      block.yaml.positionOf([key], 'key'),
+      commented
+        ? `\`${key}\` is empty because YAML reads an unquoted \`#\` as the start of a comment. Quote it: \`${key}: '#node-id'\`.`
+        : `\`${key}\` is empty: give the node to go to, e.g. \`${key}: '#next-node'\`, or remove the key.`,
+    );
+  }
+  const targets: Partial<Record<ActionStatus, string>> = {};
+  for (const key of ACTION_TARGET_KEYS) if (typeof values[key] === 'string') targets[key] = values[key] as string;
+  const given = ACTION_TARGET_KEYS.filter((key) => raw[key] !== undefined);
+  if (given.length > 0) {
+    for (const key of ['done', 'failed'] as const) {
+      if (raw[key] !== undefined) continue;
+      ctx.report.error(
+        'action/missing-target',
+        at,
+        `This \`action\` block has ${given.map((k) => `\`${k}\``).join(' and ')} but no \`${key}\`: an action that moves the run on by its result needs both \`done: '#node'\` and \`failed: '#node'\` (\`not-needed\` is optional). Add \`${key}: '#node-id'\`, or remove the targets and let the node's choice list follow.`,
+      );
+    }
+  }
+  if (typeof values.key !== 'string' || typeof values.do !== 'string') return;
+  if (node.outcome && given.length > 0) {
+    ctx.report.error(
+      'outcome/has-action-targets',
+      at,
+      `\`${node.heading}\` is an outcome, which ends the run, so this action's targets would never be followed. Remove \`done\`/\`failed\`/\`not-needed\` (the action is then only recorded), or move the action to a node before the outcome.`,
+    );
+    return;
+  }
+  const action: ActionBlock = {
+    key: values.key,
+    do: values.do,
+    ...(values.reference === undefined ? {} : { reference: values.reference as string }),
+    targets,
+    line: block.line,
+  };
+  node.actions = [...(node.actions ?? []), action];
 }
 
 function readReport(block: RawBlock, node: NodeDraft): void {

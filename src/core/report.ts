@@ -14,9 +14,11 @@
 import type { Intake } from './case-record.js';
 import { formatAnswerValue } from './answer-values.js';
 import type { AnswerValue, FlowInput, FlowView } from './flow-types.js';
-import type { Channel, Mood, OutcomeKind, Playbook, PlaybookNode, Severity } from './model.js';
+import type { ActionStatus, Channel, Mood, OutcomeKind, Playbook, PlaybookNode, Severity } from './model.js';
 import { buildTemplateContext, present, redactAnswers, REDACTED, type TemplateContext } from './template-context.js';
 import { renderTemplate } from './templates.js';
+import { escapeRegExp } from './escape-regexp.js';
+import { detectSignals, type Signal } from './signals.js';
 import { isUncertainOs, reconcileOs, statedOperatingSystem } from './user-agent.js';
 
 export const REPORT_SCHEMA = 'triage.report/v1';
@@ -27,6 +29,15 @@ export interface ReportPathStep {
   readonly title: string;
   readonly said: string;
   readonly answer: string;
+}
+
+/** An action the agent confirmed during the run (its latest result). */
+export interface ReportAction {
+  readonly key: string;
+  /** The instruction the agent was given. */
+  readonly do: string;
+  readonly status: ActionStatus;
+  readonly reference: string | null;
 }
 
 /** Field order here is the order of the JSON output. */
@@ -40,7 +51,13 @@ export interface Report {
   readonly severity: Severity | null;
   readonly component: string | null;
   readonly labels: readonly string[];
-  readonly customer: { readonly name: string | null; readonly channel: Channel; readonly mood: Mood; readonly account: string | null };
+  readonly customer: {
+    readonly name: string | null;
+    readonly channel: Channel;
+    readonly mood: Mood;
+    readonly account: string | null;
+    readonly signals: readonly Signal[];
+  };
   readonly agent: string | null;
   readonly description: string;
   /** From the reserved keys `scope` / `frequency` / `started` (answers or env) when known; else null. */
@@ -49,6 +66,8 @@ export interface Report {
   readonly started: string | null;
   readonly environment: Readonly<Record<string, string>>;
   readonly answers: Readonly<Record<string, AnswerValue>>;
+  /** What the agent was asked to do on the way and what they confirmed; [] when nothing. */
+  readonly actions: readonly ReportAction[];
   readonly path: readonly ReportPathStep[];
   readonly steps_to_reproduce: readonly string[];
   readonly expected: string | null;
@@ -76,7 +95,7 @@ export interface ReportInput {
   /** The playbook the outcome is in. */
   readonly finalPlaybook: Playbook;
   readonly outcomeNode: PlaybookNode;
-  readonly view: Pick<FlowView, 'answers' | 'env' | 'path' | 'secretKeys'>;
+  readonly view: Pick<FlowView, 'answers' | 'env' | 'path' | 'secretKeys'> & Partial<Pick<FlowView, 'actions'>>;
   readonly inputs: readonly FlowInput[];
   readonly intake: Intake;
   readonly settings: ReportSettings;
@@ -112,6 +131,7 @@ export function caseTemplateContext(input: CaseContextInput): TemplateContext {
     answers: input.view.answers,
     env: input.view.env,
     secretKeys: input.view.secretKeys,
+    actions: input.view.actions ?? [],
   });
 }
 
@@ -151,10 +171,6 @@ function redactText(text: string, secrets: readonly string[], secretKeys: readon
     result = result.replace(new RegExp(`(^|[;,\\n]\\s*)(${escapeRegExp(key)}): (?!\\[REDACTED\\])[^;,\\n]*`, 'g'), `$1$2: ${REDACTED}`);
   }
   return result;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `path` of a playbook relative to its directory, with `/` separators: the same on every machine. */
@@ -203,11 +219,19 @@ export function buildReplayCommand(input: Pick<ReportInput, 'caseId' | 'startPla
   if (account !== undefined) args.push('--account', shellQuote(account));
   args.push('--channel', customer.channel, '--mood', customer.mood);
   if (description.trim()) args.push('--description', shellQuote(description.trim()));
+  // The confirmed signals, not what the description suggests: `none` when the agent cleared them.
+  const signals = customer.signals ?? [];
+  if (signals.length > 0) args.push('--signal', signals.join(','));
+  else if (customer.signals !== undefined && detectSignals(description).length > 0) args.push('--signal', 'none');
   for (const item of input.inputs) {
     let pair: string | undefined;
     if (item.kind === 'env') pair = `${item.key}=${item.value}`;
     else if (item.kind === 'ask') pair = `${item.key}=${secret.has(item.key) ? REDACTED : answerArg(item.value)}`;
     else if (item.kind === 'choice') pair = `${item.node}=${item.label}`;
+    else if (item.kind === 'action') {
+      args.push('--answer', shellQuote(`${item.key}=${item.status}`, true));
+      if (item.reference !== undefined) pair = `${item.key}.reference=${item.reference}`;
+    }
     if (pair !== undefined) args.push('--answer', shellQuote(pair, true));
   }
   return args.join(' ');
@@ -344,6 +368,7 @@ export function buildReport(input: ReportInput): Report {
       channel: intake.customer.channel,
       mood: intake.customer.mood,
       account: present(intake.customer.account) ?? null,
+      signals: [...(intake.customer.signals ?? [])],
     },
     agent: context.agent.name ?? null,
     description: clean(intake.description.trim()),
@@ -352,6 +377,12 @@ export function buildReport(input: ReportInput): Report {
     started: answerText(answers, 'started', environment) ?? (intake.facts?.started?.trim() ? clean(intake.facts.started.trim()) : null),
     environment,
     answers,
+    actions: (input.view.actions ?? []).map((action) => ({
+      key: action.key,
+      do: action.do,
+      status: action.status,
+      reference: action.reference === undefined ? null : clean(action.reference),
+    })),
     path,
     steps_to_reproduce: buildStepsToReproduce(environment, path, node.id, clean(actual), (step) => {
       const line = input.reproLine?.(step, context);

@@ -7,18 +7,20 @@ import { liquidMessage } from './liquid-message.js';
 
 /**
  * Template roots with a fixed set of properties; keep in step with TemplateContext
- * (template-context.ts), which builds them at run time. `answers` and `env` are open: their keys come
- * from the playbook (ask blocks, check captures, env fields).
+ * (template-context.ts), which builds them at run time. `answers`, `env` and `actions` are open:
+ * their keys come from the playbook (ask blocks, check captures, env fields, action blocks).
  */
 export const TEMPLATE_OBJECTS: Readonly<Record<string, readonly string[]>> = {
-  customer: ['name', 'first_name', 'mood', 'channel', 'description', 'account'],
+  customer: ['name', 'first_name', 'mood', 'channel', 'description', 'signals', 'account'],
   agent: ['name', 'title'],
   company: ['name'],
   case: ['id'],
   playbook: ['id', 'title', 'version'],
   outcome: ['kind', 'title'],
 };
-export const OPEN_TEMPLATE_OBJECTS = ['answers', 'env'] as const;
+export const OPEN_TEMPLATE_OBJECTS = ['answers', 'env', 'actions'] as const;
+/** What `actions.<key>` holds (see TemplateContext.actions). */
+export const ACTION_TEMPLATE_PROPERTIES = ['status', 'done', 'failed', 'not_needed', 'reference'] as const;
 
 /**
  * Filters the renderer registers beyond liquidjs's built-ins. Lint rejects unknown filters (a
@@ -50,7 +52,7 @@ export type TemplateAnalysis =
 
 const NO_VARIABLES: TemplateAnalysis = Object.freeze({ ok: true, variables: Object.freeze([]) });
 
-/** Analyses already made: the same reply or report text recurs across a library (issue 7). */
+/** Analyses already made: the same reply or report text recurs across a library. */
 const analyses = new Map<string, TemplateAnalysis>();
 const MAX_REMEMBERED = 10_000;
 

@@ -1,20 +1,20 @@
 /** What `run` prints: the report, the reply, or both, as markdown, text or JSON. */
-import type { FinishedCase } from '../app/finish-case.js';
-import type { OutcomeKind } from '../core/model.js';
+import type { FinishedCase } from '../core/finished-case.js';
+import { HOW_TO_KINDS, type OutcomeKind } from '../core/model.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { neutralizeQuickActions } from './report-gitlab.js';
 import { jiraParagraph, renderReportJira } from './report-jira.js';
 import { renderReportJson } from './report-json.js';
 import { renderReportMarkdown } from './report-markdown.js';
-import { renderReportText } from './report-text.js';
+import { describeActionResult, renderReportText } from './report-text.js';
 
 export type Emit = 'report' | 'reply' | 'both';
 /** `jira` is Jira wiki markup; `gitlab` is the Markdown report with GitLab's differences (report-gitlab.ts). */
 export type OutputFormat = 'markdown' | 'text' | 'json' | 'jira' | 'gitlab';
 
-/** playbook-format.md: replies for how-to outcomes, report + reply for the rest. */
+/** docs/cli.md (`--emit`): replies for how-to outcomes, report + reply for the rest. */
 export function defaultEmit(kind: OutcomeKind): Emit {
-  return kind === 'resolved' || kind === 'workaround' || kind === 'works-as-designed' ? 'reply' : 'both';
+  return HOW_TO_KINDS.includes(kind) ? 'reply' : 'both';
 }
 
 export function renderCaseOutput(finished: FinishedCase, options: { format: OutputFormat; emit: Emit }): string {
@@ -60,6 +60,7 @@ function ensureNewline(text: string): string {
 export function summaryRows(finished: FinishedCase): string[][] {
   const rows: string[][] = [];
   for (const [key, value] of Object.entries(finished.report.answers)) rows.push([`answer: ${key}`, Array.isArray(value) ? value.join(', ') : String(value)]);
+  for (const action of finished.report.actions ?? []) rows.push([`action: ${action.key}`, describeActionResult(action)]);
   for (const [key, value] of Object.entries(finished.report.environment)) rows.push([`env: ${key}`, value]);
   rows.push(['case', finished.record.id]);
   return rows.map((row) => row.map(sanitizeForTerminal));

@@ -5,6 +5,7 @@
 import { formatAnswerValue } from '../core/answer-values.js';
 import type { CaseRecord } from '../core/case-record.js';
 import { SNIPPET_END, SNIPPET_START, type CaseSummary, type SearchHit } from '../core/case-query.js';
+import type { GapGroup } from '../core/knowledge-gaps.js';
 import type { CaseStats, FcrStats } from '../core/case-stats.js';
 import { OUTCOME_KINDS } from '../core/model.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
@@ -12,6 +13,7 @@ import type { Report } from '../core/report.js';
 import { renderReportJson } from './report-json.js';
 import { escapeCell, escapeHtml, renderReportMarkdown } from './report-markdown.js';
 import { describeCustomer, formatDuration, renderReportText } from './report-text.js';
+import { hasColor, type Style } from './style.js';
 import { renderTable, type TableOptions } from './table.js';
 
 export function formatTime(iso: string): string {
@@ -41,8 +43,9 @@ export function renderCaseList(cases: readonly CaseSummary[], total: number, opt
   // in them are made visible, never printed raw. The same goes for every renderer below.
   return renderTable(
     ['CASE', 'STARTED (UTC)', 'PLAYBOOK', 'OUTCOME', 'CUSTOMER', 'TIME'],
-    cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id, outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
+    cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id || '–', outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
     options,
+    { keep: ['CASE', 'PLAYBOOK'], dropOrder: ['TIME', 'CUSTOMER', 'STARTED (UTC)'] },
   );
 }
 
@@ -50,12 +53,12 @@ export function renderCaseList(cases: readonly CaseSummary[], total: number, opt
 // search
 
 /** Matched words: bold on a colour terminal, «marked» otherwise. */
-export function highlightSnippet(snippet: string, color: boolean): string {
-  if (!color) return snippet;
-  return snippet.split(SNIPPET_START).join('\u001b[1m').split(SNIPPET_END).join('\u001b[22m');
+export function highlightSnippet(snippet: string, style: Style): string {
+  if (!hasColor(style)) return snippet;
+  return snippet.replace(new RegExp(`${SNIPPET_START}([^${SNIPPET_END}]*)${SNIPPET_END}`, 'g'), (_, word: string) => style.bold(word));
 }
 
-export function renderSearchHits(hits: readonly SearchHit[], options: { readonly color: boolean }): string {
+export function renderSearchHits(hits: readonly SearchHit[], options: { readonly style: Style }): string {
   const width = String(hits.length).length;
   return `${hits
     .map((hit, i) => {
@@ -63,7 +66,7 @@ export function renderSearchHits(hits: readonly SearchHit[], options: { readonly
       const who = r.intake.customer.name ? ` · ${r.intake.customer.name}${hit.sameCustomer ? ' (same customer)' : ''}` : '';
       const head = `${String(i + 1).padStart(width)}. ${r.id} · ${formatTime(r.startedAt)} · ${r.playbook.id} · ${outcomeOf({ status: r.status, outcome: r.outcome })}${who}`;
       const pad = ' '.repeat(width + 2);
-      return `${sanitizeForTerminal(head)}\n${pad}${highlightSnippet(sanitizeForTerminal(hit.snippet), options.color)}`;
+      return `${sanitizeForTerminal(head)}\n${pad}${highlightSnippet(sanitizeForTerminal(hit.snippet), options.style)}`;
     })
     .join('\n\n')}\n`;
 }
@@ -91,8 +94,18 @@ function answerLines(record: CaseRecord): [string, string][] {
     if (input.kind === 'ask') lines.push([input.key, formatAnswerValue(input.value)]);
     else if (input.kind === 'env') lines.push([input.key, input.value]);
     else if (input.kind === 'choice') lines.push([`(${input.node})`, input.label]);
+    else if (input.kind === 'action') lines.push([input.key, `${input.status}${input.reference ? ` (${input.reference})` : ''}`]);
   }
   return lines;
+}
+
+/** Who and how they contacted us; for a case stopped in the intake, only what was answered. */
+function customerLine(record: CaseRecord): string {
+  const { customer } = record.intake;
+  if (record.stage !== 'intake') return describeCustomer(customer);
+  const answered: readonly string[] = record.intakeAnswered ?? [];
+  const known = [customer.name, answered.includes('channel') ? `via ${customer.channel}` : undefined, answered.includes('mood') ? customer.mood : undefined].filter(Boolean);
+  return `${known.length > 0 ? known.join(', ') : 'nothing yet'} (intake not finished)`;
 }
 
 function caseFields(record: CaseRecord): [string, string][] {
@@ -100,8 +113,9 @@ function caseFields(record: CaseRecord): [string, string][] {
   return [
     ['Case', record.id],
     ['Status', record.status],
-    ['Playbook', `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})`],
-    ['Customer', describeCustomer(customer)],
+    ['Playbook', record.playbook.id ? `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})` : 'not chosen yet'],
+    ...(record.status === 'open' ? [['Continue', `triage resume ${record.id}${record.stage ? ` (stopped ${record.stage === 'intake' ? 'in the intake' : 'at the playbook picker'})` : ''}`] as [string, string]] : []),
+    ['Customer', customerLine(record)],
     ...(customer.account ? [['Account', customer.account] as [string, string]] : []),
     ...(record.replayOf ? [['Replay of', record.replayOf] as [string, string]] : []),
     ...(record.agent ? [['Agent', record.agent] as [string, string]] : []),
@@ -168,7 +182,7 @@ function outcomeCounts(outcomes: Readonly<Partial<Record<string, number>>>): str
   return parts.length > 0 ? parts.join(', ') : '–';
 }
 
-export function renderStats(stats: CaseStats, options: TableOptions): string {
+export function renderStats(stats: CaseStats & { readonly gaps?: readonly GapGroup[] }, options: TableOptions): string {
   if (stats.cases === 0) return `No cases${stats.since ? ` since ${formatTime(stats.since)} UTC` : ''}.\n`;
   const summary = [
     ['Cases', `${stats.cases} (${stats.done} finished, ${stats.open} open)${stats.since ? ` since ${formatTime(stats.since)} UTC` : ''}`],
@@ -182,7 +196,7 @@ export function renderStats(stats: CaseStats, options: TableOptions): string {
     'By playbook',
     renderTable(
       ['PLAYBOOK', 'CASES', 'OPEN', 'OUTCOMES', 'FCR', 'MEDIAN'],
-      stats.playbooks.map((p) => [p.playbook, String(p.cases), String(p.open), outcomeCounts(p.outcomes), percent(p.fcr), durationOrDash(p.medianMs)]),
+      stats.playbooks.map((p) => [p.playbook || '(not chosen yet)', String(p.cases), String(p.open), outcomeCounts(p.outcomes), percent(p.fcr), durationOrDash(p.medianMs)]),
       options,
     ).trimEnd(),
   );
@@ -200,6 +214,16 @@ export function renderStats(stats: CaseStats, options: TableOptions): string {
       renderTable(
         ['PLAYBOOK', 'ESCALATION', 'TO', 'CASES', 'LAST (UTC)'],
         stats.topEscalations.map((e) => [e.playbook, e.outcome || '(hand-off)', e.to ?? '–', String(e.cases), formatTime(e.lastAt)].map(sanitizeForTerminal)),
+        options,
+      ).trimEnd(),
+    );
+  }
+  if (stats.gaps && stats.gaps.length > 0) {
+    parts.push(
+      'Top knowledge gaps (cases no playbook fitted; `triage new <id> --from-case <case>` starts one)',
+      renderTable(
+        ['CASES', 'WHAT CUSTOMERS SAID (LATEST)', 'LATEST CASE', 'LAST (UTC)'],
+        stats.gaps.map((g) => [String(g.cases), g.description.replace(/\s+/g, ' '), g.ids[0] ?? '', formatTime(g.lastAt)].map(sanitizeForTerminal)),
         options,
       ).trimEnd(),
     );

@@ -1,6 +1,6 @@
-/** `triage show`: a playbook's outline (nodes, choices, asks, checks, outcomes, env fields). */
-import { isAbsolute, relative } from 'node:path';
-import type { Playbook, PlaybookNode } from '../core/model.js';
+/** `triage show`: a playbook's outline (nodes, choices, asks, actions, checks, outcomes, env fields). */
+import { displayPath } from './display-path.js';
+import { steeringAction, type Playbook, type PlaybookNode } from '../core/model.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 
 function envSourceText(field: Playbook['env'][number]): string {
@@ -11,30 +11,44 @@ function envSourceText(field: Playbook['env'][number]): string {
 }
 
 function nodeLines(node: PlaybookNode, start: boolean): string[] {
-  const kind = node.outcome ? `outcome: ${node.outcome.kind}` : node.check ? 'check' : 'question';
+  const kind = node.outcome ? `outcome: ${node.outcome.kind}` : node.check ? 'check' : steeringAction(node) ? 'action' : 'question';
   const lines = [`  ${start ? '▶ ' : ''}#${node.id}  (${kind}, line ${node.line})`, `    ${node.heading}`];
   for (const said of node.script) lines.push(`    > ${said.replace(/\n/g, ' ')}`);
   for (const ask of node.asks) {
     const extra = ask.choices ? ` [${ask.choices.join(' | ')}]` : '';
     lines.push(`    ask ${ask.key} (${ask.type}${ask.required ? '' : ', optional'}${ask.secret ? ', secret' : ''}): ${ask.prompt}${extra}`);
   }
+  for (const action of node.actions ?? []) {
+    lines.push(`    action ${action.key}: ${action.do}${action.reference ? ` (reference: ${action.reference})` : ''}`);
+    const targets = Object.entries(action.targets).map(([status, target]) => `${status} → #${target}`);
+    if (targets.length > 0) lines.push(`    ${targets.join('   ')}`);
+  }
   for (const choice of node.choices) {
     const to = choice.target.file ? `${choice.target.file}${choice.target.node ? `#${choice.target.node}` : ''}` : `#${choice.target.node ?? ''}`;
     lines.push(`    - ${choice.label} → ${to}`);
   }
   if (node.check) {
-    lines.push(`    run: ${node.check.run.join(' ')}  (timeout ${node.check.timeoutMs} ms)`);
+    const { probe } = node.check;
+    const { expect } = node.check;
+    const judged = [
+      ...(expect.require ? [`require ${expect.require.join(', ') || 'a handshake only'}`] : []),
+      ...(expect.minDays === undefined ? [] : [`min_days ${expect.minDays}`]),
+      ...(expect.issuer === undefined ? [] : [`issuer ${expect.issuer}`]),
+      ...(expect.status === undefined ? [] : [`status ${expect.status}`]),
+      ...(expect.maxSkewSeconds === undefined ? [] : [`max_skew ${expect.maxSkewSeconds} s`]),
+      ...(expect.minFree === undefined ? [] : [`min_free ${expect.minFree}`]),
+      ...(expect.minimums === undefined ? [] : [`minimums ${expect.minimums}`]),
+    ];
+    lines.push(
+      probe
+        ? `    probe: ${probe.name} ${probe.targets.join(' | ')}  (timeout ${node.check.timeoutMs} ms${judged.length > 0 ? `; ${judged.join('; ')}` : ''})`
+        : `    run: ${node.check.run.join(' ')}  (timeout ${node.check.timeoutMs} ms)`,
+    );
     lines.push(`    pass → #${node.check.pass}   fail → #${node.check.fail}`);
   }
   if (node.reply) lines.push(`    reply${node.reply.full ? ' (full)' : ''}: ${node.reply.template.split('\n')[0]}…`);
   if (node.report) lines.push(`    report: ${node.report.title ?? '(default title)'}${node.report.severity ? ` [${node.report.severity}]` : ''}`);
   return lines;
-}
-
-/** Relative to the working directory when inside it; otherwise absolute (not `../../usr/lib/…`). */
-function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 export function renderOutlineText(playbook: Playbook, options: { cwd: string }): string {
@@ -74,12 +88,13 @@ export function outlineJson(playbook: Playbook): unknown {
       id: n.id,
       heading: n.heading,
       line: n.line,
-      kind: n.outcome ? 'outcome' : n.check ? 'check' : 'question',
+      kind: n.outcome ? 'outcome' : n.check ? 'check' : steeringAction(n) ? 'action' : 'question',
       outcome: n.outcome ?? null,
       script: n.script,
       asks: n.asks,
       choices: n.choices.map((c) => ({ label: c.label, target: c.target })),
       check: n.check ?? null,
+      actions: n.actions ?? [],
       has_reply: Boolean(n.reply),
       report: n.report ?? null,
     })),

@@ -24,6 +24,7 @@ const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
     'started',
     'environment',
     'answers',
+    'actions',
     'path',
     'steps_to_reproduce',
     'expected',
@@ -39,8 +40,9 @@ const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
   playbook: ['id', 'version', 'title', 'path'],
   started_in: ['id', 'version'],
   outcome: ['kind', 'node', 'title'],
-  customer: ['name', 'channel', 'mood', 'account'],
+  customer: ['name', 'channel', 'mood', 'account', 'signals'],
   path: ['playbook', 'node', 'title', 'said', 'answer'],
+  actions: ['key', 'do', 'status', 'reference'],
 };
 
 /** Maps keep the order they were built in (environment, answers): the builder made it stable. */

@@ -3,6 +3,7 @@
  * caller when stdout is a TTY). Deterministic: everything comes from the report.
  */
 import { formatAnswerValue } from '../core/answer-values.js';
+import type { ActionStatus } from '../core/model.js';
 import type { Report } from '../core/report.js';
 
 /** `850 ms`, `12 s`, `4 min 32 s`, `1 h 5 min`. */
@@ -19,12 +20,19 @@ export function formatDuration(ms: number): string {
 const CHANNEL_WORDS: Readonly<Record<string, string>> = { email: 'wrote by email', chat: 'wrote in chat', phone: 'called' };
 
 /**
- * `Dana Whitfield wrote by email, angry`; a customer who gave no name is `The customer (no name
- * given) wrote in chat, calm`, which reads as a sentence rather than a gap.
+ * `Dana Whitfield wrote by email, angry (repeat contact, deadline)`; a customer who gave no name is
+ * `The customer (no name given) wrote in chat, calm`, which reads as a sentence rather than a gap.
  */
-export function describeCustomer(customer: { readonly name?: string | null; readonly channel: string; readonly mood: string }): string {
+export function describeCustomer(customer: {
+  readonly name?: string | null;
+  readonly channel: string;
+  readonly mood: string;
+  readonly signals?: readonly string[];
+}): string {
   const who = customer.name ? customer.name : 'The customer (no name given)';
-  return `${who} ${CHANNEL_WORDS[customer.channel] ?? `contacted us by ${customer.channel}`}, ${customer.mood}`;
+  // Reports stored before signals existed have none.
+  const signals = (customer.signals ?? []).map((s) => s.replace(/-/g, ' '));
+  return `${who} ${CHANNEL_WORDS[customer.channel] ?? `contacted us by ${customer.channel}`}, ${customer.mood}${signals.length > 0 ? ` (${signals.join(', ')})` : ''}`;
 }
 
 /**
@@ -49,6 +57,18 @@ export function describeOutcome(outcome: Report['outcome']): string {
 export function isOutcomeStep(report: Report, index: number): boolean {
   const step = report.path[index];
   return index === report.path.length - 1 && step?.node === report.outcome.node && step.answer === '';
+}
+
+/** An action's result as the agent chose it. */
+export const ACTION_RESULT_TEXT: Readonly<Record<ActionStatus, string>> = {
+  done: 'done',
+  failed: "couldn't do it",
+  'not-needed': 'not needed',
+};
+
+/** `done (RF-1234)`: the result and, when given, its reference. Reports stored before actions have none. */
+export function describeActionResult(action: Report['actions'][number]): string {
+  return `${ACTION_RESULT_TEXT[action.status] ?? action.status}${action.reference ? ` (${action.reference})` : ''}`;
 }
 
 const LABEL_WIDTH = 12;
@@ -129,6 +149,9 @@ export function renderReportText(report: Report): string {
     section('Expected', indent(report.expected ?? '(not stated)')),
     section('Actual', indent(report.actual)),
     ...(answers.length > 0 ? [section('Answers', keyValues(answers))] : []),
+    ...((report.actions ?? []).length > 0
+      ? [section('Agent actions', numbered(report.actions.map((a) => `${a.do}\n→ ${describeActionResult(a)} [${a.key}]`)))]
+      : []),
     section('Path', numbered(path)),
     ...(report.reply !== null ? [section('Reply to the customer', indent(report.reply))] : []),
     section('Replay', indent(report.replay)),

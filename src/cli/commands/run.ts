@@ -11,6 +11,8 @@ export interface RunFlags {
   channel?: string;
   mood?: string;
   description?: string;
+  /** Customer signals, comma-separated (`repeat-contact,deadline`), or `none`. */
+  signal?: string;
   format?: 'markdown' | 'text' | 'json' | 'jira' | 'gitlab';
   /** Also copy the reply (or the report when only the report is printed) to the clipboard. */
   copy?: boolean;
@@ -33,6 +35,15 @@ export interface RunFlags {
   replaceCase?: boolean;
 }
 
+export interface CheckFlags {
+  answer: string[];
+  allowCommands?: boolean;
+  json?: boolean;
+  format?: 'text' | 'json' | 'junit';
+  failOn?: string;
+  output?: string;
+}
+
 export function addRunOptions(command: Command): Command {
   return command
     .option('-a, --answer <key=value>', 'an answer: ask key, env key, or choice node id (repeatable)', collect, [])
@@ -42,6 +53,7 @@ export function addRunOptions(command: Command): Command {
     .addOption(new Option('--channel <channel>', 'contact channel').choices(['email', 'chat', 'phone']))
     .addOption(new Option('--mood <mood>', "customer's mood").choices(['calm', 'confused', 'frustrated', 'angry']))
     .option('--description <text>', 'what the customer reported')
+    .option('--signal <signals>', 'customer signals for the reply: repeat-contact, deadline, cancel-threat, business-impact (comma-separated), or none; default: detected from --description')
     .addOption(new Option('--format <format>', 'output format (default: text on a terminal, markdown in a pipe); jira: Jira wiki markup').choices(['markdown', 'text', 'json', 'jira', 'gitlab']))
     .addOption(new Option('--emit <what>', 'what to print (default: by outcome kind)').choices(['report', 'reply', 'both']))
     .option('--fail-on <kinds>', 'exit 3 when the outcome is one of these kinds, e.g. bug,escalate')
@@ -68,10 +80,10 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
   examples(
     addRunOptions(program.command('run').description('run a playbook, interactively or from answers').argument('<playbook>', 'playbook id')),
     [
-      'triage run export-fails',
-      "triage run export-fails --no-input --answer browser='Firefox 128' --answer which-format-fails=PDF --format json | jq .title",
-      'triage run export-fails --answers answers.yaml --format markdown | gh issue create --title "Export fails" --body-file -',
-      'triage run export-fails --answers - --fail-on bug,escalate < answers.json',
+      'triage run upload-or-export-fails',
+      "triage run upload-or-export-fails --no-input -a upload-or-export=2 -a how-big-is-the-export=3 -a export_format=CSV -a row_count=4200 -a rows_expected=4200 -a rows_received=0 -a do-filters-explain-the-missing-rows=3 -a browser='Firefox 128' --format json | jq .title",
+      'triage run upload-or-export-fails --answers answers.yaml --format markdown | gh issue create --title "Export fails" --body-file -',
+      'triage run upload-or-export-fails --answers - --fail-on bug,escalate < answers.json',
     ],
   ).action(async (playbookId: string, flags: RunFlags, command: Command) => {
     const { runCommand } = await import('../run-command.js');
@@ -100,13 +112,21 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
   examples(
     program
       .command('check')
-      .description("run only a playbook's env probes and check blocks; exit 1 if any check fails")
+      .description("run only a playbook's env probes and checks (commands and built-in probes); exit 1 if any check fails")
       .argument('<playbook>', 'playbook id')
       .option('-a, --answer <key=value>', 'values for {{answers.x}}/{{env.x}} placeholders (repeatable)', collect, [])
-      .option('--allow-commands', 'run commands from an untrusted playbook directory, this once')
-      .option('--json', 'print JSON'),
-    ['triage check network-basics', 'triage check network-basics --json | jq ".checks[] | select(.passed == false)"'],
-  ).action(async (playbookId: string, flags: { answer: string[]; allowCommands?: boolean; json?: boolean }, command: Command) => {
+      .option('--allow-commands', 'run commands and network probes from an untrusted playbook directory, this once')
+      .addOption(new Option('--format <format>', 'output format (default: text)').choices(['text', 'json', 'junit']))
+      .option('--json', 'print JSON (same as --format json)')
+      .option('--fail-on <what>', 'when to exit non-zero: any (default: a failed check exits 1), none, or outcome kinds (exit 3 when the checks lead to one, e.g. bug,escalate)')
+      .option('-o, --output <file>', 'write the result to a file instead of stdout'),
+    [
+      'triage check cant-reach-service --answer url=https://api.example.com/health',
+      'triage check cant-reach-service --answer url=https://api.example.com/health --format json | jq .first_failure',
+      'triage check certificate-errors --answer url=https://api.example.com --format junit -o triage-junit.xml',
+      'triage check computer-readiness --fail-on bug,escalate',
+    ],
+  ).action(async (playbookId: string, flags: CheckFlags, command: Command) => {
     const { checkCommand } = await import('../run-command.js');
     ctx.exit.code = await checkCommand(ctx, command, playbookId, flags);
   });

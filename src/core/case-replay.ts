@@ -3,10 +3,10 @@
  * Nothing runs: recorded probe values and check results are reused. Says whether the current
  * version reaches the same outcome by the same path, and where it parts ways if not.
  */
-import type { CaseRecord } from '../core/case-record.js';
-import { TriageError } from '../core/errors.js';
-import { applyInput, startFlow, viewFlow } from '../core/flow-engine.js';
-import type { FlowState, PlaybookLibrary } from '../core/flow-types.js';
+import type { CaseRecord } from './case-record.js';
+import { TriageError } from './errors.js';
+import { applyInput, startFlow, viewFlow } from './flow-engine.js';
+import type { FlowState, PlaybookLibrary } from './flow-types.js';
 
 export interface ReplayDifference {
   readonly kind: 'version' | 'diverged' | 'needs-input' | 'outcome' | 'path';
@@ -55,7 +55,7 @@ export function replayCase(record: CaseRecord, library: PlaybookLibrary): Replay
     replayedOutcome = `${view.pending.outcome.kind}: ${view.pending.outcome.title}`;
   } else if (!differences.some((d) => d.kind === 'diverged')) {
     const pending = view.pending;
-    const what = pending.kind === 'ask' ? `the ask "${pending.ask.key}"` : pending.kind === 'env' ? `the env field "${pending.field.key}"` : pending.kind === 'choice' ? `a choice at "${pending.node.title}"` : pending.kind === 'check' ? `a new check at "${pending.node.title}"` : 'new environment probes';
+    const what = pending.kind === 'ask' ? `the ask "${pending.ask.key}"` : pending.kind === 'env' ? `the env field "${pending.field.key}"` : pending.kind === 'choice' ? `a choice at "${pending.node.title}"` : pending.kind === 'check' ? `a new check at "${pending.node.title}"` : pending.kind === 'action' ? `the action "${pending.action.key}"` : 'new environment probes';
     differences.push({ kind: 'needs-input', message: `The current version needs ${what}, which the case never answered.` });
   }
   if (recordedOutcome !== replayedOutcome) {
@@ -88,20 +88,11 @@ function describeInput(input: CaseRecord['inputs'][number]): string {
     case 'ask':
     case 'env':
       return `${input.key}`;
+    case 'action':
+      return `action ${input.key} = ${input.status}`;
     case 'check':
       return `check at ${input.node}`;
     case 'probes':
       return `probes of ${input.playbook}`;
   }
-}
-
-export function renderReplayText(result: ReplayResult): string {
-  const lines = [
-    `Case ${result.case}: ${result.playbook.id} ${result.playbook.recordedVersion} → ${result.playbook.currentVersion}`,
-    `  recorded: ${result.recorded.outcome ?? 'no outcome'}`,
-    `  replayed: ${result.replayed.outcome ?? 'no outcome'}`,
-    result.same ? 'Same outcome by the same path.' : 'What changed:',
-    ...result.differences.filter((d) => !result.same || d.kind !== 'version').map((d) => `  - ${d.message}`),
-  ];
-  return `${lines.join('\n')}\n`;
 }
