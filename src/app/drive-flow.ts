@@ -36,6 +36,8 @@ export interface DriveDeps {
   readonly resumedCase?: string;
   /** "Go back" at the first question leaves the run (throws LeftRun): the guided intake offers the playbooks again. */
   readonly canLeave?: boolean;
+  /** A replay: redaction stand-ins in the given answers are taken as they are (flow-engine's acceptStandIn). */
+  readonly acceptStandIn?: (value: string | AnswerValue) => boolean;
   /** Attaches an environment the agent pasted (`:paste` at an environment question) to the case. */
   readonly attach?: (values: Record<string, string>) => void;
   /** The customer's description: what it states is offered as the default of the question asking for it. */
@@ -80,7 +82,7 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
   for (;;) {
     const before = state.inputs.length;
     // Without a person to ask, an optional question nobody answered is answered with ''.
-    state = applyPrefilled(library, state, usablePrefill(), { fillOptional: !deps.prompter });
+    state = applyPrefilled(library, state, usablePrefill(), { fillOptional: !deps.prompter, ...(deps.acceptStandIn ? { acceptStandIn: deps.acceptStandIn } : {}) });
     if (state.inputs.length !== before) deps.save(state);
     const view = viewFlow(library, state);
     const pending = view.pending;

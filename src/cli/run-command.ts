@@ -102,6 +102,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
         signoff: settings.signoff,
         phrases,
         redact: flags.redact !== false,
+        ...(flags.redaction ? { profile: flags.redaction } : {}),
         // Reports travel to trackers: this machine's home path and hostname come out of them.
         machine: machineIdentity(),
       },
@@ -164,7 +165,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       const id = caseId ?? flags.caseId ?? newCaseId(clock());
       caseId = id;
       try {
-        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave, ...(startedAt ? { startedAt } : {}), origin }, runEnv);
+        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave, ...(startedAt ? { startedAt } : {}), origin, ...(flags.replayOf ? { replayOf: flags.replayOf.trim() } : {}) }, runEnv);
       } catch (error) {
         // A script's run refused for its input (exit 2) was never under way: leave no session
         // behind for `triage resume` to pick up. Interactive sessions stay until finished.
@@ -178,8 +179,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       await recordOpen(saveEarly(intake, 'picker', NO_PLAYBOOK_YET));
       const ranking = await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, flags.history !== false);
       showSimilarCases(ranking.similar, ctx, chalk);
+      let lastChoice: string | undefined;
       for (;;) {
-        const choice = await choosePlaybook(loaded, intake, ranking, pickPrompter, ctx, chalk, flags.history !== false);
+        // After going back out of a playbook, the cursor is on it again.
+        const choice = await choosePlaybook(loaded, intake, ranking, pickPrompter, ctx, chalk, flags.history !== false, lastChoice);
+        lastChoice = choice;
         const playbookId = choice === NO_PLAYBOOK ? GAP_PLAYBOOK_ID : choice;
         if (choice === NO_PLAYBOOK) await addGapPlaybook();
         else await assertRunnable(loaded, playbookId);
@@ -216,6 +220,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
             ...(answered.has('channel') ? { channel: intake.customer.channel } : {}),
             ...(answered.has('mood') ? { mood: intake.customer.mood } : {}),
             ...(answered.has('description') ? { description: intake.description } : {}),
+            ...(answered.has('account') ? { account: intake.customer.account ?? '' } : {}),
             ...(answered.has('signals') ? { signal: (intake.customer.signals ?? []).join(',') || 'none' } : {}),
           };
           intake = await askIntake({ ...intakeFlags, ...known }, prompter, chalk, ctx, intakeProgress(resuming.playbook));
@@ -227,6 +232,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     } else if (request.mode === 'run') {
       if (request.playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
       else await assertRunnable(loaded, request.playbookId);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
       const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)));
@@ -238,6 +244,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
       const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET));
       finished = await pickAndRun(intake, prompter);
     }
@@ -260,6 +267,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       const { renderTable } = await import('../render/table.js');
       ctx.streams.stderr.write(renderTable(['', 'Value'], fitSummary(summaryRows(finished), ctx.streams.stderr.columns), { tty: true }));
       ctx.streams.stderr.write('\n');
+    }
+    if (interactive && finished.profile !== undefined) {
+      // Which profile applies, before anything is printed or saved (the history keeps internal).
+      const { describeProfile } = await import('../core/redaction-profiles.js');
+      ctx.streams.stderr.write(`${chalk.bold('Redaction')} ${describeProfile(finished.profile)} ${chalk.dim('(--redaction internal|public; triage help redaction)')}\n`);
     }
     if (interactive && finished.redactions.length > 0) {
       // The agent sees what was taken out before anything is printed or saved.
@@ -315,6 +327,34 @@ export function probeDeps(settings: Settings, env: NodeJS.ProcessEnv): ProbeDeps
   };
 }
 
+/**
+ * `--case-id` names a case that exists (in the history, or as an interrupted session): exit 2
+ * rather than overwrite it, unless `--replace-case` says to replace it.
+ */
+async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, ctx: CliContext): Promise<void> {
+  if (replace) return;
+  const where: string[] = [];
+  try {
+    openSessionStore(dataDir).load(id);
+    where.push('an interrupted session');
+  } catch (error) {
+    if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
+  }
+  const { openCaseStore } = await import('../io/case-store.js');
+  const store = await openCaseStore({ dataDir, env: ctx.env });
+  try {
+    const found = await store.getCase(id).catch(() => undefined);
+    if (found?.id === id) where.push('the case history');
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+  if (where.length === 0) return;
+  throw new TriageError('run/case-exists', `Case ${id} already exists (in ${where.join(' and ')}); --case-id will not overwrite it.`, {
+    exitCode: EXIT.usage,
+    hint: `Leave out --case-id for a new id, use another id, or add --replace-case to replace case ${id}${where.includes('an interrupted session') ? ` (\`triage resume ${id}\` continues it)` : ''}.`,
+  });
+}
+
 function interruptMessage(caseId: string | undefined): string {
   return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
 }
@@ -360,10 +400,11 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
   let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
   let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
   let description = flags.description === undefined ? undefined : sanitizeForTerminal(flags.description).trim();
+  let account = flags.account === undefined ? undefined : sanitizeForTerminal(flags.account).trim();
   // Given by --signal or the answers file (already checked), else confirmed below, else detected.
   let signals: readonly Signal[] | undefined = flags.signal === undefined ? undefined : parseSignals(flags.signal).signals;
   const intake = (): Intake => ({
-    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm', ...(signals !== undefined ? { signals } : {}) },
+    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm', ...(account ? { account } : {}), ...(signals !== undefined ? { signals } : {}) },
     description: description ?? '',
   });
   if (prompter) {
@@ -391,6 +432,9 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
       ];
       questions.push({ key: 'mood', ask: (allowBack) => prompter.choose('How does the customer sound?', moods, { allowBack, ...(mood ? { default: mood } : {}) }), set: (v) => (mood = v as Mood) });
     } else given.push('mood');
+    if (account === undefined) {
+      questions.push({ key: 'account', ask: (allowBack) => prompter.text('Account (id or email)', { allowBack, hint: 'optional', ...(account ? { default: account } : {}) }), set: (v) => (account = v.trim()) });
+    } else given.push('account');
     if (description === undefined) {
       questions.push({ key: 'description', ask: (allowBack) => prompter.text('What is the problem, in their words?', { allowBack, ...(description ? { default: description } : {}) }), set: (v) => (description = v.trim()) });
     } else given.push('description');
@@ -466,6 +510,7 @@ async function choosePlaybook(
   ctx: CliContext,
   chalk: ChalkInstance,
   history: boolean,
+  previous?: string,
 ): Promise<string> {
   let ranking = first;
   for (;;) {
@@ -492,7 +537,7 @@ async function choosePlaybook(
         { label: '🔍 Search again with other words', value: SEARCH_AGAIN },
         { label: '✗ None of these fits', value: NO_PLAYBOOK, description: 'go on without a playbook: note what you asked and tried; recorded as a knowledge gap' },
       ],
-      { allowBack: false },
+      { allowBack: false, ...(previous ? { default: previous } : {}) },
     );
     if (choice === BACK) continue;
     if (choice !== SEARCH_AGAIN) return choice;

@@ -6,7 +6,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { FlowView } from '../core/flow-types.js';
 import type { RunUi } from '../app/drive-flow.js';
-import { displayWidth, sanitizeForTerminal, wrapWords } from '../core/terminal-text.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
+import { displayWidth, wrapWords } from '../core/text-width.js';
 
 export interface ScreenOptions {
   readonly stderr: NodeJS.WritableStream & { columns?: number };

@@ -14,6 +14,8 @@ export interface Intake {
     readonly mood: Mood;
     /** What the customer's situation calls for (repeat contact, a deadline…), as the agent confirmed it. */
     readonly signals?: readonly Signal[];
+    /** The customer's account id or account email, as the agent gave it (optional). */
+    readonly account?: string;
   };
   readonly description: string;
 }
@@ -38,6 +40,8 @@ export interface CaseRecord {
   readonly durationMs?: number;
   /** Environment attached to the case: `--env-file`, or pasted during the run (`:paste`). Redacted. */
   readonly attachedEnv?: Readonly<Record<string, string>>;
+  /** Set when this case was recorded by a replay line (`triage run … --replay-of <case>`). */
+  readonly replayOf?: string;
   readonly handoffs: readonly { readonly to: string; readonly url?: string; readonly at: string }[];
   /**
    * An open case saved before its playbook started: `intake` while the intake is being asked
@@ -50,7 +54,7 @@ export interface CaseRecord {
   readonly origin?: CaseOrigin;
 }
 
-export type IntakeQuestion = 'customer' | 'channel' | 'mood' | 'description' | 'signals';
+export type IntakeQuestion = 'customer' | 'channel' | 'mood' | 'description' | 'account' | 'signals';
 
 export interface CaseOrigin {
   /** The `--playbooks` directories, absolute. */

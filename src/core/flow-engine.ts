@@ -46,6 +46,17 @@ export interface MissingInput {
 export interface PrefillOptions {
   /** Answer a non-required env field or ask that `prefill` does not mention with ''. Default false. */
   readonly fillOptional?: boolean;
+  /**
+   * Values this returns true for are taken as they are, without the ask's type or pattern check:
+   * a replay's redaction stand-ins (`[EMAIL-1]`) for values that passed when the case ran.
+   */
+  readonly acceptStandIn?: (value: string | AnswerValue) => boolean;
+}
+
+/** `apply` validates; a stand-in accepted by `options.acceptStandIn` is stored as given. */
+function modeFor(input: FlowInput, options: PrefillOptions): 'apply' | 'replay' {
+  if (!options.acceptStandIn || (input.kind !== 'ask' && input.kind !== 'env')) return 'apply';
+  return options.acceptStandIn(input.value) ? 'replay' : 'apply';
 }
 
 type Prefill = Readonly<Record<string, string | AnswerValue>>;
@@ -114,7 +125,7 @@ export function applyPrefilled(library: PlaybookLibrary, state: FlowState, prefi
   for (;;) {
     const input = prefilledInput(cursor, pendingOf(cursor), prefill, options);
     if (input === undefined) break;
-    inputs.push(consume(library, cursor, input, 'apply'));
+    inputs.push(consume(library, cursor, input, modeFor(input, options)));
   }
   return inputs.length === state.inputs.length ? state : freezeState(state.playbook, inputs);
 }
@@ -132,7 +143,7 @@ export function missingInputs(library: PlaybookLibrary, state: FlowState, prefil
     const pending = pendingOf(cursor);
     const input = prefilledInput(cursor, pending, prefill, options);
     if (input !== undefined) {
-      consume(library, cursor, input, 'apply');
+      consume(library, cursor, input, modeFor(input, options));
       continue;
     }
     const playbook = pending.playbook.id;
@@ -503,7 +514,10 @@ function prefilledInput(cursor: Cursor, pending: Pending, prefill: Prefill, opti
   switch (pending.kind) {
     case 'env': {
       const { field } = pending;
-      if (has(prefill, field.key)) return { kind: 'env', key: field.key, value: validEnv(field, prefill[field.key] as string | AnswerValue) };
+      if (has(prefill, field.key)) {
+        const raw = prefill[field.key] as string | AnswerValue;
+        return { kind: 'env', key: field.key, value: options.acceptStandIn?.(raw) ? String(raw).trim() : validEnv(field, raw) };
+      }
       if (options.fillOptional && field.source.kind === 'ask' && !field.source.required) return { kind: 'env', key: field.key, value: '' };
       return undefined;
     }

@@ -154,6 +154,12 @@ export interface ReplyBlock {
   readonly line: number;
 }
 
+/** A ```repro block: one line an engineer can follow to reproduce this step (a Liquid template). */
+export interface ReproBlock {
+  readonly template: string;
+  readonly line: number;
+}
+
 export interface ReportBlock {
   readonly title?: string;
   readonly expected?: string;
@@ -191,6 +197,7 @@ export interface PlaybookNode {
   readonly outcome?: Outcome;
   readonly reply?: ReplyBlock;
   readonly report?: ReportBlock;
+  readonly repro?: ReproBlock;
 }
 
 export interface Playbook {

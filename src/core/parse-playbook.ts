@@ -21,6 +21,7 @@ import type {
   Playbook,
   PlaybookNode,
   ReplyBlock,
+  ReproBlock,
   ReportBlock,
   Severity,
 } from './model.js';
@@ -82,7 +83,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 // `html: true` so HTML comments (authors' notes) are recognised as such and left out of guidance.
 const markdown = new MarkdownIt('default', { html: true, linkify: false, typographer: false });
 
-const BLOCK_KINDS = ['ask', 'check', 'action', 'reply', 'report'] as const;
+const BLOCK_KINDS = ['ask', 'check', 'action', 'reply', 'report', 'repro'] as const;
 type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export function parsePlaybook(source: string, file: PlaybookFile, options: ParseOptions = {}): ParseResult {
@@ -445,6 +446,7 @@ function finishNode(draft: NodeDraft): PlaybookNode {
     ...(draft.outcome ? { outcome: draft.outcome } : {}),
     ...(draft.reply ? { reply: draft.reply } : {}),
     ...(draft.report ? { report: draft.report } : {}),
+    ...(draft.repro ? { repro: draft.repro } : {}),
   };
 }
 
@@ -714,6 +716,10 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
     node.reply = { template, full, ...(timeline ? { timeline } : {}), line } satisfies ReplyBlock;
     return;
   }
+  if (kind === 'repro') {
+    readReproBlock(token, words, at, ctx, node);
+    return;
+  }
   if (words.length > 0) {
     ctx.report.warn('block/unknown-key', at, `\`${kind}\` blocks take no options after the word \`${kind}\`; \`${words.join(' ')}\` is ignored.`);
   }
@@ -742,7 +748,22 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
   else readReport(block, node);
 }
 
-const BLOCK_EXAMPLES: Record<Exclude<BlockKind, 'reply'>, string> = {
+/** ```repro: one reproduction line for engineers (a Liquid template, newlines folded to spaces). */
+function readReproBlock(token: Token, words: readonly string[], at: Position, ctx: BodyContext, node: NodeDraft): void {
+  if (words.length > 0) ctx.report.warn('block/unknown-key', at, `\`repro\` blocks take no options; \`${words.join(' ')}\` is ignored.`);
+  if (node.repro) {
+    ctx.report.error('block/duplicate', at, `Node \`${node.id}\` already has a \`repro\` block (line ${node.repro.line}). Keep one: a node has one reproduction step.`);
+    return;
+  }
+  const template = token.content.replace(/\s*\n\s*/g, ' ').trim();
+  if (template === '') {
+    ctx.report.warn('block/empty', at, 'This `repro` block is empty. Write the step an engineer takes, e.g. `Export {{ answers.row_count }} rows as CSV.`, or remove the block.');
+    return;
+  }
+  node.repro = { template, line: at.line } satisfies ReproBlock;
+}
+
+const BLOCK_EXAMPLES: Record<Exclude<BlockKind, 'reply' | 'repro'>, string> = {
   ask: 'For example:\n  key: rows\n  prompt: Roughly how many rows?\n  type: number',
   check: "For example:\n  run: [git, --version]\n  pass: '#git-works'\n  fail: '#install-git'",
   action: 'For example:\n  key: refund_duplicate\n  do: Refund the duplicate payment in Billing → Payments.\n  reference: Refund id',

@@ -51,6 +51,8 @@ export interface TemplateContext {
     readonly description: string;
     /** Confirmed signals (`{% if customer.signals contains "deadline" %}`); [] when none. */
     readonly signals: readonly Signal[];
+    /** The account id or email the agent recorded, when known. */
+    readonly account?: string;
   };
   readonly agent: { readonly name?: string; readonly title?: string };
   readonly company: { readonly name?: string };
@@ -112,6 +114,7 @@ export function buildTemplateContext(input: TemplateContextInput): TemplateConte
       channel: input.intake.customer.channel,
       description: input.intake.description.trim(),
       signals: [...(input.intake.customer.signals ?? [])],
+      account: present(input.intake.customer.account),
     }),
     agent: known({ name: present(input.agent.name), title: present(input.agent.title) }),
     company: known({ name: present(input.company.name) }),

@@ -11,7 +11,7 @@ import { liquidMessage } from './liquid-message.js';
  * their keys come from the playbook (ask blocks, check captures, env fields, action blocks).
  */
 export const TEMPLATE_OBJECTS: Readonly<Record<string, readonly string[]>> = {
-  customer: ['name', 'first_name', 'mood', 'channel', 'description', 'signals'],
+  customer: ['name', 'first_name', 'mood', 'channel', 'description', 'signals', 'account'],
   agent: ['name', 'title'],
   company: ['name'],
   case: ['id'],

@@ -419,6 +419,8 @@ const rulePatterns: PlaybookRule = ({ playbook, report, options }) => {
   for (const node of playbook.nodes) {
     for (const ask of node.asks) if (ask.pattern !== undefined) patterns.push({ source: ask.pattern, line: ask.line, what: `ask \`${ask.key}\` pattern` });
     if (node.check?.expect.stdout !== undefined) patterns.push({ source: node.check.expect.stdout, line: node.check.line, what: '`expect.stdout`' });
+    if (node.check?.expect.status !== undefined) patterns.push({ source: node.check.expect.status, line: node.check.line, what: '`expect.status`' });
+    if (node.check?.expect.issuer !== undefined) patterns.push({ source: node.check.expect.issuer, line: node.check.line, what: '`expect.issuer`' });
   }
   for (const { source, line, what } of patterns) {
     try {
@@ -582,6 +584,10 @@ function templateUses(playbook: Playbook): readonly TemplateUse[] {
         const source = node.report[field];
         if (source !== undefined) uses.push({ node, what: `report \`${field}\` of \`${node.heading}\``, analysis: analyzeTemplate(source), position: () => at });
       }
+    }
+    if (node.repro) {
+      const at = { line: node.repro.line, column: 1 };
+      uses.push({ node, what: `\`repro\` block of \`${node.heading}\``, analysis: analyzeTemplate(node.repro.template), position: () => at });
     }
     if (node.check) {
       const at = { line: node.check.line, column: 1 };

@@ -12,7 +12,7 @@ import { sanitizeForTerminal } from '../core/terminal-text.js';
 import type { Report } from '../core/report.js';
 import { renderReportJson } from './report-json.js';
 import { escapeCell, escapeHtml, renderReportMarkdown } from './report-markdown.js';
-import { formatDuration, renderReportText } from './report-text.js';
+import { describeCustomer, formatDuration, renderReportText } from './report-text.js';
 import { hasColor, type Style } from './style.js';
 import { renderTable, type TableOptions } from './table.js';
 
@@ -99,6 +99,15 @@ function answerLines(record: CaseRecord): [string, string][] {
   return lines;
 }
 
+/** Who and how they contacted us; for a case stopped in the intake, only what was answered. */
+function customerLine(record: CaseRecord): string {
+  const { customer } = record.intake;
+  if (record.stage !== 'intake') return describeCustomer(customer);
+  const answered: readonly string[] = record.intakeAnswered ?? [];
+  const known = [customer.name, answered.includes('channel') ? `via ${customer.channel}` : undefined, answered.includes('mood') ? customer.mood : undefined].filter(Boolean);
+  return `${known.length > 0 ? known.join(', ') : 'nothing yet'} (intake not finished)`;
+}
+
 function caseFields(record: CaseRecord): [string, string][] {
   const customer = record.intake.customer;
   return [
@@ -106,7 +115,9 @@ function caseFields(record: CaseRecord): [string, string][] {
     ['Status', record.status],
     ['Playbook', record.playbook.id ? `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})` : 'not chosen yet'],
     ...(record.status === 'open' ? [['Continue', `triage resume ${record.id}${record.stage ? ` (stopped ${record.stage === 'intake' ? 'in the intake' : 'at the playbook picker'})` : ''}`] as [string, string]] : []),
-    ['Customer', `${customer.name ? `${customer.name}, ` : ''}via ${customer.channel} (${customer.mood})`],
+    ['Customer', customerLine(record)],
+    ...(customer.account ? [['Account', customer.account] as [string, string]] : []),
+    ...(record.replayOf ? [['Replay of', record.replayOf] as [string, string]] : []),
     ...(record.agent ? [['Agent', record.agent] as [string, string]] : []),
     ['Outcome', outcomeOf({ status: record.status, outcome: record.outcome })],
     ['Started', record.startedAt],
@@ -185,7 +196,7 @@ export function renderStats(stats: CaseStats & { readonly gaps?: readonly GapGro
     'By playbook',
     renderTable(
       ['PLAYBOOK', 'CASES', 'OPEN', 'OUTCOMES', 'FCR', 'MEDIAN'],
-      stats.playbooks.map((p) => [p.playbook, String(p.cases), String(p.open), outcomeCounts(p.outcomes), percent(p.fcr), durationOrDash(p.medianMs)]),
+      stats.playbooks.map((p) => [p.playbook || '(not chosen yet)', String(p.cases), String(p.open), outcomeCounts(p.outcomes), percent(p.fcr), durationOrDash(p.medianMs)]),
       options,
     ).trimEnd(),
   );
@@ -251,6 +262,8 @@ export const CSV_COLUMNS = [
   'answers',
   'environment',
   'reply',
+  'account',
+  'replay_of',
 ] as const;
 
 /**
@@ -303,6 +316,8 @@ export function renderCsvRow(record: CaseRecord): string {
     answers: Object.keys(answers).length > 0 ? JSON.stringify(answers) : '',
     environment: Object.keys(environment).length > 0 ? JSON.stringify(environment) : '',
     reply: record.reply,
+    account: record.intake.customer.account,
+    replay_of: record.replayOf,
   };
   return `${CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`;
 }

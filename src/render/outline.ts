@@ -29,7 +29,21 @@ function nodeLines(node: PlaybookNode, start: boolean): string[] {
   }
   if (node.check) {
     const { probe } = node.check;
-    lines.push(probe ? `    probe: ${probe.name} ${probe.targets.join(' | ')}  (timeout ${node.check.timeoutMs} ms)` : `    run: ${node.check.run.join(' ')}  (timeout ${node.check.timeoutMs} ms)`);
+    const { expect } = node.check;
+    const judged = [
+      ...(expect.require ? [`require ${expect.require.join(', ') || 'a handshake only'}`] : []),
+      ...(expect.minDays === undefined ? [] : [`min_days ${expect.minDays}`]),
+      ...(expect.issuer === undefined ? [] : [`issuer ${expect.issuer}`]),
+      ...(expect.status === undefined ? [] : [`status ${expect.status}`]),
+      ...(expect.maxSkewSeconds === undefined ? [] : [`max_skew ${expect.maxSkewSeconds} s`]),
+      ...(expect.minFree === undefined ? [] : [`min_free ${expect.minFree}`]),
+      ...(expect.minimums === undefined ? [] : [`minimums ${expect.minimums}`]),
+    ];
+    lines.push(
+      probe
+        ? `    probe: ${probe.name} ${probe.targets.join(' | ')}  (timeout ${node.check.timeoutMs} ms${judged.length > 0 ? `; ${judged.join('; ')}` : ''})`
+        : `    run: ${node.check.run.join(' ')}  (timeout ${node.check.timeoutMs} ms)`,
+    );
     lines.push(`    pass → #${node.check.pass}   fail → #${node.check.fail}`);
   }
   if (node.reply) lines.push(`    reply${node.reply.full ? ' (full)' : ''}: ${node.reply.template.split('\n')[0]}…`);

@@ -15,6 +15,9 @@ const EXPORT_ANSWERS = [
   '-a', 'how-big-is-the-export=3',
   '-a', 'export_format=CSV',
   '-a', 'row_count=4200',
+  '-a', 'rows_expected=4200',
+  '-a', 'rows_received=0',
+  '-a', 'do-filters-explain-the-missing-rows=3',
 ];
 
 function parsed(stdout: string): unknown {
@@ -29,7 +32,7 @@ function jsonBlocks(doc: string): unknown[] {
 
 describe('published schemas', () => {
   it('every schema compiles in strict mode, and package.json ships them', () => {
-    expect(SCHEMA_NAMES).toEqual(expect.arrayContaining(['answers', 'cases', 'check', 'env', 'lint', 'list', 'reply', 'report', 'search', 'test']));
+    expect(SCHEMA_NAMES).toEqual(expect.arrayContaining(['answers', 'cases', 'cases-replay', 'cases-search', 'check', 'env', 'lint', 'list', 'reply', 'report', 'search', 'test']));
     for (const name of SCHEMA_NAMES) expect(() => schemaErrors(name, {})).not.toThrow();
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('schemas');
@@ -78,7 +81,7 @@ describe('JSON outputs validate against their schemas', () => {
     );
     expect(full.code, full.stderr).toBe(0);
     expect(schemaErrors('report', parsed(full.stdout))).toEqual([]);
-    const reply = triage(['run', 'refund-request', '--no-input', '--format', 'json', '--emit', 'reply', '--no-history', '-a', 'account_email=sofia@example.com', '-a', 'plan=Pro, monthly', '-a', 'reference=INV-20431', '-a', 'why-do-they-want-a-refund=It renewed when they meant to cancel', '-a', 'charge_date=2024-06-02', '-a', 'when-was-it-charged=Within the refund window and the agent limit'], { home });
+    const reply = triage(['run', 'refund-request', '--no-input', '--format', 'json', '--emit', 'reply', '--no-history', '-a', 'why-do-they-want-a-refund=It renewed when they meant to cancel', '-a', 'reference=INV-20431', '-a', 'charge_date=2024-06-02', '-a', 'amount=49.00 EUR', '-a', 'plan=Pro, monthly', '-a', 'when-was-it-charged=Within the refund window, 500 or less', '-a', 'cancel_subscription=done', '-a', 'refund_payment=done', '-a', 'refund_payment.reference=RF-88120'], { home });
     expect(reply.code, reply.stderr).toBe(0);
     expect(schemaErrors('reply', parsed(reply.stdout))).toEqual([]);
   });
@@ -91,6 +94,17 @@ describe('JSON outputs validate against their schemas', () => {
     expect(report.actions).toEqual([expect.objectContaining({ key: 'refund_duplicate', status: 'done', reference: 'RF-1234' })]);
     expect(schemaErrors('report', report)).toEqual([]);
     expect(schemaErrors('answers', parseYaml(answers))).toEqual([]);
+  });
+
+  it('cases replay --json and as text: the same outcome by the same path', () => {
+    const replay = triage(['cases', 'replay', caseId, '--json'], { home });
+    expect(replay.code, replay.stderr).toBe(0);
+    const doc = parsed(replay.stdout) as { same: boolean };
+    expect(doc.same).toBe(true);
+    expect(schemaErrors('cases-replay', doc)).toEqual([]);
+    const text = triage(['cases', 'replay', caseId], { home });
+    expect(text.stdout).toContain(`Case ${caseId}: upload-or-export-fails`);
+    expect(text.stdout).toContain('Same outcome by the same path.');
   });
 
   it('cases show --as report --format json', () => {
@@ -122,7 +136,7 @@ describe('JSON outputs validate against their schemas', () => {
   });
 
   it('test --format json, passing and failing', () => {
-    const passing = triage(['test', join(ROOT, 'playbooks', 'refund-request.test.yaml'), '--format', 'json'], { home });
+    const passing = triage(['test', join(ROOT, 'test', 'fixtures', 'playbook-tests', 'passing'), '--format', 'json'], { home });
     expect(passing.code, passing.stderr).toBe(0);
     expect(schemaErrors('test', parsed(passing.stdout))).toEqual([]);
     const dir = join(home, 'failing');
@@ -144,7 +158,7 @@ describe('JSON outputs validate against their schemas', () => {
     expect(schemaErrors('check', doc)).toEqual([]);
   });
 
-  it('list --json, search --json, cases list --json', () => {
+  it('list --json, search --json, cases list --json, cases search --json', () => {
     const list = triage(['list', '--json'], { home });
     expect(list.code, list.stderr).toBe(0);
     expect((parsed(list.stdout) as unknown[]).length).toBeGreaterThan(10);
@@ -157,6 +171,10 @@ describe('JSON outputs validate against their schemas', () => {
     expect(cases.code, cases.stderr).toBe(0);
     expect((parsed(cases.stdout) as unknown[]).length).toBeGreaterThan(0);
     expect(schemaErrors('cases', parsed(cases.stdout))).toEqual([]);
+    const found = triage(['cases', 'search', 'csv', '--json'], { home });
+    expect(found.code, found.stderr).toBe(0);
+    expect((parsed(found.stdout) as unknown[]).length).toBeGreaterThan(0);
+    expect(schemaErrors('cases-search', parsed(found.stdout))).toEqual([]);
   });
 
   it('an answers file as docs/cli.md shows it is valid and runs', () => {

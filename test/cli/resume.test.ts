@@ -101,7 +101,8 @@ describe('triage resume without a terminal', () => {
     const resumed = triage(['resume', 'TRI-SIGINT-0002'], { home });
     expect(resumed.code).toBe(2);
     expect(resumed.stderr).toContain('Resuming case TRI-SIGINT-0002');
-    expect(resumed.stderr).toContain('needs more answer (after-the-check)');
+    // (A secret answer is never saved, so it is asked again first.)
+    expect(resumed.stderr).toContain('needs more answer (password)');
     // A case started without --allow-commands is refused before anything runs.
     writeFileSync(sessionPath(home, 'TRI-SIGINT-0002'), JSON.stringify({ ...session, origin: { playbookDirs: [GATED] } }));
     const refused = triage(['resume', 'TRI-SIGINT-0002'], { home });
@@ -109,6 +110,29 @@ describe('triage resume without a terminal', () => {
     expect(refused.stderr).toContain('Nothing was run.');
     expect(existsSync(sessionPath(home, 'TRI-SIGINT-0002'))).toBe(true);
   }, 20_000);
+
+  it('a case stopped at the playbook picker needs a terminal to continue, and stays saved', () => {
+    const home = makeHome();
+    const path = sessionPath(home, 'TRI-20261204-PICK');
+    mkdirSync(join(path, '..'), { recursive: true });
+    const record = {
+      id: 'TRI-20261204-PICK',
+      status: 'open',
+      stage: 'picker',
+      playbook: { id: '', version: '', title: '', path: '' },
+      intake: { customer: { name: 'Mo', channel: 'chat', mood: 'calm' }, description: 'the dashboard is slow' },
+      inputs: [],
+      startedAt: '2026-12-04T10:00:00.000Z',
+      updatedAt: '2026-12-04T10:00:00.000Z',
+      handoffs: [],
+      origin: { playbookDirs: [] },
+    };
+    writeFileSync(path, JSON.stringify(record));
+    const resumed = triage(['resume'], { home });
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain('Case TRI-20261204-PICK stopped at the playbook picker; continuing it needs a terminal.');
+    expect(existsSync(path)).toBe(true);
+  });
 
   it('exits 2 when there is nothing to resume, or no such case', () => {
     const home = makeHome();

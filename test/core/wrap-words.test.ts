@@ -1,6 +1,6 @@
 /** Script text on a terminal: wrapped at word boundaries, never mid-word. */
 import { describe, expect, it } from 'vitest';
-import { displayWidth, wrapWords } from '../../src/core/terminal-text.js';
+import { displayWidth, wrapWords } from '../../src/core/text-width.js';
 import { guidanceParagraphs } from '../../src/cli/run-screen.js';
 
 describe('wrapWords', () => {

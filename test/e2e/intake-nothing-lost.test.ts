@@ -1,7 +1,8 @@
 /**
  * Nothing typed is lost: Ctrl-C at every prompt of the guided intake, the playbook picker and the
- * run, then `triage resume` (no flags), continues exactly there and ends in the same report as a
- * run without interruptions. Interrupted cases show in `cases list --status open`.
+ * run, then `triage resume` (no flags: the case remembers its --playbooks directory), continues
+ * exactly there and ends in the same report as a run without interruptions. Interrupted cases
+ * show in `cases list --status open`.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,20 +22,20 @@ interface Step {
   readonly value: string;
 }
 
-/** Every prompt of a guided case through app-slow, in order. */
+const PLAYBOOKS = join(import.meta.dirname, '..', 'fixtures', 'intake', 'playbooks');
+
+/** Every prompt of a guided case through the api-status fixture, in order. */
 const STEPS: readonly Step[] = [
   { prompt: "? Customer's name", kind: 'answer', value: 'Priya Shah' },
   { prompt: '? Channel', kind: 'choose', value: 'Chat' },
   { prompt: '? How does the customer sound?', kind: 'choose', value: 'Frustrated' },
-  { prompt: '? What is the problem, in their words?', kind: 'answer', value: 'Since yesterday the dashboard takes about 30 seconds to load' },
-  { prompt: '? Best matching playbooks', kind: 'choose', value: 'App is slow (strong match)' },
+  { prompt: '? What is the problem, in their words?', kind: 'answer', value: 'Our API sync gets 429 too many requests since this morning' },
+  { prompt: '? Best matching playbooks', kind: 'choose', value: 'API status errors (strong match)' },
   { prompt: '? Browser and version', kind: 'answer', value: 'Firefox 128 on Ubuntu' },
-  { prompt: "? Customer's country or region", kind: 'answer', value: 'Germany' },
-  { prompt: '? What did the customer say?', kind: 'choose', value: "Only this customer, or they don't know" },
-  { prompt: "? Where it's slow", kind: 'answer', value: 'the dashboard' },
-  { prompt: '? What did the customer say?', kind: 'choose', value: 'One page or action' },
-  { prompt: '? Approximate number of items', kind: 'answer', value: '50000' },
-  { prompt: '? What did the customer say?', kind: 'choose', value: 'Tens of thousands or more' },
+  { prompt: '? HTTP status code in the log', kind: 'answer', value: '429' },
+  { prompt: '? When it started', kind: 'answer', value: 'today 09:00 UTC' },
+  { prompt: '? Requests per minute at peak', kind: 'answer', value: '900' },
+  { prompt: '? What did the customer say?', kind: 'choose', value: '429 Too Many Requests' },
 ];
 
 async function perform(run: PtyRun, step: Step): Promise<void> {
@@ -53,18 +54,17 @@ interface ReportJson {
 
 function expectWholeCase(report: ReportJson): void {
   expect(report.customer).toMatchObject({ name: 'Priya Shah', channel: 'chat', mood: 'frustrated' });
-  expect(report.description).toBe('Since yesterday the dashboard takes about 30 seconds to load');
-  expect(report.playbook.id).toBe('app-slow');
-  expect(report.outcome.node).toBe('workaround-filter-or-split-large-views');
-  expect(report.answers).toMatchObject({ slow_area: 'the dashboard', item_count: 50000 });
-  expect(report.environment).toMatchObject({ region: 'Germany' });
-  expect(JSON.stringify(report.environment)).toContain('Firefox');
+  expect(report.description).toBe('Our API sync gets 429 too many requests since this morning');
+  expect(report.playbook.id).toBe('api-status');
+  expect(report.outcome.node).toBe('workaround-slow-down');
+  expect(report.answers).toMatchObject({ status_code: '429', started: 'today 09:00 UTC', rate: 900 });
+  expect(JSON.stringify(report.environment)).toContain('Firefox 128');
 }
 
 describe('Ctrl-C anywhere in a guided case, then triage resume', () => {
   it('at the first prompt nothing was typed: nothing is saved, and resume says there is nothing to resume', async () => {
     const home = makeHome();
-    const run = spawnTriage([], { home });
+    const run = spawnTriage(['--playbooks', PLAYBOOKS], { home });
     runs.push(run);
     await run.waitFor(STEPS[0]!.prompt);
     run.type(KEY.ctrlC);
@@ -76,7 +76,7 @@ describe('Ctrl-C anywhere in a guided case, then triage resume', () => {
   it.each(STEPS.slice(1).map((step, i) => [i + 1, step.prompt] as const))('at prompt %i (%s): resume continues there and loses nothing', async (k) => {
     const home = makeHome();
     const outDir = mkdtempSync(join(tmpdir(), 'triage-out-'));
-    const first = spawnTriage([], { home, stdoutFile: join(outDir, 'first.out') });
+    const first = spawnTriage(['--playbooks', PLAYBOOKS], { home, stdoutFile: join(outDir, 'first.out') });
     runs.push(first);
     for (const step of STEPS.slice(0, k)) await perform(first, step);
     await first.waitFor(STEPS[k]!.prompt);

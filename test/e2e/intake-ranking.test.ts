@@ -81,6 +81,11 @@ describe('None of these fits', () => {
     await intake(run, 'Jo Bloggs', description);
     await run.waitFor('No playbook is a strong match for this description.');
     await run.choose('? Best matching playbooks', '✗ None of these fits');
+    // Back out of it: the picker again, the cursor on what was chosen.
+    await run.answer('? What did you ask the customer', '<');
+    const again = lastFrame(await run.waitFor(/Best matching playbooks[\s\S]*None of these fits/));
+    expect(again.entries[again.pointer]).toBe('✗ None of these fits');
+    await run.choose('? Best matching playbooks', '✗ None of these fits');
     await run.answer('? What did you ask the customer', 'They want the owner role moved to a colleague');
     await run.answer('line 2', '');
     await run.answer('? What did you check or try?', 'The admin panel has no transfer option');

@@ -25,6 +25,14 @@ export interface RunFlags {
   envFile?: string;
   redact: boolean;
   history: boolean;
+  /** The customer's account id or email. */
+  account?: string;
+  /** Replays that case: records a new case linked to it; redaction stand-ins are accepted. */
+  replayOf?: string;
+  /** Redaction profile of the printed output. */
+  redaction?: 'internal' | 'public';
+  /** --case-id may name a case that exists: replace it. */
+  replaceCase?: boolean;
 }
 
 export interface CheckFlags {
@@ -41,6 +49,7 @@ export function addRunOptions(command: Command): Command {
     .option('-a, --answer <key=value>', 'an answer: ask key, env key, or choice node id (repeatable)', collect, [])
     .option('--answers <file>', 'answers as a JSON or YAML map; - reads stdin')
     .option('--customer <name>', "customer's name")
+    .option('--account <id>', "the customer's account id or account email")
     .addOption(new Option('--channel <channel>', 'contact channel').choices(['email', 'chat', 'phone']))
     .addOption(new Option('--mood <mood>', "customer's mood").choices(['calm', 'confused', 'frustrated', 'angry']))
     .option('--description <text>', 'what the customer reported')
@@ -51,7 +60,10 @@ export function addRunOptions(command: Command): Command {
     .option('-o, --output <file>', 'write the result to a file instead of stdout')
     .option('--copy', 'also copy the reply (or the report, with --emit report) to the clipboard')
     .option('--no-input', 'never prompt; a missing answer is an error (exit 2)')
-    .option('--case-id <id>', 'use this case id (for reproducible output)')
+    .option('--case-id <id>', 'use this case id (for reproducible output); refused when that case exists')
+    .option('--replace-case', 'with --case-id: replace the existing case of that id')
+    .option('--replay-of <case>', "record this run as a replay of that case (what a report's replay line does)")
+    .addOption(new Option('--redaction <profile>', 'redaction profile of the output (default public; the history always keeps internal)').choices(['internal', 'public']))
     .option('--allow-commands', 'run check/probe commands from untrusted playbook directories, this once')
     .option('--env-file <file>', 'attach an environment captured with `triage env --json` (or pasted text)')
     .option('--no-redact', 'DANGER: do not redact secrets and personal data in the output')
@@ -69,7 +81,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
     addRunOptions(program.command('run').description('run a playbook, interactively or from answers').argument('<playbook>', 'playbook id')),
     [
       'triage run upload-or-export-fails',
-      "triage run upload-or-export-fails --no-input -a upload-or-export=2 -a how-big-is-the-export=3 -a export_format=CSV -a row_count=4200 -a browser='Firefox 128' --format json | jq .title",
+      "triage run upload-or-export-fails --no-input -a upload-or-export=2 -a how-big-is-the-export=3 -a export_format=CSV -a row_count=4200 -a rows_expected=4200 -a rows_received=0 -a do-filters-explain-the-missing-rows=3 -a browser='Firefox 128' --format json | jq .title",
       'triage run upload-or-export-fails --answers answers.yaml --format markdown | gh issue create --title "Export fails" --body-file -',
       'triage run upload-or-export-fails --answers - --fail-on bug,escalate < answers.json',
     ],
