@@ -232,7 +232,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     } else if (request.mode === 'run') {
       if (request.playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
       else await assertRunnable(loaded, request.playbookId);
-      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
       const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)));
@@ -244,7 +244,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
-      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
       const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET));
       finished = await pickAndRun(intake, prompter);
     }
@@ -331,8 +331,8 @@ export function probeDeps(settings: Settings, env: NodeJS.ProcessEnv): ProbeDeps
  * `--case-id` names a case that exists (in the history, or as an interrupted session): exit 2
  * rather than overwrite it, unless `--replace-case` says to replace it.
  */
-async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, ctx: CliContext): Promise<void> {
-  if (replace) return;
+async function assertCaseIdFree(id: string, options: { replace: boolean; history: boolean }, dataDir: string, ctx: CliContext): Promise<void> {
+  if (options.replace) return;
   const where: string[] = [];
   try {
     openSessionStore(dataDir).load(id);
@@ -340,13 +340,16 @@ async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, c
   } catch (error) {
     if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
   }
-  const { openCaseStore } = await import('../io/case-store.js');
-  const store = await openCaseStore({ dataDir, env: ctx.env });
-  try {
-    const found = await store.getCase(id).catch(() => undefined);
-    if (found?.id === id) where.push('the case history');
-  } finally {
-    await store.close().catch(() => undefined);
+  // --no-history records nothing, so a stored case of that id cannot be overwritten.
+  if (options.history) {
+    const { openCaseStore } = await import('../io/case-store.js');
+    const store = await openCaseStore({ dataDir, env: ctx.env });
+    try {
+      const found = await store.getCase(id).catch(() => undefined);
+      if (found?.id === id) where.push('the case history');
+    } finally {
+      await store.close().catch(() => undefined);
+    }
   }
   if (where.length === 0) return;
   throw new TriageError('run/case-exists', `Case ${id} already exists (in ${where.join(' and ')}); --case-id will not overwrite it.`, {
