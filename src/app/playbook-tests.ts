@@ -397,14 +397,14 @@ function excerpt(text: string, at: number, length: number): string {
 
 function testRecord(testCase: PlaybookTestCase, playbook: Playbook): CaseRecord {
   const at = TEST_CLOCK.toISOString();
-  const { customer, channel, mood, description } = testCase.intake;
+  const { customer, channel, mood, description, account } = testCase.intake;
   // Like a run without prompts: signals given in the case, else what the description shows.
   const signals = testCase.intake.signals ?? detectSignals(description).map((d) => d.signal);
   return {
     id: TEST_CASE_ID,
     status: 'open',
     playbook: { id: playbook.id, version: playbook.version, title: playbook.title, path: playbook.path },
-    intake: { customer: { ...(customer !== undefined ? { name: customer } : {}), channel, mood, signals }, description },
+    intake: { customer: { ...(customer !== undefined ? { name: customer } : {}), channel, mood, ...(account ? { account } : {}), signals }, description },
     inputs: [],
     startedAt: at,
     updatedAt: at,

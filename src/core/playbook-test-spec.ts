@@ -36,7 +36,7 @@ export const TEST_CASE_KEYS = [
   'report_contains',
   'report_not_contains',
 ] as const;
-export const INTAKE_KEYS = ['customer', 'mood', 'channel', 'description', 'signals'] as const;
+export const INTAKE_KEYS = ['customer', 'mood', 'channel', 'description', 'account', 'signals'] as const;
 export const CHECK_RESULT_KEYS = ['result', 'stdout'] as const;
 
 export interface InjectedCheck {
@@ -60,6 +60,8 @@ export interface PlaybookTestCase {
     readonly mood: Mood;
     readonly channel: Channel;
     readonly description: string;
+    /** The customer's account id or email, as the intake records it. */
+    readonly account?: string;
     /** Confirmed customer signals; absent: detected from the description, as a run without prompts does. */
     readonly signals?: readonly Signal[];
   };
@@ -180,6 +182,7 @@ const IntakeSchema = v.strictObject({
   mood: v.optional(picklist('intake.mood', MOODS), 'calm'),
   channel: v.optional(picklist('intake.channel', CHANNELS), 'email'),
   description: v.optional(v.pipe(scalar, v.transform(String)), ''),
+  account: v.optional(text('intake.account')),
   signals: v.optional(v.pipe(v.union([v.string(), v.array(v.string())], '`intake.signals` must be a list, e.g. [deadline, repeat-contact].'), v.transform((raw) => parseSignals(raw)), v.check((p) => p.unknown.length === 0, (i) => `\`intake.signals\`: unknown signal ${(i.input as { unknown: string[] }).unknown.join(', ')}; signals are ${SIGNALS.join(', ')}.`))),
 });
 
@@ -281,6 +284,7 @@ export function parsePlaybookTestFile(source: string, file: string): ParsedTestF
         mood: c.intake.mood,
         channel: c.intake.channel,
         description: c.intake.description.trim(),
+        ...(c.intake.account !== undefined ? { account: c.intake.account.trim() } : {}),
         ...(c.intake.signals !== undefined ? { signals: c.intake.signals.signals } : {}),
       },
       answers: c.answers as Record<string, AnswerValue>,

@@ -3,6 +3,7 @@
  * target is read, and, given what the I/O side observed, whether it passed, in engineer words and
  * in customer words. Pure: the clock, the settings and the observation come in as arguments.
  */
+import { boundedRegexTest } from './bounded-regex.js';
 
 export const PROBE_NAMES = ['dns', 'tcp', 'tls', 'http', 'clock', 'proxy', 'disk', 'version'] as const;
 export type ProbeName = (typeof PROBE_NAMES)[number];
@@ -432,6 +433,8 @@ export function judgeProbe(o: ProbeObservation, options: JudgeOptions): ProbeVer
     case 'disk': {
       const min = parseSize(expect.minFree ?? DEFAULT_MIN_FREE) ?? 0;
       const values: Record<string, string | number> = { path: o.path, min_free_bytes: min, ...(o.freeBytes === undefined ? {} : { free_bytes: o.freeBytes }), ...(o.totalBytes === undefined ? {} : { total_bytes: o.totalBytes }) };
+      const timeout = timedFailure('disk', o, `Free space of ${o.path}`, 'we could not read how much disk space is free', values, timeoutMs);
+      if (timeout) return timeout;
       if (o.freeBytes === undefined) return fail('disk/unreadable', errorText(o), `Free space of ${o.path}: ${errorText(o)}`, 'we could not read how much disk space is free', values);
       const observed = `${formatBytes(o.freeBytes)} free${o.totalBytes ? ` of ${formatBytes(o.totalBytes)}` : ''}`;
       if (o.freeBytes < min) return fail('disk/low', observed, `${o.path}: ${observed}, less than the ${formatBytes(min)} needed`, 'the computer is almost out of disk space', values);
@@ -515,12 +518,15 @@ function judgeTls(o: Extract<ProbeObservation, { probe: 'tls' }>, options: Judge
   return pass(observed, values);
 }
 
+/** A playbook's or setting's pattern, case-insensitive, with the same time limit as every other pattern. */
 function safeTest(pattern: string, text: string): boolean {
+  let re: RegExp;
   try {
-    return new RegExp(pattern, 'i').test(text);
+    re = new RegExp(pattern, 'i');
   } catch {
     return false;
   }
+  return boundedRegexTest(re, text) === 'match';
 }
 
 function describeDuration(seconds: number): string {

@@ -366,13 +366,15 @@ export async function probeProxy(target: string, options: NetworkProbeOptions): 
   return { probe: 'proxy', url, choice, reachable: reached, ...(tcp.timedOut ? { timedOut: true } : {}), ...(tcp.error ? { error: tcp.error } : {}), durationMs: elapsed(start) };
 }
 
-export async function probeDisk(target: string): Promise<ProbeObservation> {
+export async function probeDisk(target: string, options: Pick<NetworkProbeOptions, 'timeoutMs'>): Promise<ProbeObservation> {
   const start = process.hrtime.bigint();
   const path = target.trim() === '' || target.trim() === '~' ? homedir() : target.replace(/^~(?=[/\\])/, homedir());
   try {
-    const stats = await statfs(path);
+    // A hung network mount can block statfs: the deadline still ends the probe.
+    const stats = await withDeadline(options.timeoutMs, statfs(path));
     return { probe: 'disk', path, freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize, durationMs: elapsed(start) };
   } catch (error) {
+    if (error instanceof Deadline) return { probe: 'disk', path, timedOut: true, durationMs: elapsed(start) };
     return { probe: 'disk', path, error: errorInfo(error), durationMs: elapsed(start) };
   }
 }
@@ -393,7 +395,7 @@ export async function observeProbe(name: ProbeName, target: string, options: Net
     case 'proxy':
       return probeProxy(target, options);
     case 'disk':
-      return probeDisk(target);
+      return probeDisk(target, options);
     case 'version': {
       // A pasted User-Agent stands for its browser.
       const { looksLikeUserAgent, parseUserAgent } = await import('../core/user-agent.js');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
+import { schemaErrors } from '../helpers/schemas.js';
 import { cleanEnv, makeTestPki, refusingPort, startDns, startHttps, startProxy, triageAsync, type Running, type TestPki } from '../helpers/net-servers.js';
 
 interface CheckJson {
@@ -68,6 +69,7 @@ describe('cant-reach-service', () => {
     expect(json!.checks.find((c) => c.probe === 'tls')!.values).toMatchObject({ issuer: 'Triage Test CA', trusted: true, hostname_match: true });
     expect(json!.checks.find((c) => c.probe === 'http')!.observed).toMatch(/^HTTP 200 in \d+ ms$/);
     expect(json!.first_failure).toBeNull();
+    expect(schemaErrors('check', json)).toEqual([]);
     expect(json!.outcome).toEqual({ node: 'resolved-the-service-is-reachable-from-this-computer', kind: 'resolved', title: 'The service is reachable from this computer' });
   });
 
@@ -78,6 +80,7 @@ describe('cant-reach-service', () => {
     expect(json!.first_failure!.detail).toMatch(/expired on .* \(3 days ago\)/);
     expect(json!.first_failure!.customer).toBe("our service's security certificate has expired");
     expect(json!.outcome?.node).toBe('escalate-the-secure-connection-fails');
+    expect(schemaErrors('check', json)).toEqual([]);
   });
 
   it('tells a refused port apart, and stops the path there', async () => {
@@ -107,6 +110,17 @@ describe('cant-reach-service', () => {
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout) as CheckJson;
     expect(json.checks.every((c) => c.target === `https://127.0.0.1:${valid.port}/health`)).toBe(true);
+  });
+
+  it('asks the DNS server set with `config set network.dns_server`', async () => {
+    const dir = home();
+    const e = env({}, dir);
+    expect((await triageAsync(['config', 'set', 'network.dns_server', `127.0.0.1:${dns.port}`], e)).code).toBe(0);
+    const result = await triageAsync(['check', 'cant-reach-service', '--answer', `url=http://api.triage.test:${refused}/`, '--json'], e);
+    const json = JSON.parse(result.stdout) as CheckJson;
+    expect(json.checks[0]).toMatchObject({ probe: 'dns', passed: true, values: { resolver: `127.0.0.1:${dns.port}`, a: ['127.0.0.1'] } });
+    // The connection uses the same resolver: it reaches 127.0.0.1 and is refused there.
+    expect(json.first_failure).toMatchObject({ node: 'open-a-connection', failure: 'tcp/refused' });
   });
 
   it('says which target is missing when there is none', async () => {

@@ -15,10 +15,20 @@ const EXPORT_ANSWERS = [
   '-a', 'how-big-is-the-export=3',
   '-a', 'export_format=CSV',
   '-a', 'row_count=4200',
+  '-a', 'rows_expected=4200',
+  '-a', 'rows_received=0',
+  '-a', 'do-filters-explain-the-missing-rows=3',
 ];
 
 function parsed(stdout: string): unknown {
   return JSON.parse(stdout) as unknown;
+}
+
+/** Keys of an object and of the objects in it (not their values), to compare documents' shapes. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length > 0 ? [shape(value[0])] : [];
+  if (value === null || typeof value !== 'object') return typeof value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? 'null' : shape(v)]));
 }
 
 /** The fenced ```json blocks of a document, parsed. */
@@ -29,7 +39,7 @@ function jsonBlocks(doc: string): unknown[] {
 
 describe('published schemas', () => {
   it('every schema compiles in strict mode, and package.json ships them', () => {
-    expect(SCHEMA_NAMES).toEqual(expect.arrayContaining(['answers', 'cases', 'cases-search', 'check', 'env', 'lint', 'list', 'reply', 'report', 'search', 'test']));
+    expect(SCHEMA_NAMES).toEqual(expect.arrayContaining(['answers', 'cases', 'cases-replay', 'cases-search', 'check', 'env', 'lint', 'list', 'reply', 'report', 'search', 'test']));
     for (const name of SCHEMA_NAMES) expect(() => schemaErrors(name, {})).not.toThrow();
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('schemas');
@@ -78,7 +88,10 @@ describe('JSON outputs validate against their schemas', () => {
     );
     expect(full.code, full.stderr).toBe(0);
     expect(schemaErrors('report', parsed(full.stdout))).toEqual([]);
-    const reply = triage(['run', 'refund-request', '--no-input', '--format', 'json', '--emit', 'reply', '--no-history', '-a', 'account_email=sofia@example.com', '-a', 'plan=Pro, monthly', '-a', 'reference=INV-20431', '-a', 'why-do-they-want-a-refund=It renewed when they meant to cancel', '-a', 'charge_date=2024-06-02', '-a', 'when-was-it-charged=Within the refund window and the agent limit'], { home });
+    // docs/report-format.md shows this run: its example has the fields the real report has.
+    const [example] = jsonBlocks('docs/report-format.md') as Record<string, unknown>[];
+    expect(shape(example)).toEqual(shape(parsed(full.stdout)));
+    const reply = triage(['run', 'refund-request', '--no-input', '--format', 'json', '--emit', 'reply', '--no-history', '-a', 'why-do-they-want-a-refund=It renewed when they meant to cancel', '-a', 'reference=INV-20431', '-a', 'charge_date=2024-06-02', '-a', 'amount=49.00 EUR', '-a', 'plan=Pro, monthly', '-a', 'when-was-it-charged=Within the refund window, 500 or less', '-a', 'cancel_subscription=done', '-a', 'refund_payment=done', '-a', 'refund_payment.reference=RF-88120'], { home });
     expect(reply.code, reply.stderr).toBe(0);
     expect(schemaErrors('reply', parsed(reply.stdout))).toEqual([]);
   });
@@ -91,6 +104,17 @@ describe('JSON outputs validate against their schemas', () => {
     expect(report.actions).toEqual([expect.objectContaining({ key: 'refund_duplicate', status: 'done', reference: 'RF-1234' })]);
     expect(schemaErrors('report', report)).toEqual([]);
     expect(schemaErrors('answers', parseYaml(answers))).toEqual([]);
+  });
+
+  it('cases replay --json and as text: the same outcome by the same path', () => {
+    const replay = triage(['cases', 'replay', caseId, '--json'], { home });
+    expect(replay.code, replay.stderr).toBe(0);
+    const doc = parsed(replay.stdout) as { same: boolean };
+    expect(doc.same).toBe(true);
+    expect(schemaErrors('cases-replay', doc)).toEqual([]);
+    const text = triage(['cases', 'replay', caseId], { home });
+    expect(text.stdout).toContain(`Case ${caseId}: upload-or-export-fails`);
+    expect(text.stdout).toContain('Same outcome by the same path.');
   });
 
   it('cases show --as report --format json', () => {
@@ -122,7 +146,7 @@ describe('JSON outputs validate against their schemas', () => {
   });
 
   it('test --format json, passing and failing', () => {
-    const passing = triage(['test', join(ROOT, 'playbooks', 'refund-request.test.yaml'), '--format', 'json'], { home });
+    const passing = triage(['test', join(ROOT, 'test', 'fixtures', 'playbook-tests', 'passing'), '--format', 'json'], { home });
     expect(passing.code, passing.stderr).toBe(0);
     expect(schemaErrors('test', parsed(passing.stdout))).toEqual([]);
     const dir = join(home, 'failing');

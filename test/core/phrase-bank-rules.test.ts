@@ -170,10 +170,10 @@ describe('replies fit the conversation', () => {
     const first = replyFor(calmFirst, 'calm');
     const deadline = replyFor(presentation, 'calm');
     expect(deadline).not.toBe(first);
-    expect(deadline).toMatch(/With your deadline so close, here's what you can do right now, without waiting for the fix\./);
+    expect(deadline).toMatch(/With your deadline so close, start with what you can do right now, without waiting for the fix\./);
     expect(first).not.toMatch(/deadline|right now/);
     // In chat too, in fewer words.
-    expect(replyFor(presentation, 'frustrated', 'chat')).toMatch(/short on time, so here's the quickest way forward/);
+    expect(replyFor(presentation, 'frustrated', 'chat')).toMatch(/short on time, so start with what works right now/);
   });
 
   it('acknowledges business impact', () => {

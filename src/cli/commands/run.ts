@@ -81,7 +81,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
     addRunOptions(program.command('run').description('run a playbook, interactively or from answers').argument('<playbook>', 'playbook id')),
     [
       'triage run upload-or-export-fails',
-      "triage run upload-or-export-fails --no-input -a upload-or-export=2 -a how-big-is-the-export=3 -a export_format=CSV -a row_count=4200 -a browser='Firefox 128' --format json | jq .title",
+      "triage run upload-or-export-fails --no-input -a upload-or-export=2 -a how-big-is-the-export=3 -a export_format=CSV -a row_count=4200 -a rows_expected=4200 -a rows_received=0 -a do-filters-explain-the-missing-rows=3 -a browser='Firefox 128' --format json | jq .title",
       'triage run upload-or-export-fails --answers answers.yaml --format markdown | gh issue create --title "Export fails" --body-file -',
       'triage run upload-or-export-fails --answers - --fail-on bug,escalate < answers.json',
     ],
