@@ -29,8 +29,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   // Loaded here, not imported at the top, so the fast paths above stay free of commander.
   const { main } = await import('./cli/main.js');
+  const { guardedStream } = await import('./io/terminal.js');
   const result = await main(argv, {
-    streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+    streams: { stdin: process.stdin, stdout: guardedStream(process.stdout), stderr: guardedStream(process.stderr) },
     env: process.env,
     cwd: process.cwd(),
     packageRoot,

@@ -20,36 +20,37 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): Prompt
   return {
     async choose(message, choices, opts) {
       const items: (Separator | { name: string; value: string; description?: string })[] = choices.map((c) => ({
-        name: c.label,
+        name: sanitizeForTerminal(c.label),
         value: c.value,
-        ...(c.description ? { description: c.description } : {}),
+        ...(c.description ? { description: sanitizeForTerminal(c.description) } : {}),
       }));
       if (opts.allowBack) items.push(new Separator(), { name: BACK_LABEL, value: BACK_VALUE });
-      const answer = await select({ message, choices: items, default: opts.default, pageSize: 12, loop: false }, context);
+      const answer = await select({ message: sanitizeForTerminal(message), choices: items, default: opts.default, pageSize: 12, loop: false }, context);
       return answer === BACK_VALUE ? BACK : answer;
     },
 
     async chooseMany(message, choices, opts) {
       // "Go back" is an entry, as in selects, so that choosing nothing stays a possible answer.
-      const items: (Separator | { name: string; value: string })[] = choices.map((c: PromptChoice) => ({ name: c.label, value: c.value }));
+      const items: (Separator | { name: string; value: string })[] = choices.map((c: PromptChoice) => ({ name: sanitizeForTerminal(c.label), value: c.value }));
       if (opts.allowBack) items.push(new Separator(), { name: BACK_LABEL, value: BACK_VALUE });
-      const answer = await checkbox({ message, choices: items, loop: false }, context);
+      const answer = await checkbox({ message: sanitizeForTerminal(message), choices: items, loop: false }, context);
       return answer.includes(BACK_VALUE) ? BACK : answer;
     },
 
     async text(message, opts: TextOptions) {
       const hint = [opts.hint, opts.allowBack ? 'type < to go back' : undefined].filter(Boolean).join('; ');
-      const fullMessage = hint ? `${message} (${hint})` : message;
+      const fullMessage = sanitizeForTerminal(hint ? `${message} (${hint})` : message);
       const validate = (value: string): string | true => {
         if (opts.allowBack && value.trim() === '<') return true;
-        return opts.validate?.(value) ?? true;
+        const problem = opts.validate?.(value);
+        return problem === undefined ? true : sanitizeForTerminal(problem);
       };
       if (opts.secret) {
         const value = await password({ message: fullMessage, mask: '•', validate }, context);
         return opts.allowBack && value.trim() === '<' ? BACK : sanitizeForTerminal(value);
       }
       if (opts.multiline) return multiline(fullMessage, opts, context);
-      const value = await input({ message: fullMessage, default: opts.default, validate }, context);
+      const value = await input({ message: fullMessage, default: opts.default === undefined ? undefined : sanitizeForTerminal(opts.default), validate }, context);
       // Pasted text can carry escape sequences; they must not reach the report raw.
       return opts.allowBack && value.trim() === '<' ? BACK : sanitizeForTerminal(value);
     },
@@ -81,7 +82,7 @@ async function multiline(message: string, opts: TextOptions, context: object): P
   const value = sanitizeForTerminal(lines.join('\n'));
   const problem = opts.validate?.(value);
   if (problem) {
-    (context as { output: NodeJS.WritableStream }).output.write(`  ${problem}\n`);
+    (context as { output: NodeJS.WritableStream }).output.write(`  ${sanitizeForTerminal(problem)}\n`);
     return multiline(message, opts, context);
   }
   return value;

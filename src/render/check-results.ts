@@ -1,5 +1,6 @@
 /** `triage check` output for people. */
 import type { CheckReport } from '../app/check.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 
 export function renderCheckResults(report: CheckReport): string {
   const lines = [`${report.playbook.id} ${report.playbook.version}`];
@@ -15,5 +16,5 @@ export function renderCheckResults(report: CheckReport): string {
   }
   const failed = report.checks.filter((c) => !c.passed).length;
   lines.push('', `${report.checks.length - failed} passed, ${failed} failed`);
-  return `${lines.join('\n')}\n`;
+  return sanitizeForTerminal(`${lines.join('\n')}\n`);
 }

@@ -99,7 +99,8 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
           hint: `Show the case with \`triage cases show ${record.id}\`${record.status === 'open' ? `, or finish it with \`triage resume ${record.id}\`` : ''}.`,
         });
       }
-      return show(format === 'json' ? json({ case: record.id, reply: record.reply }) : record.reply);
+      const { sanitizeForTerminal } = await import('../../core/terminal-text.js');
+      return show(format === 'json' ? json({ case: record.id, reply: record.reply }) : sanitizeForTerminal(record.reply));
     }
     if (opts.as === 'report') {
       if (record.report === undefined) {
