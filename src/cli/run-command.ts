@@ -410,7 +410,8 @@ export async function checkCommand(
   flags: { answer: string[]; allowCommands?: boolean; json?: boolean },
 ): Promise<number> {
   const { runChecks } = await import('../app/check.js');
-  const { settings } = readSettingsFast(ctx.env);
+  const { settings, problem } = readSettingsFast(ctx.env);
+  if (problem) ctx.streams.stderr.write(`${problem}\n`);
   const loaded = await openWorkspace(workspaceInput(ctx, command));
   const playbook = await assertRunnable(loaded, playbookId);
   const result = await runChecks(playbook, {
