@@ -46,12 +46,12 @@ export async function runChecks(playbook: Playbook, options: CheckOptions): Prom
     if (playbook.env.some((f) => f.key === key)) env[key] = String(value);
     else answers[key] = value;
   }
-  const nodes = playbook.nodes.filter((n) => n.check);
+  // Every command line is built (and a refused value reported) before any command runs.
+  const planned = playbook.nodes.filter((n) => n.check).map((node) => ({ node, argv: substituteArgv(node.check!, { answers, env }, playbook.path) }));
   // Independent checks run concurrently; each has its own timeout.
   const checks = await Promise.all(
-    nodes.map(async (node) => {
+    planned.map(async ({ node, argv }) => {
       const check = node.check!;
-      const argv = substituteArgv(check.run, { answers, env });
       const result = applyCheckExpect(check, await options.runCommand(argv, { timeoutMs: check.timeoutMs }));
       return {
         node: node.id,

@@ -5,7 +5,7 @@
  * same view, so "back" is dropping inputs and "resume" is loading them.
  */
 import { allowedAnswers, formatAnswerValue, matchChoiceLink, parseAnswer, parseEnvAnswer } from './answer-values.js';
-import { TriageError } from './errors.js';
+import { EXIT, TriageError } from './errors.js';
 import type { AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending, PathStep, PlaybookLibrary } from './flow-types.js';
 import { closestMatch } from './did-you-mean.js';
 import { looksLikeUserAgent, parseUserAgent } from './user-agent.js';
@@ -266,7 +266,7 @@ function pendingOf(cursor: Cursor): Pending {
         },
       );
     }
-    const argv = substituteArgv(node.check.run, { answers: Object.fromEntries(cursor.answers), env: Object.fromEntries(cursor.env) });
+    const argv = substituteArgv(node.check, { answers: Object.fromEntries(cursor.answers), env: Object.fromEntries(cursor.env) }, playbook.path);
     return { kind: 'check', playbook, node, check: node.check, argv };
   }
   if (node.choices.length > 0) return { kind: 'choice', playbook, node, choices: node.choices };
@@ -283,20 +283,37 @@ const WHOLE_PLACEHOLDER = /^\s*\{\{\s*(answers|env)\.([A-Za-z0-9_-]+)\s*\}\}\s*$
  * A check's argv with each whole-element `{{answers.x}}` / `{{ env.x }}` replaced by the value as
  * one element (lists joined with `, `, a missing value as ''). Never shell-parsed; an element
  * that merely contains a placeholder amid other text is left as written.
+ *
+ * A value starting with `-` would be read as an option of the command (`--output=/tmp/x`,
+ * `-rf`): it is refused (exit 2, naming the key) unless an earlier element is `--` (the end of
+ * options) or the check lists the key under `allow-options`.
  */
 export function substituteArgv(
-  argv: readonly string[],
+  check: Pick<CheckBlock, 'run' | 'allowOptions' | 'line'>,
   values: { readonly answers: Readonly<Record<string, AnswerValue>>; readonly env: Readonly<Record<string, string>> },
+  file?: string,
 ): string[] {
-  return argv.map((element) => {
+  const endOfOptions = check.run.indexOf('--');
+  return check.run.map((element, index) => {
     const match = WHOLE_PLACEHOLDER.exec(element);
     if (!match) return element;
-    const [, scope, key = ''] = match;
+    const [, scope = 'answers', key = ''] = match;
     const source: Readonly<Record<string, AnswerValue>> = scope === 'env' ? values.env : values.answers;
-    const value = Object.hasOwn(source, key) ? source[key] : undefined;
-    if (value === undefined) return '';
-    if (Array.isArray(value)) return value.join(', ');
-    return String(value);
+    const raw = Object.hasOwn(source, key) ? source[key] : undefined;
+    const value = raw === undefined ? '' : Array.isArray(raw) ? raw.join(', ') : String(raw);
+    const allowed = (endOfOptions !== -1 && endOfOptions < index) || (check.allowOptions ?? []).some((k) => k === key || k === `${scope}.${key}`);
+    if (value.startsWith('-') && !allowed) {
+      throw new TriageError(
+        'check/option-value',
+        `The ${scope === 'env' ? 'environment value' : 'answer'} for "${key}" starts with "-", so the check command would read it as an option; it was not run.`,
+        {
+          exitCode: EXIT.usage,
+          ...(file === undefined ? {} : { file, line: check.line }),
+          hint: `Give "${key}" a value that does not start with "-". If the command should accept it, the playbook can put \`--\` before the placeholder in \`run\` or list the key under \`allow-options\`.`,
+        },
+      );
+    }
+    return value;
   });
 }
 

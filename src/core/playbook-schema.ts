@@ -18,7 +18,7 @@ export const FRONT_MATTER_KEYS = ['id', 'title', 'version', 'summary', 'tags', '
 export const REQUIRED_FRONT_MATTER_KEYS = ['id', 'title', 'version'] as const;
 export const ENV_FIELD_KEYS = ['key', 'ask', 'detect', 'run', 'pattern', 'required', 'parse', 'timeout'] as const;
 export const ASK_KEYS = ['key', 'prompt', 'type', 'choices', 'pattern', 'required', 'secret'] as const;
-export const CHECK_KEYS = ['run', 'timeout', 'expect', 'capture', 'pass', 'fail'] as const;
+export const CHECK_KEYS = ['run', 'timeout', 'expect', 'capture', 'pass', 'fail', 'allow-options'] as const;
 export const EXPECT_KEYS = ['exit', 'stdout'] as const;
 export const REPORT_KEYS = ['title', 'expected', 'actual', 'severity', 'component', 'labels'] as const;
 
@@ -176,6 +176,7 @@ export const checkSchemas = {
   capture: answerKey('capture'),
   pass: nodeRef('pass'),
   fail: nodeRef('fail'),
+  'allow-options': list('allow-options'),
 } satisfies Record<(typeof CHECK_KEYS)[number], Schema>;
 
 export const expectSchemas = {

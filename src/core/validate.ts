@@ -274,6 +274,37 @@ const ruleCheckPlaceholders: PlaybookRule = ({ playbook, report }) => {
   }
 };
 
+/**
+ * A placeholder whose value starts with `-` would be an option of the command, so run refuses
+ * such values; warn where the playbook neither ends the options with `--` before the placeholder
+ * nor allows options from that key (every command here could take options).
+ */
+const ruleCheckOptionPlaceholders: PlaybookRule = ({ playbook, report }) => {
+  for (const node of playbook.nodes) {
+    const check = node.check;
+    if (!check) continue;
+    const endOfOptions = check.run.indexOf('--');
+    const allowed = check.allowOptions ?? [];
+    const keys = new Set<string>();
+    check.run.forEach((arg, index) => {
+      const match = /^\{\{\s*(answers|env)\.([^\s{}|.[\]]+)\s*\}\}$/.exec(arg.trim());
+      if (!match) return;
+      const [, scope, key] = match as unknown as [string, string, string];
+      keys.add(key).add(`${scope}.${key}`);
+      if ((endOfOptions !== -1 && endOfOptions < index) || allowed.includes(key) || allowed.includes(`${scope}.${key}`)) return;
+      report(
+        'check/placeholder-option',
+        'warning',
+        { line: check.line },
+        `\`run\` element ${JSON.stringify(arg)} is not preceded by \`--\`: a value starting with "-" would be an option of \`${check.run[0] ?? ''}\`, so \`run\` refuses such values. Put \`--\` before it if the command accepts it (e.g. \`[grep, -e, --, '{{${scope}.${key}}}', app.log]\`), or list \`${key}\` under \`allow-options\` if it may be an option.`,
+      );
+    });
+    for (const key of allowed) {
+      if (!keys.has(key)) report('check/placeholder-option', 'warning', { line: check.line }, `\`allow-options\` lists \`${key}\`, which is not a placeholder in \`run\`. Remove it, or fix the key.`);
+    }
+  }
+};
+
 const ruleAsks: PlaybookRule = ({ playbook, report }) => {
   for (const node of playbook.nodes) {
     const seen = new Map<string, number>();
@@ -438,6 +469,7 @@ export const PLAYBOOK_RULES: readonly PlaybookRule[] = [
   ruleOutcomeChoices,
   ruleCheckWithChoices,
   ruleCheckPlaceholders,
+  ruleCheckOptionPlaceholders,
   ruleAsks,
   ruleAnswerKeyCollisions,
   rulePatterns,

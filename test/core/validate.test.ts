@@ -203,13 +203,29 @@ describe('single-file rules', () => {
 
   it('check/placeholder: mixed with text, or not answers/env', () => {
     const diagnostics = lintOne(
-      `## S\n\n\`\`\`ask\nkey: user\nprompt: User?\n\`\`\`\n\n\`\`\`check\nrun: [id, '--user={{answers.user}}', '{{ answers.user | upcase }}', '{{customer.name}}', '{{answers.user}}']\npass: '#resolved-done'\nfail: '#resolved-done'\n\`\`\`\n${END}`,
+      `## S\n\n\`\`\`ask\nkey: user\nprompt: User?\n\`\`\`\n\n\`\`\`check\nrun: [id, '--user={{answers.user}}', '{{ answers.user | upcase }}', '{{customer.name}}', --, '{{answers.user}}']\npass: '#resolved-done'\nfail: '#resolved-done'\n\`\`\`\n${END}`,
     );
     const found = diagnostics.filter((d) => d.rule === 'check/placeholder');
     expect(found.map((d) => d.line)).toEqual([13, 13, 13]);
     expect(found[0]?.message).toContain('mixes a placeholder with other text');
     expect(found[1]?.message).toContain('only `{{answers.<key>}}` and `{{env.<key>}}`');
     expect(diagnostics.filter((d) => d.rule !== 'check/placeholder')).toEqual([]);
+  });
+
+  it('check/placeholder-option (warning): a placeholder with no `--` before it, unless allow-options lists it', () => {
+    const check = (run: string, extra = '') =>
+      lintOne(`## S\n\n\`\`\`ask\nkey: user\nprompt: User?\n\`\`\`\n\n\`\`\`check\nrun: ${run}\n${extra}pass: '#resolved-done'\nfail: '#resolved-done'\n\`\`\`\n${END}`).filter(
+        (d) => d.rule === 'check/placeholder-option',
+      );
+    const [d, ...rest] = check("[id, -u, '{{answers.user}}']");
+    expect(rest).toEqual([]);
+    expect([d?.line, d?.severity]).toEqual([13, 'warning']);
+    expect(d?.message).toContain('is not preceded by `--`');
+    expect(check("[id, -u, --, '{{answers.user}}']")).toEqual([]);
+    expect(check("[id, '{{answers.user}}', --]")).toHaveLength(1);
+    expect(check("[id, '{{answers.user}}']", 'allow-options: [user]\n')).toEqual([]);
+    expect(check("[id, '{{answers.user}}']", 'allow-options: [answers.user]\n')).toEqual([]);
+    expect(check("[id, --, '{{answers.user}}']", 'allow-options: [nobody]\n')[0]?.message).toContain('`allow-options` lists `nobody`');
   });
 
   it('ask/select-without-choices', () => {
