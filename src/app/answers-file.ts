@@ -37,12 +37,27 @@ export function parseAnswersText(text: string, source: string): Record<string, A
     else if (typeof raw === 'number' || typeof raw === 'boolean') answers[key] = raw;
     else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string' || typeof v === 'number')) answers[key] = raw.map((v) => sanitizeForTerminal(String(v)));
     else if (raw === null) answers[key] = '';
-    else {
+    else if (isActionResult(raw)) {
+      // An action's result with its reference: `refund: {status: done, reference: RF-1234}`.
+      answers[key] = sanitizeForTerminal(String(raw.status));
+      if (raw.reference !== undefined && raw.reference !== null) answers[`${key}.reference`] = sanitizeForTerminal(String(raw.reference));
+    } else {
       throw new TriageError('answers/invalid-value', `${source}: the answer for "${key}" must be text, a number, yes/no or a list.`, {
-        hint: 'Nested maps are not answers; flatten them to key: value.',
+        hint: 'Nested maps are not answers (except an action\'s `{status: done, reference: RF-1234}`); flatten them to key: value.',
         topic: 'answers',
       });
     }
   }
   return answers;
+}
+
+function isActionResult(raw: unknown): raw is { status: string; reference?: string | number | null } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return false;
+  const keys = Object.keys(raw);
+  const { status, reference } = raw as Record<string, unknown>;
+  return (
+    typeof status === 'string' &&
+    keys.every((k) => k === 'status' || k === 'reference') &&
+    (reference === undefined || reference === null || typeof reference === 'string' || typeof reference === 'number')
+  );
 }

@@ -55,7 +55,7 @@ export function replayCase(record: CaseRecord, library: PlaybookLibrary): Replay
     replayedOutcome = `${view.pending.outcome.kind}: ${view.pending.outcome.title}`;
   } else if (!differences.some((d) => d.kind === 'diverged')) {
     const pending = view.pending;
-    const what = pending.kind === 'ask' ? `the ask "${pending.ask.key}"` : pending.kind === 'env' ? `the env field "${pending.field.key}"` : pending.kind === 'choice' ? `a choice at "${pending.node.title}"` : pending.kind === 'check' ? `a new check at "${pending.node.title}"` : 'new environment probes';
+    const what = pending.kind === 'ask' ? `the ask "${pending.ask.key}"` : pending.kind === 'env' ? `the env field "${pending.field.key}"` : pending.kind === 'choice' ? `a choice at "${pending.node.title}"` : pending.kind === 'check' ? `a new check at "${pending.node.title}"` : pending.kind === 'action' ? `the action "${pending.action.key}"` : 'new environment probes';
     differences.push({ kind: 'needs-input', message: `The current version needs ${what}, which the case never answered.` });
   }
   if (recordedOutcome !== replayedOutcome) {
@@ -88,6 +88,8 @@ function describeInput(input: CaseRecord['inputs'][number]): string {
     case 'ask':
     case 'env':
       return `${input.key}`;
+    case 'action':
+      return `action ${input.key} = ${input.status}`;
     case 'check':
       return `check at ${input.node}`;
     case 'probes':

@@ -6,7 +6,7 @@
  */
 import { TriageError, EXIT } from '../core/errors.js';
 import { applyInput, applyPrefilled, back, missingInputs, viewFlow } from '../core/flow-engine.js';
-import { parseAnswer, parseEnvAnswer } from '../core/answer-values.js';
+import { ACTION_STATUS_LABELS, parseActionReference, parseAnswer, parseEnvAnswer } from '../core/answer-values.js';
 import type { AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending, PlaybookLibrary } from '../core/flow-types.js';
 import type { CheckBlock, EnvField, Playbook } from '../core/model.js';
 import { BACK, type Back, type Prompter } from '../io/prompter.js';
@@ -98,6 +98,7 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
       for (const undone of state.inputs.slice(rewound.inputs.length)) {
         const key = inputKey(undone);
         if (key) declined.add(key);
+        if (undone.kind === 'action') declined.add(`${undone.key}.reference`);
       }
       state = rewound;
       deps.save(state);
@@ -123,6 +124,7 @@ function inputKey(input: FlowInput): string | undefined {
   switch (input.kind) {
     case 'env':
     case 'ask':
+    case 'action':
       return input.key;
     case 'choice':
       return input.node;
@@ -189,6 +191,8 @@ async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'che
       if (value === BACK) return BACK;
       return { kind: 'ask', node: node.id, key: block.key, value };
     }
+    case 'action':
+      return askAction(pending, prompter, allowBack);
     case 'choice': {
       const label = await prompter.choose(
         pending.node.script.length > 0 ? 'What did the customer say?' : pending.node.title,
@@ -198,6 +202,36 @@ async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'che
       if (label === BACK) return BACK;
       return { kind: 'choice', node: pending.node.id, label };
     }
+  }
+}
+
+/**
+ * An action: the instruction, then what happened (Done / Couldn't do it / Not needed), then, after
+ * "Done", the reference the playbook asks for (optional: Enter skips it). Going back from the
+ * reference asks the result again.
+ */
+async function askAction(pending: Extract<Pending, { kind: 'action' }>, prompter: Prompter, allowBack: boolean): Promise<FlowInput | Back> {
+  const { action, node, statuses } = pending;
+  for (;;) {
+    const status = await prompter.choose(
+      `Do this now: ${action.do}`,
+      statuses.map((s) => ({ label: ACTION_STATUS_LABELS[s], value: s })),
+      { allowBack },
+    );
+    if (status === BACK) return BACK;
+    const chosen = statuses.find((s) => s === status) ?? 'done';
+    if (chosen !== 'done' || action.reference === undefined) return { kind: 'action', node: node.id, key: action.key, status: chosen };
+    const reference = await prompter.text(action.reference, {
+      allowBack: true,
+      hint: 'optional: Enter skips it',
+      validate: (raw) => {
+        const parsed = parseActionReference(raw);
+        return parsed.ok ? undefined : parsed.message;
+      },
+    });
+    if (reference === BACK) continue;
+    const text = reference.trim();
+    return { kind: 'action', node: node.id, key: action.key, status: 'done', ...(text === '' ? {} : { reference: text }) };
   }
 }
 

@@ -400,7 +400,10 @@ function unusedAnswers(testCase: PlaybookTestCase, library: PlaybookLibrary, sta
   const used = new Set<string>();
   for (const input of state.inputs) {
     if (input.kind === 'env' || input.kind === 'ask') used.add(input.key);
-    else if (input.kind === 'choice') used.add(input.node);
+    else if (input.kind === 'action') {
+      used.add(input.key);
+      used.add(`${input.key}.reference`);
+    } else if (input.kind === 'choice') used.add(input.node);
     else if (input.kind === 'probes') for (const key of Object.keys(input.values)) used.add(key);
   }
   const known = new Set<string>();
@@ -409,6 +412,7 @@ function unusedAnswers(testCase: PlaybookTestCase, library: PlaybookLibrary, sta
     for (const n of p.nodes) {
       known.add(n.id);
       for (const a of n.asks) known.add(a.key);
+      for (const a of n.actions ?? []) known.add(a.key).add(`${a.key}.reference`);
     }
   }
   return Object.keys(testCase.answers).filter((k) => !used.has(k) && !known.has(k));

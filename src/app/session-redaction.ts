@@ -22,6 +22,8 @@ export function redactSessionInputs(library: PlaybookLibrary, state: FlowState):
         return { ...input, result: { ...input.result, stdout: redactor.redactText(input.result.stdout), stderr: redactor.redactText(input.result.stderr) } };
       case 'probes':
         return { ...input, values: redactor.redactDeep(input.values) };
+      case 'action':
+        return input.reference === undefined ? input : { ...input, reference: redactor.redactText(input.reference) };
       case 'choice':
         return input;
     }

@@ -369,7 +369,7 @@ function machineIdentity(): { homePath?: string; hostname?: string } {
 }
 
 /**
- * An answer whose key no question, env field or choice of the playbook (or one it links to) uses
+ * An answer whose key no question, env field, action or choice of the playbook (or one it links to) uses
  * is ignored; say so, since it is usually a typo. Not an error: one answers file may serve several
  * playbooks.
  */
@@ -382,6 +382,10 @@ function warnUnusedAnswers(loaded: Workspace, playbookId: string, prefill: Reado
     for (const node of playbook.nodes) {
       if (node.choices.length > 0) known.add(node.id);
       for (const ask of node.asks) known.add(ask.key);
+      for (const action of node.actions ?? []) {
+        known.add(action.key);
+        known.add(`${action.key}.reference`);
+      }
     }
   }
   for (const key of Object.keys(prefill)) {

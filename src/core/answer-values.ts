@@ -7,7 +7,7 @@
  */
 import { boundedRegexTest } from './bounded-regex.js';
 import type { AnswerValue } from './flow-types.js';
-import type { AskBlock, Choice, EnvField } from './model.js';
+import type { ActionStatus, AskBlock, Choice, EnvField } from './model.js';
 
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
@@ -260,4 +260,50 @@ export function allowedAnswers(ask: AskBlock): string[] | undefined {
   if (ask.type === 'select' || ask.type === 'multiselect') return [...(ask.choices ?? [])];
   if (ask.type === 'confirm') return ['yes', 'no'];
   return undefined;
+}
+
+/** How the agent's result for an action is spelled: the status, the prompt's label, or a common variant. */
+const ACTION_STATUS_WORDS: Readonly<Record<string, ActionStatus>> = {
+  done: 'done',
+  failed: 'failed',
+  fail: 'failed',
+  "couldn't-do-it": 'failed',
+  'couldnt-do-it': 'failed',
+  "couldn't": 'failed',
+  couldnt: 'failed',
+  'could-not': 'failed',
+  'not-needed': 'not-needed',
+  notneeded: 'not-needed',
+  'not-necessary': 'not-needed',
+};
+
+/** Prompt labels for the three results, in the order they are offered. */
+export const ACTION_STATUS_LABELS: Readonly<Record<ActionStatus, string>> = {
+  done: 'Done',
+  failed: "Couldn't do it",
+  'not-needed': 'Not needed',
+};
+
+/**
+ * The result for an action: `done`, `failed` or `not-needed` (also the prompt's labels, any
+ * case, `_` or spaces for `-`), and only one of `allowed` (an action that steers the run offers
+ * "not needed" only where it leads somewhere).
+ */
+export function parseActionStatus(raw: string | AnswerValue, allowed: readonly ActionStatus[]): ParseResult<ActionStatus> {
+  const text = asText(raw);
+  const word = (text ?? '').trim().toLowerCase().replace(/[’‘]/g, "'").replace(/[\s_]+/g, '-');
+  const status = Object.hasOwn(ACTION_STATUS_WORDS, word) ? ACTION_STATUS_WORDS[word] : undefined;
+  if (status === undefined) return fail(`Must be one of ${allowed.join(', ')}${text === undefined ? '' : `, got "${text.trim()}"`}.`);
+  if (!allowed.includes(status)) return fail(`"${status}" is not offered here: this action leads on only when it is ${allowed.join(' or ')}.`);
+  return ok(status);
+}
+
+/** Longest action reference (a refund id, a ticket number, a link), in characters. */
+export const MAX_REFERENCE_LENGTH = 500;
+
+/** An action's reference, on one line; '' when none was given. */
+export function parseActionReference(raw: string | AnswerValue): ParseResult<string> {
+  const text = (asText(raw) ?? (raw as readonly string[]).join(', ')).replace(/\s+/g, ' ').trim();
+  if (text.length > MAX_REFERENCE_LENGTH) return fail(`The reference is ${text.length} characters long; the limit is ${MAX_REFERENCE_LENGTH}. Give the id or link only.`);
+  return ok(text);
 }

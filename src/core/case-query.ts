@@ -151,6 +151,7 @@ export function caseRowOf(record: CaseRecord): CaseRow {
     if (input.kind === 'ask') answers.push(`${input.key}: ${answerText(input.value)}`);
     else if (input.kind === 'env') answers.push(`${input.key}: ${input.value}`);
     else if (input.kind === 'choice') answers.push(input.label);
+    else if (input.kind === 'action') answers.push(`${input.key}: ${input.status}${input.reference ? ` (${input.reference})` : ''}`);
   }
   const body: string[] = [];
   if (record.report) {

@@ -4,12 +4,25 @@
  * the playbooks (see flow-types.ts). No I/O, clock or randomness: the same inputs always give the
  * same view, so "back" is dropping inputs and "resume" is loading them.
  */
-import { allowedAnswers, formatAnswerValue, matchChoiceLink, parseAnswer, parseEnvAnswer } from './answer-values.js';
+import { allowedAnswers, formatAnswerValue, matchChoiceLink, parseActionReference, parseActionStatus, parseAnswer, parseEnvAnswer } from './answer-values.js';
 import { EXIT, TriageError } from './errors.js';
-import type { AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending, PathStep, PlaybookLibrary } from './flow-types.js';
+import type { ActionRecord, AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending, PathStep, PlaybookLibrary } from './flow-types.js';
 import { closestMatch } from './did-you-mean.js';
 import { looksLikeUserAgent, parseUserAgent } from './user-agent.js';
-import { findNode, type AskBlock, type CheckBlock, type Choice, type EnvField, type Outcome, type Playbook, type PlaybookNode } from './model.js';
+import {
+  ACTION_STATUSES,
+  findNode,
+  hasActionTargets,
+  type ActionBlock,
+  type ActionStatus,
+  type AskBlock,
+  type CheckBlock,
+  type Choice,
+  type EnvField,
+  type Outcome,
+  type Playbook,
+  type PlaybookNode,
+} from './model.js';
 
 /** Checks in a row without any user input before the run is stopped as a runaway loop. */
 export const MAX_AUTOMATIC_STEPS = 50;
@@ -18,11 +31,11 @@ export const MAX_PREFILLED_VISITS = 25;
 
 /** A value `applyPrefilled`/`missingInputs` could not find: what the non-interactive runner reports. */
 export interface MissingInput {
-  /** The `--answer` key: the env key, the ask key, or the choice node's id. */
+  /** The `--answer` key: the env key, the ask key, the action key, or the choice node's id. */
   readonly key: string;
-  readonly kind: 'env' | 'ask' | 'choice';
+  readonly kind: 'env' | 'ask' | 'choice' | 'action';
   readonly prompt: string;
-  /** Choice labels, select/multiselect choices, or yes/no for a confirm. */
+  /** Choice labels, select/multiselect choices, yes/no for a confirm, or an action's results. */
   readonly allowed?: string[];
   /** False for a `required: false` env field or ask (it may be answered with ''). */
   readonly required: boolean;
@@ -39,7 +52,7 @@ type Prefill = Readonly<Record<string, string | AnswerValue>>;
 
 /** Agent inputs, the unit of "go back"; `probes` and `check` are produced by the machine. */
 export function isUserInput(input: FlowInput): boolean {
-  return input.kind === 'env' || input.kind === 'ask' || input.kind === 'choice';
+  return input.kind === 'env' || input.kind === 'ask' || input.kind === 'choice' || input.kind === 'action';
 }
 
 export function startFlow(library: PlaybookLibrary, playbookId: string): FlowState {
@@ -59,6 +72,7 @@ export function viewFlow(library: PlaybookLibrary, state: FlowState): FlowView {
     answers: Object.fromEntries(cursor.answers),
     secretKeys: [...cursor.secretKeys],
     env: Object.fromEntries(cursor.env),
+    actions: [...cursor.actions.values()],
     path: cursor.path.map(finishStep),
     step: cursor.path.length + (atNode ? 0 : 1),
     canGoBack: state.inputs.some(isUserInput),
@@ -89,7 +103,8 @@ export function back(_library: PlaybookLibrary, state: FlowState, steps = 1): Fl
 }
 
 /**
- * Applies inputs from `prefill` (keyed by env key, ask key or choice node id) for as long as the
+ * Applies inputs from `prefill` (keyed by env key, ask key, action key or choice node id; an
+ * action's reference as `<key>.reference`) for as long as the
  * run needs something `prefill` has. Stops at the first need it lacks, and at probes, checks and
  * outcomes (the caller runs those). A value that does not fit throws `answer/invalid`.
  */
@@ -139,6 +154,14 @@ export function missingInputs(library: PlaybookLibrary, state: FlowState, prefil
         consume(library, cursor, { kind: 'ask', node: node.id, key: ask.key, value: '' }, 'replay');
         continue;
       }
+      case 'action': {
+        const { action, node, statuses } = pending;
+        missing.push({ key: action.key, kind: 'action', prompt: action.do, allowed: [...statuses], required: true, playbook });
+        // Where a steering action leads depends on the missing result: the walk ends here.
+        if (hasActionTargets(action)) return missing;
+        consume(library, cursor, { kind: 'action', node: node.id, key: action.key, status: 'not-needed' }, 'replay');
+        continue;
+      }
       case 'choice':
         missing.push({
           key: pending.node.id,
@@ -165,6 +188,8 @@ interface StepDraft {
   readonly title: string;
   readonly said: string;
   readonly answers: string[];
+  /** Keys of the actions confirmed during this visit (an action met again is asked again). */
+  readonly actionKeys: string[];
   readonly outcome?: Outcome;
 }
 
@@ -177,6 +202,7 @@ interface Cursor {
   readonly answers: Map<string, AnswerValue>;
   readonly secretKeys: string[];
   readonly env: Map<string, string>;
+  readonly actions: Map<string, ActionRecord>;
   readonly path: StepDraft[];
   /** Check results since the last user input. */
   autoSteps: number;
@@ -191,6 +217,7 @@ function replay(library: PlaybookLibrary, state: FlowState): Cursor {
     answers: new Map(),
     secretKeys: [],
     env: new Map(),
+    actions: new Map(),
     path: [],
     autoSteps: 0,
   };
@@ -228,6 +255,7 @@ function arrive(cursor: Cursor, node: PlaybookNode): void {
     title: node.title,
     said: node.script.join('\n\n'),
     answers: [],
+    actionKeys: [],
     ...(node.outcome ? { outcome: node.outcome } : {}),
   });
 }
@@ -253,6 +281,9 @@ function pendingOf(cursor: Cursor): Pending {
   const node = cursor.node;
   const ask = node.asks.find((a) => !cursor.answers.has(a.key));
   if (ask !== undefined) return { kind: 'ask', playbook, node, ask };
+  const done = cursor.path[cursor.path.length - 1]?.actionKeys ?? [];
+  const action = node.actions?.find((a) => !done.includes(a.key));
+  if (action !== undefined) return { kind: 'action', playbook, node, action, statuses: actionStatuses(action) };
   if (node.outcome) return { kind: 'outcome', playbook, node, outcome: node.outcome };
   if (node.check) {
     if (cursor.autoSteps >= MAX_AUTOMATIC_STEPS) {
@@ -275,6 +306,12 @@ function pendingOf(cursor: Cursor): Pending {
     file: playbook.path,
     line: node.line,
   });
+}
+
+/** The results an action accepts: "not needed" only where it leads somewhere (or nothing is steered). */
+export function actionStatuses(action: ActionBlock): ActionStatus[] {
+  if (!hasActionTargets(action)) return [...ACTION_STATUSES];
+  return ACTION_STATUSES.filter((status) => action.targets[status] !== undefined);
 }
 
 const WHOLE_PLACEHOLDER = /^\s*\{\{\s*(answers|env)\.([A-Za-z0-9_-]+)\s*\}\}\s*$/;
@@ -380,6 +417,28 @@ function consume(library: PlaybookLibrary, cursor: Cursor, input: FlowInput, mod
       stored = { kind: 'choice', node: input.node, label: choice.label };
       break;
     }
+    case 'action': {
+      if (pending.kind !== 'action' || pending.node.id !== input.node || pending.action.key !== input.key) throw misfit(pending, input);
+      const { action, node, playbook } = pending;
+      const status = mode === 'apply' ? validActionStatus(action, pending.statuses, input.status) : input.status;
+      if (!pending.statuses.includes(status)) throw invalidActionStatus(action, pending.statuses, status);
+      const given = status === 'done' && input.reference !== undefined ? (mode === 'apply' ? validReference(action, input.reference) : input.reference) : undefined;
+      const reference = given === undefined || given === '' ? undefined : given;
+      cursor.actions.delete(action.key);
+      cursor.actions.set(action.key, { key: action.key, do: action.do, status, ...(reference === undefined ? {} : { reference }), playbook: playbook.id, node: node.id });
+      const step = currentStep(cursor);
+      step.actionKeys.push(action.key);
+      step.answers.push(`${action.key}: ${status}${reference === undefined ? '' : ` (${reference})`}`);
+      cursor.autoSteps = 0;
+      stored = { kind: 'action', node: input.node, key: action.key, status, ...(reference === undefined ? {} : { reference }) };
+      const targetId = action.targets[status];
+      if (targetId !== undefined) {
+        const target = findNode(playbook, targetId);
+        if (target === undefined) throw brokenTarget(playbook, node, `#${targetId}`, action.line);
+        arrive(cursor, target);
+      }
+      break;
+    }
     case 'check': {
       if (pending.kind !== 'check' || pending.node.id !== input.node) throw misfit(pending, input);
       const { check, node, playbook } = pending;
@@ -483,6 +542,14 @@ function prefilledInput(cursor: Cursor, pending: Pending, prefill: Prefill, opti
       }
       return { kind: 'choice', node: node.id, label: choice.label };
     }
+    case 'action': {
+      const { action, node } = pending;
+      if (!has(prefill, action.key)) return undefined;
+      const status = validActionStatus(action, pending.statuses, prefill[action.key] as string | AnswerValue);
+      const referenceKey = `${action.key}.reference`;
+      const reference = has(prefill, referenceKey) ? formatAnswerValue(prefill[referenceKey] as AnswerValue) : undefined;
+      return { kind: 'action', node: node.id, key: action.key, status, ...(reference === undefined ? {} : { reference }) };
+    }
     case 'probes':
     case 'check':
     case 'outcome':
@@ -503,6 +570,22 @@ function validAnswer(ask: AskBlock, raw: string | AnswerValue): AnswerValue {
   const parsed = parseAnswer(ask, raw);
   if (!parsed.ok) throw invalidAnswer(ask.key, parsed.message, allowedAnswers(ask));
   return parsed.value;
+}
+
+function validActionStatus(action: ActionBlock, statuses: readonly ActionStatus[], raw: string | AnswerValue): ActionStatus {
+  const parsed = parseActionStatus(raw, statuses);
+  if (!parsed.ok) throw invalidAnswer(action.key, parsed.message, statuses);
+  return parsed.value;
+}
+
+function validReference(action: ActionBlock, raw: string): string {
+  const parsed = parseActionReference(raw);
+  if (!parsed.ok) throw invalidAnswer(`${action.key}.reference`, parsed.message, undefined);
+  return parsed.value;
+}
+
+function invalidActionStatus(action: ActionBlock, statuses: readonly ActionStatus[], status: string): TriageError {
+  return invalidAnswer(action.key, `"${status}" is not a result this action accepts.`, statuses);
 }
 
 function invalidAnswer(key: string, message: string, allowed: readonly string[] | undefined): TriageError {
@@ -537,6 +620,8 @@ function describePending(pending: Pending): string {
       return `"${pending.ask.key}" (${pending.ask.prompt}) at "${pending.node.title}"`;
     case 'choice':
       return `a choice at "${pending.node.title}" (${pending.node.id}), one of: ${pending.choices.map((c) => c.label).join(', ')}`;
+    case 'action':
+      return `the result of action "${pending.action.key}" at "${pending.node.title}", one of: ${pending.statuses.join(', ')}`;
     case 'check':
       return `the result of the check at "${pending.node.title}" (${pending.node.id})`;
     case 'outcome':
@@ -554,6 +639,8 @@ function describeInput(input: FlowInput): string {
       return `answer "${input.key}" at ${input.node}`;
     case 'choice':
       return `choice "${input.label}" at ${input.node}`;
+    case 'action':
+      return `action "${input.key}" ${input.status} at ${input.node}`;
     case 'check':
       return `check result at ${input.node}`;
   }

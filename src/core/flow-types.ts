@@ -6,7 +6,7 @@
  * replaying the inputs, so going back is dropping inputs, resuming is loading them, and the
  * same inputs always give the same path.
  */
-import type { AskBlock, CheckBlock, Choice, EnvField, Outcome, Playbook, PlaybookNode } from './model.js';
+import type { ActionBlock, ActionStatus, AskBlock, CheckBlock, Choice, EnvField, Outcome, Playbook, PlaybookNode } from './model.js';
 
 export type AnswerValue = string | number | boolean | readonly string[];
 
@@ -31,6 +31,8 @@ export type FlowInput =
   | { readonly kind: 'env'; readonly key: string; readonly value: string }
   | { readonly kind: 'ask'; readonly node: string; readonly key: string; readonly value: AnswerValue }
   | { readonly kind: 'choice'; readonly node: string; readonly label: string }
+  /** The agent's result for an `action` block; `reference` only with `done` (e.g. a refund id). */
+  | { readonly kind: 'action'; readonly node: string; readonly key: string; readonly status: ActionStatus; readonly reference?: string }
   | { readonly kind: 'check'; readonly node: string; readonly result: CheckResult };
 
 export interface FlowState {
@@ -47,6 +49,14 @@ export type Pending =
   | { readonly kind: 'env'; readonly playbook: Playbook; readonly field: EnvField }
   | { readonly kind: 'ask'; readonly playbook: Playbook; readonly node: PlaybookNode; readonly ask: AskBlock }
   | { readonly kind: 'choice'; readonly playbook: Playbook; readonly node: PlaybookNode; readonly choices: readonly Choice[] }
+  /** An action for the agent to do and confirm; `statuses` are the results it accepts. */
+  | {
+      readonly kind: 'action';
+      readonly playbook: Playbook;
+      readonly node: PlaybookNode;
+      readonly action: ActionBlock;
+      readonly statuses: readonly ActionStatus[];
+    }
   /** `argv` has `{{answers.x}}`/`{{env.x}}` whole-element placeholders already substituted. */
   | {
       readonly kind: 'check';
@@ -64,9 +74,23 @@ export interface PathStep {
   readonly title: string;
   /** The node's script (blockquotes) joined with blank lines; '' when none. */
   readonly said: string;
-  /** What was answered there: the choice label, `key: value` for asks, `check passed`/`check failed (...)`. */
+  /**
+   * What was answered there: the choice label, `key: value` for asks, `key: done (RF-1234)` for
+   * actions, `check passed`/`check failed (...)`; several joined with `; `.
+   */
   readonly answer: string;
   readonly outcome?: Outcome;
+}
+
+/** An action's latest result in the run (an action met again is asked again; the last result counts). */
+export interface ActionRecord {
+  readonly key: string;
+  /** The instruction the agent was given. */
+  readonly do: string;
+  readonly status: ActionStatus;
+  readonly reference?: string;
+  readonly playbook: string;
+  readonly node: string;
 }
 
 /** Everything derived from a state. */
@@ -80,6 +104,8 @@ export interface FlowView {
   readonly secretKeys: readonly string[];
   /** Env values by key (asked, detected, run). */
   readonly env: Readonly<Record<string, string>>;
+  /** Action results, in the order the actions were first confirmed. */
+  readonly actions: readonly ActionRecord[];
   readonly path: readonly PathStep[];
   /** 1-based number of the node being shown (path length, counting the current node). */
   readonly step: number;

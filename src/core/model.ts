@@ -111,6 +111,28 @@ export interface CheckBlock {
   readonly line: number;
 }
 
+/** What the agent reports after doing an `action`: done, couldn't do it, not needed. */
+export const ACTION_STATUSES = ['done', 'failed', 'not-needed'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+/**
+ * Something the agent does during the run (issue a refund, send an article, reset a factor) and
+ * then confirms. With targets the node moves on by the result, like a check; without, the result
+ * is recorded and the node's choices follow. Asked after the node's asks, before its choices.
+ */
+export interface ActionBlock {
+  /** `^[a-z][a-z0-9_]*$`; templates read `actions.<key>`, `--answer <key>=done` answers it. */
+  readonly key: string;
+  /** The instruction shown to the agent. */
+  readonly do: string;
+  /** Prompt for a reference (e.g. a refund id), asked when the agent answers `done`. */
+  readonly reference?: string;
+  /** Target node ids by result, leading `#` removed; empty when the action has no targets. */
+  readonly targets: Readonly<Partial<Record<ActionStatus, string>>>;
+  /** Line of the opening ``` fence. */
+  readonly line: number;
+}
+
 export interface ReplyBlock {
   readonly template: string;
   /** `reply full`: the block is the whole reply, no greeting/acknowledgement/sign-off wrapping. */
@@ -150,6 +172,8 @@ export interface PlaybookNode {
   readonly asks: readonly AskBlock[];
   readonly choices: readonly Choice[];
   readonly check?: CheckBlock;
+  /** `action` blocks in file order; absent when the node has none. */
+  readonly actions?: readonly ActionBlock[];
   readonly outcome?: Outcome;
   readonly reply?: ReplyBlock;
   readonly report?: ReportBlock;
@@ -189,6 +213,16 @@ export interface Diagnostic {
   readonly rule: string;
   /** Says what is wrong and how to fix it. */
   readonly message: string;
+}
+
+/** Whether an action moves the run on by its result (it has `done`/`failed`/`not-needed` targets). */
+export function hasActionTargets(action: ActionBlock): boolean {
+  return Object.keys(action.targets).length > 0;
+}
+
+/** The node's action that moves the run on by its result, if any. */
+export function steeringAction(node: PlaybookNode): ActionBlock | undefined {
+  return node.actions?.find(hasActionTargets);
 }
 
 export function findNode(playbook: Playbook, id: string): PlaybookNode | undefined {

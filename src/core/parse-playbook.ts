@@ -8,6 +8,8 @@
 import MarkdownIt from 'markdown-it';
 import { basename } from 'node:path';
 import type {
+  ActionBlock,
+  ActionStatus,
   AskBlock,
   CheckBlock,
   DetectProbe,
@@ -26,6 +28,7 @@ import type {
 import { OUTCOME_PREFIXES } from './model.js';
 import { readYaml, splitFrontMatter, type Position, type SplitSource, type YamlSection } from './front-matter.js';
 import {
+  ACTION_KEYS,
   ASK_KEYS,
   CHECK_KEYS,
   DEFAULT_CHECK_TIMEOUT_MS,
@@ -35,6 +38,7 @@ import {
   FRONT_MATTER_KEYS,
   REPORT_KEYS,
   REQUIRED_FRONT_MATTER_KEYS,
+  actionSchemas,
   askSchemas,
   checkField,
   checkSchemas,
@@ -76,7 +80,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 // `html: true` so HTML comments (authors' notes) are recognised as such and left out of guidance.
 const markdown = new MarkdownIt('default', { html: true, linkify: false, typographer: false });
 
-const BLOCK_KINDS = ['ask', 'check', 'reply', 'report'] as const;
+const BLOCK_KINDS = ['ask', 'check', 'action', 'reply', 'report'] as const;
 type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export function parsePlaybook(source: string, file: PlaybookFile, options: ParseOptions = {}): ParseResult {
@@ -435,6 +439,7 @@ function finishNode(draft: NodeDraft): PlaybookNode {
     asks: draft.asks,
     choices: draft.choices,
     ...(draft.check ? { check: draft.check } : {}),
+    ...(draft.actions && draft.actions.length > 0 ? { actions: draft.actions } : {}),
     ...(draft.outcome ? { outcome: draft.outcome } : {}),
     ...(draft.reply ? { reply: draft.reply } : {}),
     ...(draft.report ? { report: draft.report } : {}),
@@ -721,17 +726,19 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
     );
     return;
   }
-  const known = { ask: ASK_KEYS, check: CHECK_KEYS, report: REPORT_KEYS }[kind];
+  const known = { ask: ASK_KEYS, check: CHECK_KEYS, action: ACTION_KEYS, report: REPORT_KEYS }[kind];
   unknownKeys(raw, known, `\`${kind}\` block`, [], yaml, ctx);
   const block: RawBlock = { raw, yaml, at, line, ctx, content: token.content };
   if (kind === 'ask') readAsk(block, node);
   else if (kind === 'check') readCheck(block, node);
+  else if (kind === 'action') readAction(block, node);
   else readReport(block, node);
 }
 
 const BLOCK_EXAMPLES: Record<Exclude<BlockKind, 'reply'>, string> = {
   ask: 'For example:\n  key: rows\n  prompt: Roughly how many rows?\n  type: number',
   check: "For example:\n  run: [git, --version]\n  pass: '#git-works'\n  fail: '#install-git'",
+  action: 'For example:\n  key: refund_duplicate\n  do: Refund the duplicate payment in Billing → Payments.\n  reference: Refund id',
   report: 'For example:\n  expected: The file downloads.\n  actual: Nothing happens.',
 };
 
@@ -842,6 +849,62 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
     ...(values['allow-options'] === undefined ? {} : { allowOptions: values['allow-options'] as string[] }),
     line: block.line,
   };
+}
+
+const ACTION_TARGET_KEYS: readonly ActionStatus[] = ['done', 'failed', 'not-needed'];
+
+function readAction(block: RawBlock, node: NodeDraft): void {
+  const { ctx, at, raw } = block;
+  // An empty target (`done:` or `done: #x` read as a comment) is reported once, below.
+  const present = { ...raw, done: raw.done ?? undefined, failed: raw.failed ?? undefined, 'not-needed': raw['not-needed'] ?? undefined };
+  const values = readKeys(block, actionSchemas, (key) => ((ACTION_TARGET_KEYS as readonly string[]).includes(key) ? 'action/missing-target' : 'action/invalid'), [], present);
+  if (raw.key === undefined || raw.key === null) {
+    ctx.report.error('action/invalid', at, 'This `action` block has no `key`. Add `key: name` (lower-case, e.g. `refund_duplicate`): templates read it as `actions.<name>`, and `--answer <name>=done` answers it.');
+  }
+  if (raw.do === undefined || raw.do === null) {
+    ctx.report.error('action/invalid', at, 'This `action` block has no `do`. Add `do: <what the agent does now>`, e.g. `do: Refund the duplicate payment in Billing → Payments.`');
+  }
+  for (const key of ACTION_TARGET_KEYS) {
+    if (raw[key] !== null) continue;
+    const commented = new RegExp(`^\\s*${key}\\s*:\\s*#`, 'm').test(block.content);
+    ctx.report.error(
+      'action/missing-target',
+      block.yaml.positionOf([key], 'key'),
+      commented
+        ? `\`${key}\` is empty because YAML reads an unquoted \`#\` as the start of a comment. Quote it: \`${key}: '#node-id'\`.`
+        : `\`${key}\` is empty: give the node to go to, e.g. \`${key}: '#next-node'\`, or remove the key.`,
+    );
+  }
+  const targets: Partial<Record<ActionStatus, string>> = {};
+  for (const key of ACTION_TARGET_KEYS) if (typeof values[key] === 'string') targets[key] = values[key] as string;
+  const given = ACTION_TARGET_KEYS.filter((key) => raw[key] !== undefined);
+  if (given.length > 0) {
+    for (const key of ['done', 'failed'] as const) {
+      if (raw[key] !== undefined) continue;
+      ctx.report.error(
+        'action/missing-target',
+        at,
+        `This \`action\` block has ${given.map((k) => `\`${k}\``).join(' and ')} but no \`${key}\`: an action that moves the run on by its result needs both \`done: '#node'\` and \`failed: '#node'\` (\`not-needed\` is optional). Add \`${key}: '#node-id'\`, or remove the targets and let the node's choice list follow.`,
+      );
+    }
+  }
+  if (typeof values.key !== 'string' || typeof values.do !== 'string') return;
+  if (node.outcome && given.length > 0) {
+    ctx.report.error(
+      'outcome/has-action-targets',
+      at,
+      `\`${node.heading}\` is an outcome, which ends the run, so this action's targets would never be followed. Remove \`done\`/\`failed\`/\`not-needed\` (the action is then only recorded), or move the action to a node before the outcome.`,
+    );
+    return;
+  }
+  const action: ActionBlock = {
+    key: values.key,
+    do: values.do,
+    ...(values.reference === undefined ? {} : { reference: values.reference as string }),
+    targets,
+    line: block.line,
+  };
+  node.actions = [...(node.actions ?? []), action];
 }
 
 function readReport(block: RawBlock, node: NodeDraft): void {

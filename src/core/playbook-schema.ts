@@ -1,6 +1,6 @@
 /**
  * Valibot schemas for every YAML value a playbook holds: front matter keys, env fields and the
- * `ask`, `check` and `report` blocks. One schema per key so the parser can point a problem at
+ * `ask`, `check`, `action` and `report` blocks. One schema per key so the parser can point a problem at
  * the exact key and give it a rule id; messages say how to fix the value.
  */
 import * as v from 'valibot';
@@ -20,6 +20,7 @@ export const ENV_FIELD_KEYS = ['key', 'ask', 'detect', 'run', 'pattern', 'requir
 export const ASK_KEYS = ['key', 'prompt', 'type', 'choices', 'pattern', 'required', 'secret'] as const;
 export const CHECK_KEYS = ['run', 'timeout', 'expect', 'capture', 'pass', 'fail', 'allow-options'] as const;
 export const EXPECT_KEYS = ['exit', 'stdout'] as const;
+export const ACTION_KEYS = ['key', 'do', 'reference', 'done', 'failed', 'not-needed'] as const;
 export const REPORT_KEYS = ['title', 'expected', 'actual', 'severity', 'component', 'labels'] as const;
 
 export const DEFAULT_ENV_RUN_TIMEOUT_MS = 5000;
@@ -186,6 +187,18 @@ export const expectSchemas = {
   ),
   stdout: regexSource('expect.stdout'),
 } satisfies Record<(typeof EXPECT_KEYS)[number], Schema>;
+
+export const actionSchemas = {
+  key: v.pipe(
+    v.string((i) => `\`key\` must be a name such as \`refund_duplicate\`, not ${describeValue(i.input)}.`),
+    v.regex(ENV_KEY_PATTERN, (i) => `\`key\` ${describeValue(i.input)} must start with a lower-case letter and hold only a-z, 0-9 and \`_\`, e.g. \`refund_duplicate\`.`),
+  ),
+  do: text('do'),
+  reference: text('reference', { oneLine: true }),
+  done: nodeRef('done'),
+  failed: nodeRef('failed'),
+  'not-needed': nodeRef('not-needed'),
+} satisfies Record<(typeof ACTION_KEYS)[number], Schema>;
 
 export const reportSchemas = {
   title: text('title'),

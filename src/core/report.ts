@@ -14,7 +14,7 @@
 import type { Intake } from './case-record.js';
 import { formatAnswerValue } from './answer-values.js';
 import type { AnswerValue, FlowInput, FlowView } from './flow-types.js';
-import type { Channel, Mood, OutcomeKind, Playbook, PlaybookNode, Severity } from './model.js';
+import type { ActionStatus, Channel, Mood, OutcomeKind, Playbook, PlaybookNode, Severity } from './model.js';
 import { buildTemplateContext, present, redactAnswers, REDACTED, type TemplateContext } from './template-context.js';
 import { renderTemplate } from './templates.js';
 
@@ -26,6 +26,15 @@ export interface ReportPathStep {
   readonly title: string;
   readonly said: string;
   readonly answer: string;
+}
+
+/** An action the agent confirmed during the run (its latest result). */
+export interface ReportAction {
+  readonly key: string;
+  /** The instruction the agent was given. */
+  readonly do: string;
+  readonly status: ActionStatus;
+  readonly reference: string | null;
 }
 
 /** Field order here is the order of the JSON output. */
@@ -47,6 +56,8 @@ export interface Report {
   readonly frequency: string | null;
   readonly environment: Readonly<Record<string, string>>;
   readonly answers: Readonly<Record<string, AnswerValue>>;
+  /** What the agent was asked to do on the way and what they confirmed; [] when nothing. */
+  readonly actions: readonly ReportAction[];
   readonly path: readonly ReportPathStep[];
   readonly steps_to_reproduce: readonly string[];
   readonly expected: string | null;
@@ -72,7 +83,7 @@ export interface ReportInput {
   /** The playbook the outcome is in. */
   readonly finalPlaybook: Playbook;
   readonly outcomeNode: PlaybookNode;
-  readonly view: Pick<FlowView, 'answers' | 'env' | 'path' | 'secretKeys'>;
+  readonly view: Pick<FlowView, 'answers' | 'env' | 'path' | 'secretKeys'> & Partial<Pick<FlowView, 'actions'>>;
   readonly inputs: readonly FlowInput[];
   readonly intake: Intake;
   readonly settings: ReportSettings;
@@ -101,6 +112,7 @@ export function caseTemplateContext(input: CaseContextInput): TemplateContext {
     answers: input.view.answers,
     env: input.view.env,
     secretKeys: input.view.secretKeys,
+    actions: input.view.actions ?? [],
   });
 }
 
@@ -189,6 +201,10 @@ export function buildReplayCommand(input: Pick<ReportInput, 'caseId' | 'startPla
     if (item.kind === 'env') pair = `${item.key}=${item.value}`;
     else if (item.kind === 'ask') pair = `${item.key}=${secret.has(item.key) ? '<secret>' : answerArg(item.value)}`;
     else if (item.kind === 'choice') pair = `${item.node}=${item.label}`;
+    else if (item.kind === 'action') {
+      args.push('--answer', shellQuote(`${item.key}=${item.status}`, true));
+      if (item.reference !== undefined) pair = `${item.key}.reference=${item.reference}`;
+    }
     if (pair !== undefined) args.push('--answer', shellQuote(pair, true));
   }
   return args.join(' ');
@@ -307,6 +323,12 @@ export function buildReport(input: ReportInput): Report {
     frequency: answerText(answers, 'frequency'),
     environment,
     answers,
+    actions: (input.view.actions ?? []).map((action) => ({
+      key: action.key,
+      do: action.do,
+      status: action.status,
+      reference: action.reference === undefined ? null : clean(action.reference),
+    })),
     path,
     steps_to_reproduce: buildStepsToReproduce(environment, path, node.id, clean(actual)),
     expected: expected === null ? null : clean(expected),

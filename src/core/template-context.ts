@@ -3,8 +3,8 @@
  * caller already has; secrets are replaced before any template can see them.
  */
 import type { Intake } from './case-record.js';
-import type { AnswerValue } from './flow-types.js';
-import type { Channel, Mood, OutcomeKind } from './model.js';
+import type { ActionRecord, AnswerValue } from './flow-types.js';
+import type { ActionStatus, Channel, Mood, OutcomeKind } from './model.js';
 
 /** What a secret looks like in every output. */
 export const REDACTED = '[REDACTED]';
@@ -19,6 +19,20 @@ export interface TemplateContextInput {
   readonly answers: Readonly<Record<string, AnswerValue>>;
   readonly env: Readonly<Record<string, string>>;
   readonly secretKeys: readonly string[];
+  /** Results of the actions confirmed on the way (absent: none). */
+  readonly actions?: readonly Pick<ActionRecord, 'key' | 'status' | 'reference'>[];
+}
+
+/**
+ * What `actions.<key>` holds. Only confirmed actions are present, so `{% if actions.x.done %}` is
+ * false for an action the run never reached. Keep in step with ACTION_TEMPLATE_PROPERTIES.
+ */
+export interface ActionTemplateValue {
+  readonly status: ActionStatus;
+  readonly done: boolean;
+  readonly failed: boolean;
+  readonly not_needed: boolean;
+  readonly reference?: string;
 }
 
 /**
@@ -46,6 +60,8 @@ export interface TemplateContext {
    */
   readonly answers: Readonly<Record<string, AnswerValue>>;
   readonly env: Readonly<Record<string, string>>;
+  /** Confirmed actions by key: `{{ actions.refund.reference }}`, `{% if actions.refund.done %}`. */
+  readonly actions: Readonly<Record<string, ActionTemplateValue>>;
 }
 
 /** A trimmed non-empty string, or undefined (for optional names and settings). */
@@ -100,5 +116,20 @@ export function buildTemplateContext(input: TemplateContextInput): TemplateConte
     outcome: { kind: input.outcome.kind, title: input.outcome.title },
     answers: redactAnswers(input.answers, input.secretKeys),
     env: { ...input.env },
+    actions: actionValues(input.actions ?? []),
   };
+}
+
+export function actionValues(actions: readonly Pick<ActionRecord, 'key' | 'status' | 'reference'>[]): Record<string, ActionTemplateValue> {
+  const values: Record<string, ActionTemplateValue> = {};
+  for (const action of actions) {
+    values[action.key] = known({
+      status: action.status,
+      done: action.status === 'done',
+      failed: action.status === 'failed',
+      not_needed: action.status === 'not-needed',
+      reference: present(action.reference),
+    });
+  }
+  return values;
 }

@@ -7,8 +7,8 @@ import { liquidMessage } from './liquid-message.js';
 
 /**
  * Template roots with a fixed set of properties; keep in step with TemplateContext
- * (template-context.ts), which builds them at run time. `answers` and `env` are open: their keys come
- * from the playbook (ask blocks, check captures, env fields).
+ * (template-context.ts), which builds them at run time. `answers`, `env` and `actions` are open:
+ * their keys come from the playbook (ask blocks, check captures, env fields, action blocks).
  */
 export const TEMPLATE_OBJECTS: Readonly<Record<string, readonly string[]>> = {
   customer: ['name', 'first_name', 'mood', 'channel', 'description'],
@@ -18,7 +18,9 @@ export const TEMPLATE_OBJECTS: Readonly<Record<string, readonly string[]>> = {
   playbook: ['id', 'title', 'version'],
   outcome: ['kind', 'title'],
 };
-export const OPEN_TEMPLATE_OBJECTS = ['answers', 'env'] as const;
+export const OPEN_TEMPLATE_OBJECTS = ['answers', 'env', 'actions'] as const;
+/** What `actions.<key>` holds (see TemplateContext.actions). */
+export const ACTION_TEMPLATE_PROPERTIES = ['status', 'done', 'failed', 'not_needed', 'reference'] as const;
 
 /**
  * Filters the renderer registers beyond liquidjs's built-ins. Lint rejects unknown filters (a

@@ -15,9 +15,9 @@ import { createRequire } from 'node:module';
 import { decodeLinkPath, isInsideDirectory } from './link-paths.js';
 import { basename, dirname, resolve } from 'node:path';
 import type { Diagnostics as RecheckDiagnostics } from 'recheck';
-import type { Diagnostic, DiagnosticSeverity, LinkTarget, Playbook, PlaybookNode } from './model.js';
+import { hasActionTargets, steeringAction, type Diagnostic, type DiagnosticSeverity, type LinkTarget, type Playbook, type PlaybookNode } from './model.js';
 import { didYouMean } from './did-you-mean.js';
-import { OPEN_TEMPLATE_OBJECTS, TEMPLATE_OBJECTS, analyzeTemplate, type TemplateVariable } from './template-variables.js';
+import { ACTION_TEMPLATE_PROPERTIES, OPEN_TEMPLATE_OBJECTS, TEMPLATE_OBJECTS, analyzeTemplate, type TemplateVariable } from './template-variables.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public API
@@ -119,7 +119,7 @@ function guarded(rule: () => void, report: (message: string) => void): void {
 
 export interface PlaybookGraph {
   readonly byId: ReadonlyMap<string, PlaybookNode>;
-  /** Same-file successors that exist (choices in order, then check pass and fail). */
+  /** Same-file successors that exist (choices in order, then check pass and fail, then action targets). */
   readonly next: ReadonlyMap<string, readonly string[]>;
   /** Same-file predecessors. */
   readonly previous: ReadonlyMap<string, readonly string[]>;
@@ -154,6 +154,7 @@ export function graphOf(playbook: Playbook): PlaybookGraph {
       add(node.check.pass);
       add(node.check.fail);
     }
+    for (const action of node.actions ?? []) for (const target of Object.values(action.targets)) add(target);
     next.set(node.id, targets);
     for (const target of targets) previous.get(target)?.push(node.id);
   }
@@ -214,17 +215,22 @@ const ruleSameFileLinks: PlaybookRule = ({ playbook, graph, report }) => {
         if (id !== '' && !graph.byId.has(id)) report('link/missing-node', 'error', { line: node.check.line }, `Check \`${key}: '#${id}'\`: ${missing(id)}`);
       }
     }
+    for (const action of node.actions ?? []) {
+      for (const [key, id] of Object.entries(action.targets)) {
+        if (id !== '' && !graph.byId.has(id)) report('link/missing-node', 'error', { line: action.line }, `Action \`${action.key}\` \`${key}: '#${id}'\`: ${missing(id)}`);
+      }
+    }
   }
 };
 
 const ruleDeadEnds: PlaybookRule = ({ playbook, report }) => {
   for (const node of playbook.nodes) {
-    if (node.outcome || node.choices.length > 0 || node.check) continue;
+    if (node.outcome || node.choices.length > 0 || node.check || steeringAction(node)) continue;
     report(
       'node/dead-end',
       'error',
       { line: node.line },
-      `Node \`${node.heading}\` leads nowhere: the run would stop here with no outcome. Add a choice list (\`- [Answer](#next-node)\`) or a \`check\` block, or make it an outcome by starting the heading with \`Resolved:\`, \`Workaround:\`, \`Works as designed:\`, \`Feature request:\`, \`Bug:\` or \`Escalate:\`.`,
+      `Node \`${node.heading}\` leads nowhere: the run would stop here with no outcome. Add a choice list (\`- [Answer](#next-node)\`), a \`check\` block or an \`action\` with \`done\`/\`failed\` targets, or make it an outcome by starting the heading with \`Resolved:\`, \`Workaround:\`, \`Works as designed:\`, \`Feature request:\`, \`Bug:\` or \`Escalate:\`.`,
     );
   }
 };
@@ -251,6 +257,70 @@ const ruleCheckWithChoices: PlaybookRule = ({ playbook, report }) => {
       node.choices[0] as PlaybookNode['choices'][number],
       `Node \`${node.heading}\` has a \`check\` block, so it moves on by the check's result and this choice list is never shown. Remove the list, or move the check to its own node.`,
     );
+  }
+};
+
+/**
+ * Action blocks: one key once per node and never shared with an ask, env field or choice node
+ * (`--answer key=done` must mean one thing); at most one action per node moves the run on, it is
+ * the node's last action, and such a node has no choice list or check to compete with it.
+ */
+const ruleActions: PlaybookRule = ({ playbook, graph, report }) => {
+  const envKeys = new Set(playbook.env.map((f) => f.key));
+  const askKeys = new Set(playbook.nodes.flatMap((n) => n.asks.map((a) => a.key)));
+  for (const node of playbook.nodes) {
+    const actions = node.actions ?? [];
+    const seen = new Map<string, number>();
+    for (const action of actions) {
+      const first = seen.get(action.key);
+      if (first !== undefined) {
+        report('action/duplicate-key', 'error', { line: action.line }, `Node \`${node.heading}\` already has action \`${action.key}\` (line ${first}); the second result would overwrite the first. Rename one key, or merge the two actions.`);
+      } else seen.set(action.key, action.line);
+      const clash = envKeys.has(action.key)
+        ? 'an env field'
+        : askKeys.has(action.key)
+          ? 'an ask'
+          : graph.byId.get(action.key)?.choices.length
+            ? 'a node with choices'
+            : undefined;
+      if (clash) {
+        report(
+          'action/key-collision',
+          'error',
+          { line: action.line },
+          `Action key \`${action.key}\` is also the key of ${clash}, so \`--answer ${action.key}=...\` and \`actions.${action.key}\`/\`answers.${action.key}\` would be confused. Rename the action key.`,
+        );
+      }
+    }
+    const steering = actions.filter(hasActionTargets);
+    if (steering.length > 1) {
+      const second = steering[1]!;
+      report('action/multiple-targets', 'error', { line: second.line }, `Node \`${node.heading}\` already moves on by action \`${steering[0]!.key}\` (line ${steering[0]!.line}); a node moves on by one result. Put this action in its own node, or remove its targets.`);
+    } else if (steering.length === 1 && actions[actions.length - 1] !== steering[0]) {
+      report(
+        'action/targets-not-last',
+        'error',
+        { line: steering[0]!.line },
+        `Action \`${steering[0]!.key}\` moves the run on by its result, so the actions after it in \`${node.heading}\` would never be asked. Make it the node's last action.`,
+      );
+    }
+    const mover = steering[0];
+    if (mover && node.choices.length > 0) {
+      report(
+        'action/with-choices',
+        'error',
+        node.choices[0] as PlaybookNode['choices'][number],
+        `Node \`${node.heading}\` moves on by the result of action \`${mover.key}\` (line ${mover.line}), so this choice list is never shown. Remove the list, or remove the action's \`done\`/\`failed\` targets so the result is only recorded and the choices follow.`,
+      );
+    }
+    if (mover && node.check) {
+      report(
+        'action/with-check',
+        'error',
+        { line: mover.line },
+        `Node \`${node.heading}\` has a \`check\` block (line ${node.check.line}) and an action with targets; a node moves on by one of them. Move the action or the check to its own node.`,
+      );
+    }
   }
 };
 
@@ -390,7 +460,7 @@ const ruleTemplateSyntaxAndRoots: PlaybookRule = ({ playbook, report }) => {
 
 const ruleCyclesWithoutExit: PlaybookRule = ({ playbook, graph, report }) => {
   const exits = playbook.nodes
-    .filter((n) => n.outcome || graph.leavesFile.has(n.id) || graph.brokenLinks.has(n.id) || (n.choices.length === 0 && !n.check))
+    .filter((n) => n.outcome || graph.leavesFile.has(n.id) || graph.brokenLinks.has(n.id) || (n.choices.length === 0 && !n.check && !steeringAction(n)))
     .map((n) => n.id);
   const canExit = reach(exits, graph.previous);
   const trapped = playbook.nodes.filter((n) => !canExit.has(n.id)).map((n) => n.id);
@@ -471,6 +541,7 @@ export const PLAYBOOK_RULES: readonly PlaybookRule[] = [
   ruleCheckPlaceholders,
   ruleCheckOptionPlaceholders,
   ruleAsks,
+  ruleActions,
   ruleAnswerKeyCollisions,
   rulePatterns,
   ruleTemplateSyntaxAndRoots,
@@ -532,23 +603,27 @@ function fixedRootProblem(variable: TemplateVariable): string | undefined {
   if ((OPEN_TEMPLATE_OBJECTS as readonly string[]).includes(root)) return undefined;
   const properties = TEMPLATE_OBJECTS[root];
   if (!properties) {
-    const everything = [...FIXED_ROOTS.flatMap((r) => (TEMPLATE_OBJECTS[r] ?? []).map((p) => `${r}.${p}`)), 'answers.<key>', 'env.<key>'];
+    const everything = [...FIXED_ROOTS.flatMap((r) => (TEMPLATE_OBJECTS[r] ?? []).map((p) => `${r}.${p}`)), 'answers.<key>', 'env.<key>', 'actions.<key>.status'];
     return `\`${variable.text}\` is not a template variable.${didYouMean(root, ALL_ROOTS)} Available: ${everything.join(', ')}.`;
   }
   if (property === undefined || typeof property !== 'string' || properties.includes(property)) return undefined;
   return `\`${root}\` has no \`${property}\`.${didYouMean(property, properties, (s) => `\`${root}.${s}\``)} It has ${properties.map((p) => `\`${root}.${p}\``).join(', ')}.`;
 }
 
-const definedKeysCache = new WeakMap<Playbook, { answers: Set<string>; env: Set<string> }>();
+type KeyKind = 'answers' | 'env' | 'actions';
+type DefinedKeys = Record<KeyKind, Set<string>>;
+const definedKeysCache = new WeakMap<Playbook, DefinedKeys>();
 
-/** Keys a playbook defines: answers (ask keys, captures) and env keys (with user-agent parts). */
-function definedKeys(playbook: Playbook): { answers: Set<string>; env: Set<string> } {
+/** Keys a playbook defines: answers (ask keys, captures), env keys (with user-agent parts), actions. */
+function definedKeys(playbook: Playbook): DefinedKeys {
   const cached = definedKeysCache.get(playbook);
   if (cached) return cached;
   const answers = new Set<string>();
+  const actions = new Set<string>();
   for (const node of playbook.nodes) {
     for (const ask of node.asks) answers.add(ask.key);
     if (node.check?.capture) answers.add(node.check.capture);
+    for (const action of node.actions ?? []) actions.add(action.key);
   }
   const env = new Set<string>();
   for (const field of playbook.env) {
@@ -558,20 +633,25 @@ function definedKeys(playbook: Playbook): { answers: Set<string>; env: Set<strin
       env.add(`${field.key}_device`);
     }
   }
-  const keys = { answers, env };
+  const keys = { answers, env, actions };
   definedKeysCache.set(playbook, keys);
   return keys;
 }
 
-/** Answer keys definable on some path to `nodeId`: asks and captures on nodes that reach it. */
-function answersBefore(playbook: Playbook, graph: PlaybookGraph, nodeId: string): Set<string> {
-  const keys = new Set<string>();
+/**
+ * Answer and action keys definable on some path to `nodeId`: asks, captures and actions on nodes
+ * that reach it (the node itself included: its asks and actions come before its outcome).
+ */
+function keysBefore(graph: PlaybookGraph, nodeId: string): { answers: Set<string>; actions: Set<string> } {
+  const answers = new Set<string>();
+  const actions = new Set<string>();
   for (const id of reach([nodeId], graph.previous)) {
     const node = graph.byId.get(id);
-    for (const ask of node?.asks ?? []) keys.add(ask.key);
-    if (node?.check?.capture) keys.add(node.check.capture);
+    for (const ask of node?.asks ?? []) answers.add(ask.key);
+    if (node?.check?.capture) answers.add(node.check.capture);
+    for (const action of node?.actions ?? []) actions.add(action.key);
   }
-  return keys;
+  return { answers, actions };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -748,7 +828,7 @@ function linkedFrom(ctx: LibraryRuleContext): LinkedFrom {
  * Whether a playbook that links into `playbook`, directly or through others, defines the key.
  * Searched only for variables the playbook does not define itself, stopping at the first hit.
  */
-function definedUpstream(linked: LinkedFrom, playbook: Playbook, kind: 'answers' | 'env', key: string): boolean {
+function definedUpstream(linked: LinkedFrom, playbook: Playbook, kind: KeyKind, key: string): boolean {
   const seen = new Set<Playbook>([playbook]);
   const queue = [...(linked.sources.get(playbook) ?? [])];
   while (queue.length > 0) {
@@ -762,7 +842,7 @@ function definedUpstream(linked: LinkedFrom, playbook: Playbook, kind: 'answers'
 }
 
 /** Keys of `kind` defined by the playbooks that link directly into `playbook` (for did-you-mean). */
-function keysOfSources(linked: LinkedFrom, playbook: Playbook, kind: 'answers' | 'env'): string[] {
+function keysOfSources(linked: LinkedFrom, playbook: Playbook, kind: KeyKind): string[] {
   const keys = new Set<string>();
   for (const source of linked.sources.get(playbook) ?? []) for (const k of definedKeys(source)[kind]) keys.add(k);
   return [...keys];
@@ -796,7 +876,7 @@ const ruleOpenTemplateVariables: LibraryRule = (ctx) => {
     const graph = ctx.graph(playbook);
     const own = definedKeys(playbook);
     const upstream = new Map<string, boolean>();
-    const isUpstream = (kind: 'answers' | 'env', key: string) => {
+    const isUpstream = (kind: KeyKind, key: string) => {
       const id = `${kind}.${key}`;
       let found = upstream.get(id);
       if (found === undefined) {
@@ -805,8 +885,8 @@ const ruleOpenTemplateVariables: LibraryRule = (ctx) => {
       }
       return found;
     };
-    const sourceKeysByKind = new Map<'answers' | 'env', string[]>();
-    const sourceKeys = (kind: 'answers' | 'env') => {
+    const sourceKeysByKind = new Map<KeyKind, string[]>();
+    const sourceKeys = (kind: KeyKind) => {
       let keys = sourceKeysByKind.get(kind);
       if (!keys) {
         keys = keysOfSources(linked, playbook, kind);
@@ -814,11 +894,19 @@ const ruleOpenTemplateVariables: LibraryRule = (ctx) => {
       }
       return keys;
     };
-    const beforeNode = new Map<string, Set<string>>();
+    const beforeNode = new Map<string, ReturnType<typeof keysBefore>>();
+    const before = (node: PlaybookNode) => {
+      let keys = beforeNode.get(node.id);
+      if (!keys) {
+        keys = keysBefore(graph, node.id);
+        beforeNode.set(node.id, keys);
+      }
+      return keys;
+    };
     for (const use of uses) {
       if (!use.analysis.ok) continue;
       for (const variable of use.analysis.variables) {
-        const [root, key] = variable.path;
+        const [root, key, property] = variable.path;
         if (typeof key !== 'string' && typeof key !== 'number') continue;
         const name = String(key);
         const at = use.position(variable.line, variable.column);
@@ -832,13 +920,30 @@ const ruleOpenTemplateVariables: LibraryRule = (ctx) => {
             at,
             `In the ${use.what}: \`${variable.text}\` is never set: no env field has \`key: ${name}\` in this playbook's front matter or in a playbook that links to it.${didYouMean(name, candidates, (s) => `\`env.${s}\``)} Add the env field, or fix the name.`,
           );
-        } else if (root === 'answers') {
-          let before = beforeNode.get(use.node.id);
-          if (!before) {
-            before = answersBefore(playbook, graph, use.node.id);
-            beforeNode.set(use.node.id, before);
+        } else if (root === 'actions') {
+          if (typeof property === 'string' && !(ACTION_TEMPLATE_PROPERTIES as readonly string[]).includes(property)) {
+            ctx.report(
+              playbook,
+              'template/undefined-variable',
+              'error',
+              at,
+              `In the ${use.what}: \`${variable.text}\`: an action has no \`${property}\`.${didYouMean(property, ACTION_TEMPLATE_PROPERTIES, (s) => `\`actions.${name}.${s}\``)} It has ${ACTION_TEMPLATE_PROPERTIES.map((p) => `\`actions.${name}.${p}\``).join(', ')}.`,
+            );
+            continue;
           }
-          if (before.has(name) || isUpstream('answers', name)) continue;
+          if (before(use.node).actions.has(name) || isUpstream('actions', name)) continue;
+          const candidates = [...own.actions, ...sourceKeys('actions')];
+          ctx.report(
+            playbook,
+            'template/undefined-variable',
+            'error',
+            at,
+            own.actions.has(name)
+              ? `In the ${use.what}: \`${variable.text}\`: action \`${name}\` is only on nodes that cannot lead here, so it is never confirmed at this point. Put the action on a node before \`${use.node.heading}\`.`
+              : `In the ${use.what}: \`${variable.text}\` is never set: no \`action\` block with \`key: ${name}\` comes before this node.${didYouMean(name, candidates, (s) => `\`actions.${s}\``)}`,
+          );
+        } else if (root === 'answers') {
+          if (before(use.node).answers.has(name) || isUpstream('answers', name)) continue;
           const candidates = [...own.answers, ...sourceKeys('answers')];
           ctx.report(
             playbook,

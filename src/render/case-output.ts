@@ -6,7 +6,7 @@ import { neutralizeQuickActions } from './report-gitlab.js';
 import { jiraParagraph, renderReportJira } from './report-jira.js';
 import { renderReportJson } from './report-json.js';
 import { renderReportMarkdown } from './report-markdown.js';
-import { renderReportText } from './report-text.js';
+import { describeActionResult, renderReportText } from './report-text.js';
 
 export type Emit = 'report' | 'reply' | 'both';
 /** `jira` is Jira wiki markup; `gitlab` is the Markdown report with GitLab's differences (report-gitlab.ts). */
@@ -60,6 +60,7 @@ function ensureNewline(text: string): string {
 export function summaryRows(finished: FinishedCase): string[][] {
   const rows: string[][] = [];
   for (const [key, value] of Object.entries(finished.report.answers)) rows.push([`answer: ${key}`, Array.isArray(value) ? value.join(', ') : String(value)]);
+  for (const action of finished.report.actions ?? []) rows.push([`action: ${action.key}`, describeActionResult(action)]);
   for (const [key, value] of Object.entries(finished.report.environment)) rows.push([`env: ${key}`, value]);
   rows.push(['case', finished.record.id]);
   return rows.map((row) => row.map(sanitizeForTerminal));

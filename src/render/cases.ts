@@ -91,6 +91,7 @@ function answerLines(record: CaseRecord): [string, string][] {
     if (input.kind === 'ask') lines.push([input.key, formatAnswerValue(input.value)]);
     else if (input.kind === 'env') lines.push([input.key, input.value]);
     else if (input.kind === 'choice') lines.push([`(${input.node})`, input.label]);
+    else if (input.kind === 'action') lines.push([input.key, `${input.status}${input.reference ? ` (${input.reference})` : ''}`]);
   }
   return lines;
 }

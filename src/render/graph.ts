@@ -2,7 +2,7 @@
  * A playbook's decision tree as Mermaid (renders on GitHub), Graphviz DOT, or an indented tree
  * for the terminal. Pure: playbook in, text out.
  */
-import type { LinkTarget, OutcomeKind, Playbook, PlaybookNode } from '../core/model.js';
+import { steeringAction, type LinkTarget, type OutcomeKind, type Playbook, type PlaybookNode } from '../core/model.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 
 export type GraphFormat = 'mermaid' | 'dot' | 'tree';
@@ -21,8 +21,15 @@ function edgesOf(node: PlaybookNode): Edge[] {
       { from: node.id, label: 'fail', to: { node: node.check.fail } },
     ];
   }
+  const action = steeringAction(node);
+  if (action) {
+    // An action that moves the run on by its result: one edge per result, labelled like the prompt.
+    return Object.entries(action.targets).map(([status, target]) => ({ from: node.id, label: ACTION_EDGE_LABEL[status] ?? status, to: { node: target } }));
+  }
   return node.choices.map((c) => ({ from: node.id, label: c.label, to: targetOf(c.target) }));
 }
+
+const ACTION_EDGE_LABEL: Readonly<Record<string, string>> = { done: 'done', failed: "couldn't do it", 'not-needed': 'not needed' };
 
 function targetOf(target: LinkTarget): Edge['to'] {
   if (target.file) return { external: target.node ? `${target.file}#${target.node}` : target.file };
@@ -70,6 +77,7 @@ export function renderMermaid(playbook: Playbook): string {
     const label = mermaidText(node.heading);
     if (node.outcome) lines.push(`  ${id}(["${label}"]):::${node.outcome.kind.replace(/-/g, '_')}`);
     else if (node.check) lines.push(`  ${id}{{"${label}"}}`);
+    else if (steeringAction(node)) lines.push(`  ${id}[/"${label}"/]`);
     else lines.push(`  ${id}["${label}"]`);
   }
   for (const node of playbook.nodes) {
@@ -111,6 +119,7 @@ export function renderDot(playbook: Playbook): string {
     const attrs = [`label="${dotText(node.heading)}"`];
     if (node.outcome) attrs.push('shape=box', 'style="rounded,filled"', `fillcolor="${OUTCOME_STYLE[node.outcome.kind].split(',')[0]!.slice(5)}"`);
     else if (node.check) attrs.push('shape=hexagon');
+    else if (steeringAction(node)) attrs.push('shape=parallelogram');
     if (node.id === playbook.start) attrs.push('penwidth=2');
     lines.push(`  "${dotText(node.id)}" [${attrs.join(', ')}];`);
   }
@@ -129,7 +138,8 @@ export function renderTree(playbook: Playbook): string {
   const byId = new Map(playbook.nodes.map((n) => [n.id, n]));
   const lines: string[] = [];
   const seen = new Set<string>();
-  const describe = (node: PlaybookNode): string => (node.outcome ? `■ ${node.heading}` : node.check ? `◆ ${node.heading}` : node.heading);
+  const describe = (node: PlaybookNode): string =>
+    node.outcome ? `■ ${node.heading}` : node.check ? `◆ ${node.heading}` : steeringAction(node) ? `▶ ${node.heading}` : node.heading;
   const walk = (nodeId: string, prefix: string, label: string | undefined, last: boolean, root: boolean): void => {
     const node = byId.get(nodeId);
     const branch = root ? '' : `${prefix}${last ? '└─ ' : '├─ '}`;

@@ -1,6 +1,6 @@
-/** `triage show`: a playbook's outline (nodes, choices, asks, checks, outcomes, env fields). */
+/** `triage show`: a playbook's outline (nodes, choices, asks, actions, checks, outcomes, env fields). */
 import { isAbsolute, relative } from 'node:path';
-import type { Playbook, PlaybookNode } from '../core/model.js';
+import { steeringAction, type Playbook, type PlaybookNode } from '../core/model.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 
 function envSourceText(field: Playbook['env'][number]): string {
@@ -11,12 +11,17 @@ function envSourceText(field: Playbook['env'][number]): string {
 }
 
 function nodeLines(node: PlaybookNode, start: boolean): string[] {
-  const kind = node.outcome ? `outcome: ${node.outcome.kind}` : node.check ? 'check' : 'question';
+  const kind = node.outcome ? `outcome: ${node.outcome.kind}` : node.check ? 'check' : steeringAction(node) ? 'action' : 'question';
   const lines = [`  ${start ? '▶ ' : ''}#${node.id}  (${kind}, line ${node.line})`, `    ${node.heading}`];
   for (const said of node.script) lines.push(`    > ${said.replace(/\n/g, ' ')}`);
   for (const ask of node.asks) {
     const extra = ask.choices ? ` [${ask.choices.join(' | ')}]` : '';
     lines.push(`    ask ${ask.key} (${ask.type}${ask.required ? '' : ', optional'}${ask.secret ? ', secret' : ''}): ${ask.prompt}${extra}`);
+  }
+  for (const action of node.actions ?? []) {
+    lines.push(`    action ${action.key}: ${action.do}${action.reference ? ` (reference: ${action.reference})` : ''}`);
+    const targets = Object.entries(action.targets).map(([status, target]) => `${status} → #${target}`);
+    if (targets.length > 0) lines.push(`    ${targets.join('   ')}`);
   }
   for (const choice of node.choices) {
     const to = choice.target.file ? `${choice.target.file}${choice.target.node ? `#${choice.target.node}` : ''}` : `#${choice.target.node ?? ''}`;
@@ -74,12 +79,13 @@ export function outlineJson(playbook: Playbook): unknown {
       id: n.id,
       heading: n.heading,
       line: n.line,
-      kind: n.outcome ? 'outcome' : n.check ? 'check' : 'question',
+      kind: n.outcome ? 'outcome' : n.check ? 'check' : steeringAction(n) ? 'action' : 'question',
       outcome: n.outcome ?? null,
       script: n.script,
       asks: n.asks,
       choices: n.choices.map((c) => ({ label: c.label, target: c.target })),
       check: n.check ?? null,
+      actions: n.actions ?? [],
       has_reply: Boolean(n.reply),
       report: n.report ?? null,
     })),

@@ -14,7 +14,7 @@
  */
 import { formatAnswerValue } from '../core/answer-values.js';
 import type { Report } from '../core/report.js';
-import { describeCustomer, describeOutcome, formatDuration, isOutcomeStep } from './report-text.js';
+import { describeActionResult, describeCustomer, describeOutcome, formatDuration, isOutcomeStep } from './report-text.js';
 
 const ALWAYS = new Set(['{', '}', '[', ']', '|', '!']);
 const FLANKING = new Set(['*', '_', '-', '+', '^', '~']);
@@ -151,6 +151,10 @@ export function renderReportJira(report: Report): string {
   const answers = Object.entries(report.answers);
   if (answers.length > 0) {
     parts.push(heading(3, 'Answers'), table(['Key', 'Value'], answers.map(([key, value]) => [jiraMonospace(key), jiraCell(formatAnswerValue(value))])));
+  }
+
+  if ((report.actions ?? []).length > 0) {
+    parts.push(heading(3, 'Agent actions'), table(['Action', 'Result', 'Key'], report.actions.map((a) => [jiraCell(a.do), jiraCell(describeActionResult(a)), jiraMonospace(a.key)])));
   }
 
   const pathRows = report.path.map((step, i) => [

@@ -23,6 +23,7 @@ const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
     'frequency',
     'environment',
     'answers',
+    'actions',
     'path',
     'steps_to_reproduce',
     'expected',
@@ -39,6 +40,7 @@ const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
   outcome: ['kind', 'node', 'title'],
   customer: ['name', 'channel', 'mood'],
   path: ['playbook', 'node', 'title', 'said', 'answer'],
+  actions: ['key', 'do', 'status', 'reference'],
 };
 
 /** Maps keep the order they were built in (environment, answers): the builder made it stable. */

@@ -6,7 +6,7 @@
  */
 import { formatAnswerValue } from '../core/answer-values.js';
 import type { Report } from '../core/report.js';
-import { describeCustomer, describeOutcome, formatDuration, isOutcomeStep } from './report-text.js';
+import { describeActionResult, describeCustomer, describeOutcome, formatDuration, isOutcomeStep } from './report-text.js';
 
 /** Raw HTML in user text would be rendered (or swallowed) by GitHub: show it as text. */
 export function escapeHtml(text: string): string {
@@ -105,6 +105,13 @@ export function renderReportMarkdown(report: Report): string {
     parts.push(
       heading(3, 'Answers'),
       table(['Key', 'Value'], answers.map(([key, value]) => [codeCell(key), escapeCell(formatAnswerValue(value))])),
+    );
+  }
+
+  if ((report.actions ?? []).length > 0) {
+    parts.push(
+      heading(3, 'Agent actions'),
+      table(['Action', 'Result', 'Key'], report.actions.map((a) => [escapeCell(a.do), escapeCell(describeActionResult(a)), codeCell(a.key)])),
     );
   }
 

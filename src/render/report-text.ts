@@ -3,6 +3,7 @@
  * caller when stdout is a TTY). Deterministic: everything comes from the report.
  */
 import { formatAnswerValue } from '../core/answer-values.js';
+import type { ActionStatus } from '../core/model.js';
 import type { Report } from '../core/report.js';
 
 /** `850 ms`, `12 s`, `4 min 32 s`, `1 h 5 min`. */
@@ -30,6 +31,18 @@ export function describeOutcome(outcome: Report['outcome']): string {
 export function isOutcomeStep(report: Report, index: number): boolean {
   const step = report.path[index];
   return index === report.path.length - 1 && step?.node === report.outcome.node && step.answer === '';
+}
+
+/** An action's result as the agent chose it. */
+export const ACTION_RESULT_TEXT: Readonly<Record<ActionStatus, string>> = {
+  done: 'done',
+  failed: "couldn't do it",
+  'not-needed': 'not needed',
+};
+
+/** `done (RF-1234)`: the result and, when given, its reference. Reports stored before actions have none. */
+export function describeActionResult(action: Report['actions'][number]): string {
+  return `${ACTION_RESULT_TEXT[action.status] ?? action.status}${action.reference ? ` (${action.reference})` : ''}`;
 }
 
 const LABEL_WIDTH = 12;
@@ -111,6 +124,9 @@ export function renderReportText(report: Report): string {
     section('Expected', indent(report.expected ?? '(not stated)')),
     section('Actual', indent(report.actual)),
     ...(answers.length > 0 ? [section('Answers', keyValues(answers))] : []),
+    ...((report.actions ?? []).length > 0
+      ? [section('Agent actions', numbered(report.actions.map((a) => `${a.do}\n→ ${describeActionResult(a)} [${a.key}]`)))]
+      : []),
     section('Path', numbered(path)),
     ...(report.reply !== null ? [section('Reply to the customer', indent(report.reply))] : []),
     section('Replay', indent(report.replay)),

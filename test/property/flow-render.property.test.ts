@@ -145,6 +145,11 @@ function walk(library: PlaybookLibrary, start: string, numbers: readonly number[
         input = { kind: 'check', node: pending.node.id, result: { passed, exitCode: passed ? 0 : 1, stdout: text(), stderr: '', timedOut: false, durationMs: whim % 100 } };
         break;
       }
+      case 'action': {
+        const status = pending.statuses[whim % pending.statuses.length]!;
+        input = { kind: 'action', node: pending.node.id, key: pending.action.key, status, ...(whim % 3 === 0 ? { reference: junk ? text() : `RF-${whim}` } : {}) };
+        break;
+      }
     }
     try {
       state = applyInput(library, state, input);
