@@ -3,7 +3,7 @@
  * over a playbook id says so on stderr (which file overrides which), and its commands stay
  * untrusted until that directory is trusted.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, makeHome, triage } from '../helpers/cli.js';
@@ -46,4 +46,24 @@ describe('a working-directory playbook overriding a bundled id', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).not.toContain('overrides');
   });
+});
+
+describe('a hostile working directory does not break commands run next to it', () => {
+  it('a symlink to / and a 20 MB file in ./.triage/playbooks: list, show and lint finish, skipping both with a warning', () => {
+    const home = makeHome();
+    const project = join(home, 'repo');
+    const dir = join(project, '.triage', 'playbooks');
+    mkdirSync(dir, { recursive: true });
+    symlinkSync('/', join(dir, 'root'));
+    writeFileSync(join(dir, 'huge.md'), `---\nid: huge\ntitle: Huge\nversion: 1.0.0\n---\n\n## Resolved: Done\n\n${'x'.repeat(20 * 1024 * 1024)}\n`);
+    const started = Date.now();
+    const list = triage(['list', '--json'], { home, cwd: project, timeoutMs: 20_000 });
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'cannot-log-in' })]));
+    expect(triage(['show', 'cannot-log-in'], { home, cwd: project, timeoutMs: 20_000 }).code).toBe(0);
+    const lint = triage(['lint'], { home, cwd: project, timeoutMs: 20_000 });
+    expect(lint.stdout).toMatch(/huge\.md:1:1 +warning +Skipped: this file is 20 MB, over the 16 MB a playbook may have/);
+    expect(lint.stdout).toMatch(/root:1:1 +warning +Skipped: this symbolic link points to the playbook directory itself or a directory above it/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
 });
