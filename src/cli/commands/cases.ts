@@ -4,6 +4,9 @@ import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
 import { examples, json, writeErr, writeOut } from './shared.js';
 
+/** A case record is far smaller; a longer line is not one (an endless line must not exhaust memory). */
+const MAX_IMPORT_LINE = 64 * 1024 * 1024;
+
 interface FilterOptions {
   playbook?: string;
   outcome?: string;
@@ -207,7 +210,6 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
     ['triage cases export | TRIAGE_DATABASE_URL=postgres://host/triage triage cases import', 'triage cases import laptop-cases.jsonl'],
   ).action(async (file: string | undefined, opts: { json?: boolean }) => {
     const { TriageError } = await import('../../core/errors.js');
-    const { createInterface } = await import('node:readline');
     const { createReadStream, existsSync } = await import('node:fs');
     const { resolve } = await import('node:path');
     let input: NodeJS.ReadableStream;
@@ -227,8 +229,16 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       source = file;
     }
     const app = await loadApp();
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    const result = await app.withCaseStore(environment(), (store) => app.importHistory(store, lines, source));
+    const { readLinesBounded, InputTooLarge } = await import('../../io/bounded-read.js');
+    const lines = readLinesBounded(input, MAX_IMPORT_LINE);
+    const result = await app
+      .withCaseStore(environment(), (store) => app.importHistory(store, lines, source))
+      .catch((error: unknown) => {
+        if (!(error instanceof InputTooLarge)) throw error;
+        throw new TriageError('import-invalid', `${source}: a line is longer than ${MAX_IMPORT_LINE / (1024 * 1024)} MB, so it is no case record; nothing more was read.`, {
+          hint: 'Give a file written by `triage cases export` (one case per line). Cases on earlier lines may have been stored; importing them again is harmless.',
+        });
+      });
     if (opts.json) return writeOut(ctx, json(result));
     writeOut(ctx, `Imported ${result.read} case${result.read === 1 ? '' : 's'}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged.`);
   });
