@@ -97,8 +97,13 @@ export function openSqliteCaseStore(file: string): CaseStore {
   } catch (error) {
     db.close();
     if (error instanceof TriageError) throw error;
+    // A read-only file or directory is not damage: moving the history aside would lose nothing
+    // but the user's trust. SQLite writes its WAL files beside the database even to read it.
+    const readOnly = /^SQLITE_READONLY/.test(String((error as { code?: unknown }).code ?? ''));
     throw new TriageError('database-open', `Cannot use the case history ${file}: ${(error as Error).message}.`, {
-      hint: 'If the file is damaged, move it aside; triage starts a new history.',
+      hint: readOnly
+        ? `The history or its directory ${dir} is read-only, and SQLite needs to write beside it even to read it. Make ${dir} writable, or copy cases.db to a writable directory and set TRIAGE_DATA_DIR to it.`
+        : 'If the file is damaged, move it aside; triage starts a new history.',
       cause: error,
     });
   }

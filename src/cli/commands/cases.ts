@@ -150,9 +150,16 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       ['playbook', 'outcome', 'customer', 'since', 'status'],
     )
       .option('--limit <n>', 'how many results', '10')
-      .option('--json', 'print JSON'),
-    ['triage cases search password reset', 'triage cases search \'"export timed out" -chrome\' --since 30d', 'triage cases search invoice --json | jq -r ".[0].id"'],
+      .option('--json', 'print JSON')
+      // `-expired` is a search word (without that word), not an option.
+      .allowUnknownOption(),
+    ['triage cases search password reset', 'triage cases search \'"export timed out" -chrome\' --since 30d', 'triage cases search invoice -chrome', 'triage cases search invoice --json | jq -r ".[0].id"'],
   ).action(async (words: string[], opts: FilterOptions & { limit: string; json?: boolean }, command: Command) => {
+    const unknown = words.find((w) => w.startsWith('--'));
+    if (unknown !== undefined) {
+      const { TriageError } = await import('../../core/errors.js');
+      throw new TriageError('usage', `Unknown option ${unknown.split('=')[0]} for \`cases search\`.`, { hint: 'Run `triage cases search --help` for its options; a word to leave out is written -word.' });
+    }
     const app = await loadApp();
     const filter = app.filterFromFlags(opts, now());
     const limit = app.parseLimit(opts.limit, 10) || 10;
