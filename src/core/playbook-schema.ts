@@ -75,8 +75,12 @@ function positiveMs(name: string) {
     v.number((i) => `\`${name}\` must be a number of milliseconds, e.g. 5000, not ${describeValue(i.input)}.`),
     v.integer(`\`${name}\` must be a whole number of milliseconds.`),
     v.minValue(1, `\`${name}\` must be at least 1 (milliseconds).`),
+    // Node's timers take at most 2^31-1 ms; a larger value would silently become 1 ms.
+    v.maxValue(MAX_TIMEOUT_MS, `\`${name}\` must be at most ${MAX_TIMEOUT_MS} milliseconds (about 24 days).`),
   );
 }
+
+const MAX_TIMEOUT_MS = 2_147_483_647;
 
 function argv(name: string) {
   return v.pipe(

@@ -374,3 +374,33 @@ describe('extending', () => {
     expect(PLAYBOOK_RULES.length).toBeGreaterThan(5);
   });
 });
+
+describe('gaps lint used to leave to run', () => {
+  it('a loop across playbooks with no outcome is flow/cycle-no-exit, once per playbook', () => {
+    const playbooks = load({
+      'a.md': pb('## Start\n\n- [To b](b.md)\n', '', 'a'),
+      'b.md': pb('## Start\n\n- [Back to a](a.md)\n', '', 'b'),
+    });
+    const found = lint(playbooks).filter((d) => d.rule === 'flow/cycle-no-exit');
+    expect(found.map((d) => [d.file, d.line, d.severity])).toEqual([
+      ['/pb/a.md', 6, 'error'],
+      ['/pb/b.md', 6, 'error'],
+    ]);
+    expect(found[0]?.message).toContain('loop through other playbooks');
+    // With an outcome on the way, it is fine.
+    const fixed = load({
+      'a.md': pb('## Start\n\n- [To b](b.md)\n', '', 'a'),
+      'b.md': pb(`## Start\n\n- [Back to a](a.md)\n- [Done](#resolved-done)\n${END}`, '', 'b'),
+    });
+    expect(lint(fixed).filter((d) => d.rule === 'flow/cycle-no-exit')).toEqual([]);
+  });
+
+  it('a template over 200,000 characters and `"now" | date` are template/invalid', () => {
+    const long = only(lintOne(`## Start\n\n- [x](#resolved-done)\n\n## Resolved: Done\n\n\`\`\`reply\n{{ customer.name }} ${'x'.repeat(200_001)}\n\`\`\`\n`), 'template/invalid');
+    expect(long.message).toContain('over the 200,000 a template may have');
+    const now = only(lintOne(`## Start\n\n- [x](#resolved-done)\n\n## Resolved: Done\n\n\`\`\`reply\nToday is {{ "now" | date: "%Y" }}.\n\`\`\`\n`), 'template/invalid');
+    expect(now.message).toContain('cannot read the clock');
+  });
+
+});
+
