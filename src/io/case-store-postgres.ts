@@ -28,6 +28,7 @@ import {
   limitClause,
   numberPlaceholders,
   parseStoredRecord,
+  storedRecordOrSkip,
   statsQueries,
   whereClause,
   type SqlValue,
@@ -125,6 +126,7 @@ export async function openPostgresCaseStore(url: string): Promise<CaseStore> {
 class PostgresCaseStore implements CaseStore {
   readonly backend = 'postgres' as const;
   readonly location: string;
+  readonly damaged: string[] = [];
   private readonly pool: pg.Pool;
   private readonly url: string;
   private readonly upsertSql: string;
@@ -185,7 +187,7 @@ class PostgresCaseStore implements CaseStore {
       const id = idOrPrefix.trim();
       if (id === '') return undefined;
       const exact = await query<{ record: string }>(this.pool, 'SELECT record FROM cases WHERE id = ?', [id]);
-      if (exact[0]) return parseStoredRecord(exact[0].record);
+      if (exact[0]) return parseStoredRecord(exact[0].record, id);
       const rows = await query<{ id: string; record: string }>(
         this.pool,
         `SELECT id, record FROM cases WHERE id ILIKE ? ESCAPE '\\' ORDER BY id LIMIT 5`,
@@ -193,19 +195,22 @@ class PostgresCaseStore implements CaseStore {
       );
       if (rows.length === 0) return undefined;
       if (rows.length > 1) throw ambiguousCaseError(id, rows.map((r) => r.id));
-      return parseStoredRecord(rows[0]!.record);
+      return parseStoredRecord(rows[0]!.record, rows[0]!.id);
     });
   }
 
   listCases(filter: CaseFilter = {}): Promise<CaseSummary[]> {
     return this.run(async () => {
       const where = whereClause(filter);
-      const rows = await query<{ record: string }>(
+      const rows = await query<{ id: string; record: string }>(
         this.pool,
-        `SELECT record FROM cases ${where.sql} ORDER BY started_ms DESC, id DESC${limitClause(filter.limit)}`,
+        `SELECT id, record FROM cases ${where.sql} ORDER BY started_ms DESC, id DESC${limitClause(filter.limit)}`,
         where.params,
       );
-      return rows.map((r) => summaryOf(parseStoredRecord(r.record)));
+      return rows.flatMap((r) => {
+        const record = storedRecordOrSkip(r.record, r.id, this.damaged);
+        return record ? [summaryOf(record)] : [];
+      });
     });
   }
 
@@ -223,7 +228,7 @@ class PostgresCaseStore implements CaseStore {
       const key = customerKey(options.customer);
       const where = andWhere(whereClause(options.filter, 'c'), 'c.search @@ q.query');
       // Rank everything that matches, keep the top rows, and only then build headlines (slow).
-      const rows = await query<{ record: string; score: number; same: boolean; snippet: string }>(
+      const rows = await query<{ id: string; record: string; score: number; same: boolean; snippet: string }>(
         this.pool,
         `WITH q AS (SELECT websearch_to_tsquery('english', ?) AS query),
          top AS (
@@ -232,7 +237,7 @@ class PostgresCaseStore implements CaseStore {
            ORDER BY same DESC, score DESC, c.started_ms DESC
            LIMIT ?
          )
-         SELECT c.record, top.score, top.same,
+         SELECT c.id, c.record, top.score, top.same,
            -- The customer's own words read best, when they match; else every searchable field.
            ts_headline('english',
              CASE WHEN to_tsvector('english', c.description) @@ q.query THEN c.description
@@ -243,12 +248,10 @@ class PostgresCaseStore implements CaseStore {
          ORDER BY top.same DESC, top.score DESC, top.started_ms DESC`,
         [websearch, key, key, ...where.params, options.limit ?? 20],
       );
-      return rows.map((r) => ({
-        record: parseStoredRecord(r.record),
-        score: r.score,
-        snippet: r.snippet.replace(/\s+/g, ' ').trim(),
-        sameCustomer: r.same,
-      }));
+      return rows.flatMap((r) => {
+        const record = storedRecordOrSkip(r.record, r.id, this.damaged);
+        return record ? [{ record, score: r.score, snippet: r.snippet.replace(/\s+/g, ' ').trim(), sameCustomer: r.same }] : [];
+      });
     });
   }
 
@@ -298,7 +301,10 @@ class PostgresCaseStore implements CaseStore {
               after,
             ),
           );
-          for (const row of rows) yield parseStoredRecord(row.record);
+          for (const row of rows) {
+            const record = storedRecordOrSkip(row.record, row.id, store.damaged);
+            if (record) yield record;
+          }
           if (rows.length < EXPORT_PAGE) return;
           const last = rows[rows.length - 1]!;
           after = [last.started_ms, last.id];

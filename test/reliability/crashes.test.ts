@@ -6,7 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, childEnv, expectCleanError, makeHome, run, tempDir } from './helpers.js';
+import Database from 'better-sqlite3';
+import { BIN, childEnv, echoAnswers, echoPlaybook, expectCleanError, isolatedEnv, makeHome, run, tempDir, write } from './helpers.js';
 
 const CANNOT_LOG_IN = ['account_email: a@example.com', 'browser: Firefox 128', 'only-this-customer: Only this customer', ''].join('\n');
 
@@ -35,6 +36,29 @@ describe('crashes become clear errors', () => {
     expect(result.status, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/a line is longer than 64 MB, so it is no case record/);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
+
+describe('one damaged history row', () => {
+  it('cases list, search and export skip it and say so (exit 0); cases show of it is a clear error (exit 1)', () => {
+    const home = makeHome();
+    const dir = join(tempDir(), 'playbooks');
+    write(join(dir, 'echo.md'), echoPlaybook());
+    for (const id of ['TRI-20260101-AAAA', 'TRI-20260101-BBBB']) {
+      expect(run(['--playbooks', dir, 'run', 'echo', ...echoAnswers('x'), '--case-id', id, '--description', 'invoice export'], { home }).code).toBe(0);
+    }
+    const db = new Database(join(isolatedEnv(home).XDG_DATA_HOME!, 'triage', 'cases.db'));
+    db.prepare('UPDATE cases SET record = ? WHERE id = ?').run('{not json', 'TRI-20260101-AAAA');
+    db.close();
+    const notice = /skipped 1 damaged case in the case history \(.*cases\.db\): TRI-20260101-AAAA/;
+    for (const args of [['cases', 'list'], ['cases', 'search', 'invoice'], ['cases', 'export']]) {
+      const result = run(args, { home });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(notice);
+      expect(result.stdout).toContain('TRI-20260101-BBBB');
+      expect(result.stdout).not.toContain('TRI-20260101-AAAA');
+    }
+    expectCleanError(run(['cases', 'show', 'TRI-20260101-AAAA'], { home }), 1, /Case TRI-20260101-AAAA is damaged in the case history/);
   });
 });
 

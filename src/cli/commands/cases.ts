@@ -56,7 +56,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
   const now = (): number => Date.now();
   const loadApp = async () => import('../../app/cases.js');
   const render = async () => import('../../render/cases.js');
-  const environment = () => ({ env: ctx.env, nowMs: now() });
+  const environment = () => ({ env: ctx.env, nowMs: now(), notice: (message: string) => writeErr(ctx, message) });
 
   examples(
     addFilterOptions(cases.command('list').description('recorded cases, most recent first'), ['playbook', 'outcome', 'customer', 'since', 'status'])
