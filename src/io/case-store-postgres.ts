@@ -98,11 +98,44 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
   }
 }
 
-export async function openPostgresCaseStore(url: string): Promise<CaseStore> {
+/**
+ * Seconds any one database call may wait for a lock (TRIAGE_DATABASE_TIMEOUT, default 10); a
+ * statement may run three times that. A locked table or a stuck server then ends in an error that
+ * says what triage waited for, never in a silent hang.
+ */
+export function databaseTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.TRIAGE_DATABASE_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 && seconds <= 3600 ? Math.round(seconds * 1000) : 10_000;
+}
+
+/** A timeout from PostgreSQL (or from the client, when the server never answers) as a clear error; undefined for any other error. */
+function timeoutError(url: string, error: unknown, lockMs: number): TriageError | undefined {
+  const code = (error as { code?: string }).code;
+  const message = (error as Error).message ?? '';
+  const what =
+    code === '55P03'
+      ? `waited ${lockMs / 1000} s for a lock on the cases table, which another session holds (a long transaction, a migration or a manual LOCK)`
+      : code === '57014'
+        ? `a query ran for more than ${(3 * lockMs) / 1000} s and was cancelled`
+        : /query read timeout/i.test(message)
+          ? `the server did not answer for ${(4 * lockMs) / 1000} s`
+          : undefined;
+  if (what === undefined) return undefined;
+  return new TriageError('database-timeout', `The case history at ${redactUrl(url)} did not answer: triage ${what}.`, {
+    hint: 'Find the session holding the lock (`SELECT * FROM pg_locks JOIN pg_stat_activity USING (pid)`) or retry later; TRIAGE_DATABASE_TIMEOUT sets the seconds to wait.',
+    cause: error,
+  });
+}
+
+export async function openPostgresCaseStore(url: string, env: NodeJS.ProcessEnv = process.env): Promise<CaseStore> {
+  const lockMs = databaseTimeoutMs(env);
   const pool = new pg.Pool({
     connectionString: url,
     max: 4,
     connectionTimeoutMillis: 10_000,
+    lock_timeout: lockMs,
+    statement_timeout: 3 * lockMs,
+    query_timeout: 4 * lockMs,
     idleTimeoutMillis: 5_000,
     application_name: 'triage',
     // BIGINT (ms timestamps, counts) as numbers: every value we store fits in 2^53.
@@ -118,9 +151,9 @@ export async function openPostgresCaseStore(url: string): Promise<CaseStore> {
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof TriageError) throw error;
-    throw connectionError(url, error);
+    throw timeoutError(url, error, lockMs) ?? connectionError(url, error);
   }
-  return new PostgresCaseStore(pool, url);
+  return new PostgresCaseStore(pool, url, lockMs);
 }
 
 class PostgresCaseStore implements CaseStore {
@@ -131,9 +164,12 @@ class PostgresCaseStore implements CaseStore {
   private readonly url: string;
   private readonly upsertSql: string;
 
-  constructor(pool: pg.Pool, url: string) {
+  private readonly lockMs: number;
+
+  constructor(pool: pg.Pool, url: string, lockMs: number) {
     this.pool = pool;
     this.url = url;
+    this.lockMs = lockMs;
     this.location = redactUrl(url);
     const columns = [...CASE_COLUMNS, 'stored_ms'];
     const updates = columns
@@ -152,6 +188,8 @@ class PostgresCaseStore implements CaseStore {
       return await work();
     } catch (error) {
       if (error instanceof TriageError) throw error;
+      const timedOut = timeoutError(this.url, error, this.lockMs);
+      if (timedOut) throw timedOut;
       // Connection-level failures are the user's to fix; SQL errors are ours and stay bugs.
       const code = (error as { code?: string }).code;
       // 08 connection, 28 authentication, 3D000 no such database, 42501 no privilege, 53 resources, 57P shutdown.

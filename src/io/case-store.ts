@@ -101,7 +101,7 @@ export async function openCaseStore(options: CaseStoreOptions = {}): Promise<Cas
     opened ??= (async () => {
       if (target.backend === 'postgres') {
         const { openPostgresCaseStore } = await import('./case-store-postgres.js');
-        return openPostgresCaseStore(target.url);
+        return openPostgresCaseStore(target.url, options.env ?? process.env);
       }
       const { openSqliteCaseStore } = await import('./case-store-sqlite.js');
       return openSqliteCaseStore(target.file);
