@@ -69,21 +69,47 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): Prompt
   };
 }
 
-/** Line by line until an empty line, so pasted multi-line text (logs, errors) survives. */
-async function multiline(message: string, opts: TextOptions, context: object): Promise<string | Back> {
-  const lines: string[] = [];
-  for (;;) {
-    const prompt = lines.length === 0 ? `${message} (several lines; an empty line ends)` : `  line ${lines.length + 1}`;
-    const line = await input({ message: prompt }, context);
-    if (lines.length === 0 && opts.allowBack && line.trim() === '<') return BACK;
-    if (line === '') break;
-    lines.push(line);
-  }
+/**
+ * Line by line until an empty line, so pasted multi-line text (logs, errors) survives. Read with
+ * one readline for the whole answer, not one inquirer prompt per line: a paste arrives as many
+ * lines at once, and a prompt per line would keep only the first.
+ */
+async function multiline(message: string, opts: TextOptions, context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<string | Back> {
+  context.output.write(`? ${message} (several lines; an empty line ends)\n`);
+  const lines = await readLinesUntilEmpty(context);
+  if (lines.length === 1 && opts.allowBack && lines[0]!.trim() === '<') return BACK;
   const value = sanitizeForTerminal(lines.join('\n'));
   const problem = opts.validate?.(value);
   if (problem) {
-    (context as { output: NodeJS.WritableStream }).output.write(`  ${sanitizeForTerminal(problem)}\n`);
+    context.output.write(`  ${sanitizeForTerminal(problem)}\n`);
     return multiline(message, opts, context);
   }
   return value;
+}
+
+async function readLinesUntilEmpty(context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<string[]> {
+  const { createInterface } = await import('node:readline');
+  const terminal = Boolean((context.input as { isTTY?: boolean }).isTTY);
+  const rl = createInterface({ input: context.input, output: context.output, terminal, prompt: '  ' });
+  return new Promise((resolve, reject) => {
+    const lines: string[] = [];
+    let done = false;
+    const finish = (error?: Error): void => {
+      if (done) return;
+      done = true;
+      rl.close();
+      if (error) reject(error);
+      else resolve(lines);
+    };
+    rl.on('line', (line) => {
+      if (done) return;
+      if (line === '') return finish();
+      lines.push(line);
+      rl.prompt();
+    });
+    // Ctrl-C ends the run as it does at any other prompt (the session is kept for `triage resume`).
+    rl.on('SIGINT', () => finish(Object.assign(new Error('User force closed the prompt'), { name: 'ExitPromptError' })));
+    rl.on('close', () => finish());
+    rl.prompt();
+  });
 }
