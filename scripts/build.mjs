@@ -17,7 +17,7 @@ const dist = fileURLToPath(new URL('../dist', import.meta.url));
  * Builtins some packages require at load time but use only in features triage never calls:
  * commander loads child_process (with net, dgram, streams) to spawn executable subcommands;
  * liquidjs loads crypto (~2 ms) for its sha256/hmac filters and stream for streamed rendering.
- * Those packages get a stand-in that loads the real module on first use (issue 7).
+ * Those packages get a stand-in that loads the real module on first use.
  */
 const LAZY_BUILTINS = { commander: ['child_process'], liquidjs: ['crypto', 'stream'] };
 const lazyBuiltins = {
@@ -42,7 +42,7 @@ const lazyBuiltins = {
 /**
  * Large CommonJS packages on the start-up path, bundled apart (dist/vendor/<name>.cjs) and loaded
  * through V8's code cache by src/io/vendor-cache.ts: their imports in src/ resolve to a stand-in
- * that calls loadVendor() (issue 7).
+ * that calls loadVendor().
  */
 const CODE_CACHED = ['commander', 'liquidjs', 'ua-parser-js'];
 const vendorCacheModule = fileURLToPath(new URL('../src/io/vendor-cache.ts', import.meta.url));

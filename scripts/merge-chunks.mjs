@@ -2,8 +2,8 @@
 //
 // esbuild's code splitting makes one chunk per distinct set of entry points that share code, so
 // a lazily loaded command pulls in dozens of files of a few KB each; Node's ES module loader
-// costs about 0.3 ms per file (resolve, read, compile, link), which was ~10 ms of `triage run`
-// (issue 7). Two merges, neither of which duplicates a module (so module state and `instanceof`
+// costs about 0.3 ms per file (resolve, read, compile, link), which was ~10 ms of `triage run`.
+// Two merges, neither of which duplicates a module (so module state and `instanceof`
 // are unchanged) nor makes a command load a large chunk it did not load before:
 //
 // 1. The chunks main statically imports (always loaded with it) go into main itself.

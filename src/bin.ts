@@ -13,7 +13,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     throw error;
   });
   // `triage --version` and `triage --help` alone answer without loading commander: scripts call
-  // them to probe the install, and they should cost no more than Node's own start-up (issue 7).
+  // them to probe the install, and they should cost no more than Node's own start-up.
   // Same output as commander's.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(`${version}\n`);

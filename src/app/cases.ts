@@ -7,6 +7,8 @@ import { parseOlderThan, parseOutcomeKinds, parseSince, type CaseFilter, type Ca
 import type { CaseStats } from '../core/case-stats.js';
 import { validateCaseRecord } from '../core/case-validate.js';
 import { TriageError } from '../core/errors.js';
+import { groupKnowledgeGaps, type GapCase, type GapGroup } from '../core/knowledge-gaps.js';
+import { GAP_PLAYBOOK_ID } from './knowledge-gap.js';
 import { openCaseStore, type CaseStore, type UpsertResult } from '../io/case-store.js';
 
 export interface CasesEnvironment {
@@ -109,8 +111,20 @@ export async function searchHistory(store: CaseStore, text: string, options: { l
   return { hits: any, relaxed: any.length > 0 };
 }
 
-export async function historyStats(store: CaseStore, filter: CaseFilter): Promise<CaseStats> {
-  return store.stats(filter);
+/** How many of the latest cases without a playbook are grouped into knowledge gaps. */
+const GAP_CASES = 500;
+
+export async function historyStats(store: CaseStore, filter: CaseFilter): Promise<CaseStats & { readonly gaps: GapGroup[] }> {
+  const stats = await store.stats(filter);
+  const gapFilter: CaseFilter = { ...filter, playbooks: [GAP_PLAYBOOK_ID] };
+  // A --playbook filter that leaves out cases without a playbook has no gaps to show.
+  if (filter.playbooks && !filter.playbooks.includes(GAP_PLAYBOOK_ID)) return { ...stats, gaps: [] };
+  const gapCases: GapCase[] = [];
+  for (const summary of await store.listCases({ ...gapFilter, limit: GAP_CASES })) {
+    const record = await store.getCase(summary.id);
+    if (record) gapCases.push({ id: record.id, description: record.intake.description, startedAt: record.startedAt });
+  }
+  return { ...stats, gaps: groupKnowledgeGaps(gapCases) };
 }
 
 /** Resolves every id (or prefix) first, so an unknown one fails before anything is printed. */

@@ -8,14 +8,19 @@ import { TriageError, EXIT } from '../core/errors.js';
 import { applyInput, applyPrefilled, back, missingInputs, viewFlow } from '../core/flow-engine.js';
 import { ACTION_STATUS_LABELS, parseActionReference, parseAnswer, parseEnvAnswer } from '../core/answer-values.js';
 import type { AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending, PlaybookLibrary } from '../core/flow-types.js';
-import type { CheckBlock, EnvField, Playbook } from '../core/model.js';
+import type { AskType, CheckBlock, EnvField, Playbook } from '../core/model.js';
+import { NO_EVIDENCE, contradiction, saidBefore, evidenceFrom, mergeEvidence, suggestedAnswer, suggestedChoice, type Evidence } from '../core/evidence.js';
 import { BACK, type Back, type Prompter } from '../io/prompter.js';
+import { probeLabel } from '../core/probe-checks.js';
 
 export interface RunUi {
   /** Shows the node being asked about (step, breadcrumb, script, guidance). Interactive only. */
   showNode(view: FlowView): void;
-  /** Runs work with a spinner (on a TTY) or a one-line notice. */
-  busy<T>(label: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs work with a spinner (on a TTY) or a one-line notice. `verdict` says how the work ended
+   * (a failed check is not a crash: the spinner shows it failed, with what was seen).
+   */
+  busy<T>(label: string, work: () => Promise<T>, verdict?: (result: T) => { readonly ok: boolean; readonly text?: string }): Promise<T>;
   notice(text: string): void;
 }
 
@@ -31,8 +36,18 @@ export interface DriveDeps {
   readonly resumedCase?: string;
   /** "Go back" at the first question leaves the run (throws LeftRun): the guided intake offers the playbooks again. */
   readonly canLeave?: boolean;
+  /** A replay: redaction stand-ins in the given answers are taken as they are (flow-engine's acceptStandIn). */
+  readonly acceptStandIn?: (value: string | AnswerValue) => boolean;
   /** Attaches an environment the agent pasted (`:paste` at an environment question) to the case. */
   readonly attach?: (values: Record<string, string>) => void;
+  /** The customer's description: what it states is offered as the default of the question asking for it. */
+  readonly description?: string;
+}
+
+/** What a question is offered with: the answer given before going back, else what the customer said. */
+interface AskHints {
+  readonly previous?: string;
+  readonly evidence: Evidence;
 }
 
 /** Typed at an environment question: paste a captured environment instead of one value. */
@@ -61,10 +76,13 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
     return usable;
   };
 
+  // Answers the agent went back over, offered again (text pre-filled, the cursor on the choice).
+  const previous = new Map<string, string>();
+
   for (;;) {
     const before = state.inputs.length;
     // Without a person to ask, an optional question nobody answered is answered with ''.
-    state = applyPrefilled(library, state, usablePrefill(), { fillOptional: !deps.prompter });
+    state = applyPrefilled(library, state, usablePrefill(), { fillOptional: !deps.prompter, ...(deps.acceptStandIn ? { acceptStandIn: deps.acceptStandIn } : {}) });
     if (state.inputs.length !== before) deps.save(state);
     const view = viewFlow(library, state);
     const pending = view.pending;
@@ -77,9 +95,12 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
     }
     if (pending.kind === 'check') {
       const secrets = new Set(view.secretKeys.map((k) => String(view.answers[k] ?? '')).filter((v) => v !== ''));
-      const shown = pending.argv.map((arg) => (secrets.has(arg) ? '[REDACTED]' : arg)).join(' ');
-      const result = await deps.ui.busy(`Checking: ${shown}`, () =>
-        deps.runCheck(pending.argv, { timeoutMs: pending.check.timeoutMs, playbook: pending.playbook, check: pending.check }),
+      const hide = (arg: string): string => (secrets.has(arg) ? '[REDACTED]' : arg);
+      const shown = (pending.check.probe ? probeLabel(pending.argv) : pending.argv).map(hide).join(' ');
+      const result = await deps.ui.busy(
+        `Checking: ${shown}`,
+        () => deps.runCheck(pending.argv, { timeoutMs: pending.check.timeoutMs, playbook: pending.playbook, check: pending.check }),
+        (r) => ({ ok: r.passed, ...(r.probe ? { text: `${r.probe.name}: ${r.passed ? r.stdout : (r.error ?? r.stdout)}` } : {}) }),
       );
       state = commit(state, { kind: 'check', node: pending.node.id, result }, deps);
       continue;
@@ -87,7 +108,10 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
 
     if (!deps.prompter) throw missingAnswersError(library, state, usablePrefill(), deps.resumedCase);
     deps.ui.showNode(view);
-    const input = await ask(pending, deps.prompter, view.canGoBack || Boolean(deps.canLeave));
+    const evidence = evidenceSoFar(library, state, deps.description);
+    const pendingKey = pending.kind === 'choice' ? pending.node.id : pending.kind === 'env' ? pending.field.key : pending.kind === 'ask' ? pending.ask.key : undefined;
+    const hints: AskHints = { evidence, ...(pendingKey !== undefined && previous.has(pendingKey) ? { previous: previous.get(pendingKey) } : {}) };
+    const input = await ask(pending, deps.prompter, view.canGoBack || Boolean(deps.canLeave), hints, deps.ui);
     if (input === PASTE) {
       pasted = { ...pasted, ...(await pasteEnvironment(deps, view)) };
       continue;
@@ -98,11 +122,20 @@ export async function driveFlow(initial: FlowState, prefill: Readonly<Record<str
       for (const undone of state.inputs.slice(rewound.inputs.length)) {
         const key = inputKey(undone);
         if (key) declined.add(key);
+        const text = answerText(undone);
+        if (key && text !== undefined) previous.set(key, text);
         if (undone.kind === 'action') declined.add(`${undone.key}.reference`);
       }
       state = rewound;
       deps.save(state);
       continue;
+    }
+    // A later answer that contradicts what was said before is pointed out before it is taken.
+    const given = answerText(input);
+    const conflict = given === undefined ? undefined : contradiction(given, evidence);
+    if (conflict) {
+      const keep = await deps.prompter.confirm(`${conflict} Keep this answer?`, { allowBack: false, default: false });
+      if (keep !== true) continue;
     }
     try {
       state = commit(state, input, deps);
@@ -120,6 +153,29 @@ function commit(state: FlowState, input: FlowInput, deps: DriveDeps): FlowState 
   return next;
 }
 
+/** An env, ask or choice answer as the agent gave it (lists and secrets excepted). */
+function answerText(input: FlowInput): string | undefined {
+  if (input.kind === 'choice') return input.label;
+  if ((input.kind === 'env' || input.kind === 'ask') && (typeof input.value === 'string' || typeof input.value === 'number')) return String(input.value);
+  return undefined;
+}
+
+/** What the description and the answers so far state, the latest winning. */
+function evidenceSoFar(library: PlaybookLibrary, state: FlowState, description: string | undefined): Evidence {
+  let evidence = description ? evidenceFrom(description) : NO_EVIDENCE;
+  const playbook = library.get(state.playbook);
+  for (const input of state.inputs) {
+    const text = answerText(input);
+    if (text === undefined) continue;
+    const node = 'node' in input ? (playbook?.nodes.find((n) => n.id === input.node) ?? undefined) : undefined;
+    const field = input.kind === 'env' ? playbook?.env.find((f) => f.key === input.key) : undefined;
+    const from =
+      input.kind === 'ask' ? (node?.asks.find((a) => a.key === input.key)?.prompt ?? input.key) : input.kind === 'env' ? (field?.source.kind === 'ask' ? field.source.prompt : input.key) : (node?.title ?? input.kind);
+    evidence = mergeEvidence(evidence, evidenceFrom(text, from.replace(/\s*\(.*$/, '')));
+  }
+  return evidence;
+}
+
 function inputKey(input: FlowInput): string | undefined {
   switch (input.kind) {
     case 'env':
@@ -133,15 +189,36 @@ function inputKey(input: FlowInput): string | undefined {
   }
 }
 
-async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'check' }>, prompter: Prompter, allowBack: boolean): Promise<FlowInput | Back | typeof PASTE> {
+async function ask(
+  pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'check' }>,
+  prompter: Prompter,
+  allowBack: boolean,
+  hints: AskHints,
+  ui: RunUi,
+): Promise<FlowInput | Back | typeof PASTE> {
+  /** The default for a typed answer, and a word on where it came from. */
+  const typedDefault = (question: { key: string; prompt: string; type?: AskType }): { default?: string; from?: string } => {
+    if (hints.previous !== undefined) return { default: hints.previous };
+    const fact = suggestedAnswer(question, hints.evidence);
+    return fact ? { default: fact.value, from: `Enter keeps what ${fact.from === 'the description' ? 'the description' : 'was answered before'} says` } : {};
+  };
+  const choiceDefault = (labels: readonly string[]): string | undefined => {
+    if (hints.previous !== undefined && labels.includes(hints.previous)) return hints.previous;
+    const suggested = suggestedChoice(labels, hints.evidence);
+    if (suggested) ui.notice(`The cursor is on "${suggested.label}": ${saidBefore(suggested.fact).replace(/^The/, 'the')}.`);
+    return suggested?.label;
+  };
   switch (pending.kind) {
     case 'env': {
       const { field } = pending;
       if (field.source.kind !== 'ask') throw new Error(`env field ${field.key} is not asked`);
+      const offered = typedDefault({ key: field.key, prompt: field.source.prompt });
       const value = await prompter.text(field.source.prompt, {
         allowBack,
+        ...(offered.default !== undefined ? { default: offered.default } : {}),
         // Playbooks often say "paste the User-Agent" in the prompt already; don't say it twice.
         hint: [
+          offered.from,
           field.source.parse === 'user-agent' && !/user.?agent/i.test(field.source.prompt) ? 'or paste the User-Agent' : undefined,
           field.source.required ? undefined : 'optional',
           `${PASTE_COMMAND} pastes a whole environment`,
@@ -166,9 +243,11 @@ async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'che
       };
       let value: AnswerValue | Back;
       switch (block.type) {
-        case 'select':
-          value = await prompter.choose(block.prompt, (block.choices ?? []).map((c) => ({ label: c, value: c })), { allowBack });
+        case 'select': {
+          const selected = choiceDefault(block.choices ?? []);
+          value = await prompter.choose(block.prompt, (block.choices ?? []).map((c) => ({ label: c, value: c })), { allowBack, ...(selected ? { default: selected } : {}) });
           break;
+        }
         case 'multiselect':
           value = await prompter.chooseMany(block.prompt, (block.choices ?? []).map((c) => ({ label: c, value: c })), { allowBack });
           break;
@@ -176,12 +255,14 @@ async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'che
           value = await prompter.confirm(block.prompt, { allowBack });
           break;
         default: {
+          const offered = block.secret ? {} : typedDefault({ key: block.key, prompt: block.prompt, type: block.type });
           const raw = await prompter.text(block.prompt, {
             allowBack,
             validate,
             secret: block.secret,
             multiline: block.type === 'multiline',
-            hint: block.required ? undefined : 'optional',
+            ...(offered.default !== undefined ? { default: offered.default } : {}),
+            hint: [block.required ? undefined : 'optional', offered.from].filter(Boolean).join('; ') || undefined,
           });
           if (raw === BACK) return BACK;
           const parsed = parseAnswer(block, raw);
@@ -194,10 +275,11 @@ async function ask(pending: Exclude<Pending, { kind: 'outcome' | 'probes' | 'che
     case 'action':
       return askAction(pending, prompter, allowBack);
     case 'choice': {
+      const selected = choiceDefault(pending.choices.map((c) => c.label));
       const label = await prompter.choose(
         pending.node.script.length > 0 ? 'What did the customer say?' : pending.node.title,
         pending.choices.map((c) => ({ label: c.label, value: c.label })),
-        { allowBack },
+        { allowBack, ...(selected ? { default: selected } : {}) },
       );
       if (label === BACK) return BACK;
       return { kind: 'choice', node: pending.node.id, label };

@@ -10,10 +10,7 @@ import { DETECT_PROBES } from '../core/model.js';
 import { createRedactor, type RedactionFinding } from '../core/redact.js';
 import { BINARY_KEYS, BROWSER_KEYS, captureToolVersions, detectValue, readSystemFacts } from '../io/probes.js';
 
-export const ENV_SECTIONS = ['system', 'binaries', 'browsers'] as const;
-export type EnvSection = (typeof ENV_SECTIONS)[number];
-
-export type { EnvReport };
+const ENV_SECTIONS = ['system', 'binaries', 'browsers'] as const;
 
 export interface CaptureEnvironmentOptions {
   /** Field keys and/or section names; all when absent. */
@@ -35,15 +32,13 @@ export interface CapturedEnvironment {
   readonly findings: readonly RedactionFinding[];
 }
 
-export const DEFAULT_TOOL_TIMEOUT_MS = 2000;
-
 /** Every name `--only` accepts: the sections and each field in them. */
-export function envFieldNames(): string[] {
+function envFieldNames(): string[] {
   return [...ENV_SECTIONS, ...DETECT_PROBES, ...BINARY_KEYS, ...BROWSER_KEYS];
 }
 
 /** Which fields `--only` selects; throws a usage error naming the unknown ones. */
-export async function resolveOnly(only: readonly string[] | undefined): Promise<Set<string> | undefined> {
+async function resolveOnly(only: readonly string[] | undefined): Promise<Set<string> | undefined> {
   if (!only || only.length === 0) return undefined;
   const known = envFieldNames();
   const unknown = only.filter((name) => !known.includes(name));

@@ -5,12 +5,22 @@
 import type { CaseRecord } from '../core/case-record.js';
 import { viewFlow } from '../core/flow-engine.js';
 import type { FlowState, PlaybookLibrary } from '../core/flow-types.js';
-import type { OutcomeKind } from '../core/model.js';
+import { OUTCOME_KINDS, type OutcomeKind } from '../core/model.js';
 import type { PhraseBank } from '../core/phrases.js';
 import { composeReply } from '../core/reply.js';
 import { buildReplayCommand, buildReport, caseTemplateContext, type Report } from '../core/report.js';
-import { createReportRedactor, createSecretsOnlyRedactor, type MachineIdentity } from '../core/redaction-profiles.js';
+import {
+  createProfileRedactor,
+  createSecretsOnlyRedactor,
+  DEFAULT_PROFILE,
+  type MachineIdentity,
+  type RedactionProfile,
+} from '../core/redaction-profiles.js';
 import type { RedactionFinding } from '../core/redact.js';
+import { renderTemplate } from '../core/templates.js';
+import type { FinishedCase } from '../core/finished-case.js';
+
+export type { FinishedCase };
 
 export interface FinishSettings {
   readonly agentName?: string;
@@ -18,23 +28,16 @@ export interface FinishSettings {
   readonly companyName?: string;
   readonly signoff?: string;
   readonly phrases: PhraseBank;
-  /** False only with the loud --no-redact. */
+  /** False only with the loud --no-redact: it affects the printed output, never the history. */
   readonly redact: boolean;
+  /** The profile of the printed output (default `public`); the history always gets `internal`. */
+  readonly profile?: RedactionProfile;
   /** This machine's home path and hostname, removed from reports. */
   readonly machine?: MachineIdentity;
 }
 
-export interface FinishedCase {
-  readonly record: CaseRecord;
-  readonly report: Report;
-  readonly reply: string | null;
-  readonly outcome: { readonly kind: OutcomeKind; readonly title: string; readonly node: string };
-  /** What redaction removed from the report and reply, for the preview shown before output. */
-  readonly redactions: readonly RedactionFinding[];
-}
-
 /** Customer-facing outcomes get a reply even without a reply block: the wrapping alone. */
-const REPLY_KINDS: readonly OutcomeKind[] = ['resolved', 'workaround', 'works-as-designed', 'feature-request', 'bug', 'escalate'];
+const REPLY_KINDS: readonly OutcomeKind[] = OUTCOME_KINDS;
 
 export interface FinishInput {
   readonly record: CaseRecord;
@@ -60,7 +63,9 @@ export function finishCase(input: FinishInput): FinishedCase {
   if (REPLY_KINDS.includes(outcome.kind)) {
     reply = composeReply({
       kind: outcome.kind,
-      block: outcomeNode.reply ? { template: outcomeNode.reply.template, full: outcomeNode.reply.full, line: outcomeNode.reply.line } : undefined,
+      block: outcomeNode.reply
+        ? { template: outcomeNode.reply.template, full: outcomeNode.reply.full, timeline: outcomeNode.reply.timeline, line: outcomeNode.reply.line }
+        : undefined,
       context: caseTemplateContext(contextInput),
       channel: record.intake.customer.channel,
       mood: record.intake.customer.mood,
@@ -70,39 +75,70 @@ export function finishCase(input: FinishInput): FinishedCase {
     });
   }
   const finishedAt = input.finishedAt.toISOString();
-  let report = buildReport({
+  const raw = buildReport({
     ...contextInput,
     startPlaybook,
     inputs: input.state.inputs,
     reply: reply ?? undefined,
+    ...(record.replayOf ? { replayOf: record.replayOf } : {}),
+    reproLine: (step, context) => {
+      const node = input.library.get(step.playbook)?.nodes.find((n) => n.id === step.node);
+      const repro = node?.repro;
+      if (repro === undefined) return undefined;
+      return renderTemplate(repro.template, context, { file: input.library.get(step.playbook)?.path, line: repro.line, what: 'repro line' });
+    },
     startedAt: record.startedAt,
     finishedAt,
   });
-  let redactions: RedactionFinding[] = [];
-  if (settings.redact) {
-    // The reply goes to the customer: only secrets come out. The report goes to trackers:
-    // secrets and personal data, with consistent tokens so engineers can still follow it.
-    const secretValues = view.secretKeys.map((k) => view.answers[k]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
-    const replyRedactor = createSecretsOnlyRedactor(secretValues);
-    reply = reply === null ? null : replyRedactor.redactText(reply);
-    // The replay command is rebuilt from redacted inputs rather than redacted as one string:
-    // `--answer 'old-password=Still rejected'` reads like a password assignment to a redactor.
-    const redactor = createReportRedactor(settings.machine, secretValues);
+  // Secrets never leave in clear, whatever the profile (or --no-redact): the reply goes to the
+  // customer with secrets removed; the replay line is rebuilt from redacted intake and inputs.
+  const secretValues = view.secretKeys.map((k) => view.answers[k]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
+  const replyRedactor = createSecretsOnlyRedactor(secretValues);
+  const safeReply = reply === null ? null : replyRedactor.redactText(reply);
+  const redactFor = (profile: RedactionProfile): { report: Report; intake: CaseRecord['intake']; findings: RedactionFinding[] } => {
+    const redactor = createProfileRedactor(profile, { machine: settings.machine, secretValues, account: record.intake.customer.account });
+    const intake = redactor.redactDeep(record.intake);
+    // Rebuilt rather than redacted as one string: `--answer 'old-password=Still rejected'` reads
+    // like a password assignment to a redactor.
     const inputs = redactor.redactDeep(input.state.inputs);
-    report = { ...redactor.redactDeep({ ...report, reply, replay: '' }), replay: buildReplayCommand({ ...contextInput, startPlaybook, inputs }) };
-    redactions = mergeFindings([...redactor.findings(), ...replyRedactor.findings()]);
+    const redacted = { ...redactor.redactDeep({ ...raw, reply: safeReply, replay: '' }), replay: buildReplayCommand({ ...contextInput, intake, startPlaybook, inputs }) };
+    return { report: redacted, intake, findings: redactor.findings() };
+  };
+  const stored = redactFor(DEFAULT_PROFILE.history);
+  let report: Report;
+  let redactions: RedactionFinding[] = [];
+  let profile: RedactionProfile | 'none';
+  if (settings.redact) {
+    profile = settings.profile ?? DEFAULT_PROFILE.output;
+    const out = profile === DEFAULT_PROFILE.history ? stored : redactFor(profile);
+    report = out.report;
+    reply = safeReply;
+    redactions = mergeFindings([...out.findings, ...replyRedactor.findings()]);
+  } else {
+    // --no-redact: this one output in clear, except the replay line (it is a command to share).
+    profile = 'none';
+    report = { ...raw, replay: stored.report.replay };
   }
+  // The history gets the internal profile whatever was printed (--no-redact included).
   const closed: CaseRecord = {
     ...record,
+    intake: stored.intake,
+    inputs: redactSecretInputs(record.inputs, secretValues),
     status: 'done',
     outcome: { kind: outcome.kind, node: outcomeNode.id, title: outcome.title, playbook: finalPlaybook.id },
-    report: report as unknown as Record<string, unknown>,
-    reply: reply ?? undefined,
+    report: stored.report as unknown as Record<string, unknown>,
+    reply: safeReply ?? undefined,
     updatedAt: finishedAt,
     finishedAt,
     durationMs: report.duration_ms,
   };
-  return { record: closed, report, reply, outcome: { kind: outcome.kind, title: outcome.title, node: outcomeNode.id }, redactions };
+  return { record: closed, report, reply, outcome: { kind: outcome.kind, title: outcome.title, node: outcomeNode.id }, redactions, profile };
+}
+
+/** Session inputs are already secret-free; a check that echoed a secret value is caught here too. */
+function redactSecretInputs(inputs: CaseRecord['inputs'], secretValues: readonly string[]): CaseRecord['inputs'] {
+  if (secretValues.length === 0) return inputs;
+  return createSecretsOnlyRedactor(secretValues).redactDeep(inputs);
 }
 
 /** One line per distinct thing removed (the reply and report redactors may both see it). */

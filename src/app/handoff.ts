@@ -24,9 +24,13 @@ import {
   printableCreateCommand,
   trackerTool,
   withHandoff,
+  BODY_LIMITS,
+  fitBodyToLimit,
+  type FittedBody,
   type GitTracker,
   type Tracker,
 } from '../core/handoff.js';
+import { createProfileRedactor, DEFAULT_PROFILE, type RedactionProfile } from '../core/redaction-profiles.js';
 import { REPORT_SCHEMA, type Report } from '../core/report.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 import type { CaseStore } from '../io/case-store.js';
@@ -49,6 +53,8 @@ export interface HandoffRequest {
   readonly preferUrl?: boolean;
   /** Only the issue body in the tracker's format; nothing is recorded. */
   readonly bodyOnly?: boolean;
+  /** Redaction profile of the body; by default internal for Jira, public for GitHub and GitLab. */
+  readonly redaction?: RedactionProfile;
 }
 
 export interface HandoffDependencies {
@@ -67,6 +73,13 @@ interface Common {
   readonly body: string;
   /** Set when the hand-off could not be written to the history (the hand-off itself happened). */
   readonly recordWarning?: string;
+  /** The profile the body was redacted with. */
+  readonly profile: RedactionProfile;
+  /**
+   * Set when the report was over the tracker's body limit: the body has shortened values, and
+   * this is the whole report, for the caller to write beside it (`name`) and attach to the issue.
+   */
+  readonly fullText?: { readonly name: string; readonly text: string; readonly shortened: FittedBody['shortened'] };
 }
 
 export type HandoffResult =
@@ -139,9 +152,18 @@ export async function handOff(request: HandoffRequest, deps: HandoffDependencies
   const repo = request.repo !== undefined && request.to !== 'jira' ? (parseRepo(request.to, request.repo), request.repo.trim()) : undefined;
 
   const record = await caseToHandOff(deps.store, request.caseId);
-  const report = reportOf(record);
-  const body = trackerBody(request.to, report);
-  const common = { caseId: record.id, body };
+  // The history keeps the internal profile; a public destination gets personal data tokenised.
+  const profile = request.redaction ?? DEFAULT_PROFILE[request.to];
+  const report = createProfileRedactor(profile, { account: record.intake.customer.account }).redactDeep(reportOf(record));
+  const fullName = `${record.id}.full.${request.to === 'jira' ? 'txt' : 'md'}`;
+  const fitted = fitBodyToLimit(report, (r) => trackerBody(request.to, r), BODY_LIMITS[request.to], fullName);
+  const body = fitted.body;
+  const common = {
+    caseId: record.id,
+    body,
+    profile,
+    ...(fitted.shortened.length > 0 ? { fullText: { name: fullName, text: trackerBody(request.to, report), shortened: fitted.shortened } } : {}),
+  };
   if (request.bodyOnly) return { kind: 'body', ...common };
 
   const recordHandoff = async (url?: string): Promise<string | undefined> => {
@@ -155,7 +177,7 @@ export async function handOff(request: HandoffRequest, deps: HandoffDependencies
   };
 
   if (request.to === 'jira') {
-    const payload = jiraIssuePayload(report, { project: project!, issueType: request.issueType?.trim() || 'Bug', description: body });
+    const payload = jiraIssuePayload(fitted.report, { project: project!, issueType: request.issueType?.trim() || 'Bug', description: body });
     const recordWarning = await recordHandoff();
     return { kind: 'jira', ...common, payload: `${JSON.stringify(payload, null, 2)}\n`, ...(recordWarning ? { recordWarning } : {}) };
   }

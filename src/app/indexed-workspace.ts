@@ -1,5 +1,5 @@
 /**
- * The workspace seen through the playbook index (issue 7): `list` and `search` read only the
+ * The workspace seen through the playbook index: `list` and `search` read only the
  * index; `show`, `run` and `check` parse the playbooks they touch, on first use. Same results as
  * loading every playbook (`loadWorkspace`), at a fraction of the cost with thousands of them.
  */

@@ -14,17 +14,23 @@ import type { CaseRecord } from '../core/case-record.js';
 import { missingInputs, startFlow, viewFlow } from '../core/flow-engine.js';
 import type { AnswerValue, CheckResult, FlowState, FlowView, PlaybookLibrary } from '../core/flow-types.js';
 import { createLibrary } from '../core/library.js';
-import type { EnvField, OutcomeKind, Playbook } from '../core/model.js';
+import type { EnvField, Playbook } from '../core/model.js';
 import type { PhraseBank } from '../core/phrases.js';
 import { didYouMean } from '../core/playbook-schema.js';
-import { parsePlaybookTestFile, TEST_FILE_SUFFIX, type PlaybookTestCase, type PlaybookTestFile, type TestFileProblem } from '../core/playbook-test-spec.js';
+import { parsePlaybookTestFile, TEST_FILE_SUFFIX, type PlaybookTestCase, type PlaybookTestFile } from '../core/playbook-test-spec.js';
 import { isDirectory, type PlaybookDirectory } from '../io/discovery.js';
 import { loadPlaybookDirectories, type LoadedPlaybooks } from '../io/load-playbooks.js';
 import { renderReportMarkdown } from '../render/report-markdown.js';
+import { replyProblems } from '../core/reply-claims.js';
+import { HANDOVER_KINDS } from '../core/reply-craft.js';
+import { detectSignals } from '../core/signals.js';
 import { driveFlow, type RunUi } from './drive-flow.js';
 import { finishCase, type FinishedCase } from './finish-case.js';
 import { resolvePathArgument } from '../io/path-argument.js';
 import { workspaceDirectories, type WorkspaceInput } from './workspace.js';
+import type { OutcomeCoverage, PlaybookCoverage, ReachedOutcome, TestCaseResult, TestFileResult, TestRun, TestTotals } from '../core/playbook-test-results.js';
+
+export type { OutcomeCoverage, PlaybookCoverage, ReachedOutcome, TestCaseResult, TestFileResult, TestRun, TestTotals };
 
 /** Every test run uses this case id and clock, so replies and reports are the same every time. */
 export const TEST_CASE_ID = 'TRI-20240101-TEST';
@@ -43,71 +49,6 @@ export const TEST_PROBE_VALUES: Readonly<Record<string, string>> = {
   locale: 'en-US',
   timezone: 'UTC',
 };
-
-export interface ReachedOutcome {
-  readonly playbook: string;
-  /** Absolute path of the playbook file the outcome is in. */
-  readonly path: string;
-  readonly node: string;
-  readonly kind: OutcomeKind;
-  readonly title: string;
-}
-
-export interface TestCaseResult {
-  readonly name: string;
-  readonly line: number;
-  readonly passed: boolean;
-  /** Why it failed, one precise sentence each; empty when it passed. */
-  readonly failures: readonly string[];
-  readonly outcome?: ReachedOutcome;
-  /** Node ids visited, in order (`playbook#node` once the run has left the tested playbook). */
-  readonly path: readonly string[];
-}
-
-export interface TestFileResult {
-  /** Absolute path of the test file. */
-  readonly file: string;
-  readonly playbook?: string;
-  /** Absolute path of the playbook file under test, once found. */
-  readonly playbookPath?: string;
-  /** Problems that stop the whole file (invalid YAML, unknown keys, unknown playbook). */
-  readonly problems: readonly TestFileProblem[];
-  readonly cases: readonly TestCaseResult[];
-}
-
-export interface OutcomeCoverage {
-  readonly node: string;
-  readonly kind: OutcomeKind;
-  readonly title: string;
-  readonly line: number;
-  /** Cases that reach it, as `<test file>` and case name. */
-  readonly reachedBy: readonly { readonly file: string; readonly name: string; readonly line: number }[];
-}
-
-export interface PlaybookCoverage {
-  readonly playbook: string;
-  readonly path: string;
-  /** Whether any test file names this playbook. */
-  readonly tested: boolean;
-  readonly outcomes: readonly OutcomeCoverage[];
-}
-
-export interface TestTotals {
-  readonly files: number;
-  readonly invalidFiles: number;
-  readonly cases: number;
-  readonly passed: number;
-  readonly failed: number;
-  readonly playbooks: number;
-  readonly outcomes: number;
-  readonly covered: number;
-}
-
-export interface TestRun {
-  readonly files: readonly TestFileResult[];
-  readonly coverage: readonly PlaybookCoverage[];
-  readonly totals: TestTotals;
-}
 
 export interface TestOptions {
   readonly phrases: PhraseBank;
@@ -340,8 +281,24 @@ async function runCase(testCase: PlaybookTestCase, playbook: Playbook, library: 
     failures.push(...containsFailures('reply', reply, testCase.replyNotContains, false));
     failures.push(...containsFailures('report', report, testCase.reportContains, true));
     failures.push(...containsFailures('report', report, testCase.reportNotContains, false));
+    failures.push(...replyRuleFailures(finished, final));
   }
   return { name: testCase.name, line: testCase.line, passed: failures.length === 0, failures, outcome, path };
+}
+
+/**
+ * The reply as the customer reads it, against the rules every reply keeps: no completed action
+ * the run did not confirm, no outcome title, one timeline, no phrase said twice.
+ */
+function replyRuleFailures(finished: FinishedCase, final: Playbook): string[] {
+  if (finished.reply === null || finished.reply.trim() === '') return [];
+  const node = final.nodes.find((n) => n.id === finished.outcome.node);
+  const problems = replyProblems(finished.reply, {
+    outcome: finished.outcome,
+    actionsDone: (finished.report.actions ?? []).filter((a) => a.status === 'done').map((a) => a.key),
+    handsOn: HANDOVER_KINDS.includes(finished.outcome.kind) || node?.report !== undefined,
+  });
+  return problems.map((problem) => `the reply ${problem} (every reply is checked for this; fix the reply block${node?.reply ? ` at line ${node.reply.line}` : ''} or the phrase bank)`);
 }
 
 /** A bare node id must be an outcome of the tested playbook or of a loaded one; `id#node` of that one. */
@@ -440,12 +397,14 @@ function excerpt(text: string, at: number, length: number): string {
 
 function testRecord(testCase: PlaybookTestCase, playbook: Playbook): CaseRecord {
   const at = TEST_CLOCK.toISOString();
-  const { customer, channel, mood, description } = testCase.intake;
+  const { customer, channel, mood, description, account } = testCase.intake;
+  // Like a run without prompts: signals given in the case, else what the description shows.
+  const signals = testCase.intake.signals ?? detectSignals(description).map((d) => d.signal);
   return {
     id: TEST_CASE_ID,
     status: 'open',
     playbook: { id: playbook.id, version: playbook.version, title: playbook.title, path: playbook.path },
-    intake: { customer: { ...(customer !== undefined ? { name: customer } : {}), channel, mood }, description },
+    intake: { customer: { ...(customer !== undefined ? { name: customer } : {}), channel, mood, ...(account ? { account } : {}), signals }, description },
     inputs: [],
     startedAt: at,
     updatedAt: at,

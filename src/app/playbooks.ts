@@ -2,7 +2,7 @@
 import { invalidPlaybookError, unknownPlaybookError } from './playbook-errors.js';
 import { normalize, relative, sep } from 'node:path';
 import type { Playbook } from '../core/model.js';
-import type { SearchHit } from '../core/playbook-search.js';
+import type { Suggestion, SupportingCase } from '../core/suggestions.js';
 import type { PlaybookDirectory } from '../io/discovery.js';
 import { triagePaths } from '../io/paths.js';
 import type { LoadedPlaybooks } from '../io/load-playbooks.js';
@@ -34,17 +34,52 @@ function relativePath(dir: string, path: string): string {
   return !dir.endsWith(sep) && path.startsWith(dir + sep) && normalize(path) === path ? path.slice(dir.length + 1) : relative(dir, path);
 }
 
-/** Ranks the playbooks in effect against a description, from the index's search fields. */
-export async function searchWorkspace(input: WorkspaceInput, text: string, limit: number): Promise<SearchHit[]> {
-  const [workspace, { searchDocument, searchPlaybooks }, { cachedSearchIndex }] = await Promise.all([
-    openIndexedWorkspace(input),
+export interface PlaybookSuggestions {
+  /** The ranking: what the intake offers and `triage search` prints, in that order. */
+  readonly suggestions: Suggestion[];
+  /** "Has this happened before?": every past case that passed the similarity bar. */
+  readonly similar: SupportingCase[];
+  /** The history could not be read (the suggestions are then from the description alone). */
+  readonly problem?: string;
+}
+
+export interface SuggestOptions {
+  readonly customer?: string;
+  /** Weigh the case history (default true). */
+  readonly history?: boolean;
+  readonly limit?: number;
+  /** A case not to count as its own evidence (the open case being resumed). */
+  readonly excludeCase?: string;
+}
+
+/**
+ * The one ranking of playbooks for a description, from the playbooks in effect and the case
+ * history (core/suggestions explains how the two are weighed).
+ */
+export async function suggestPlaybooks(workspace: IndexedWorkspace, env: NodeJS.ProcessEnv, description: string, options: SuggestOptions = {}): Promise<PlaybookSuggestions> {
+  const [{ searchDocument, searchPlaybooks }, { cachedSearchIndex }, { rankSuggestions, similarPastCases, SUGGESTION_LIMIT }, { findPastCases }] = await Promise.all([
     import('../core/playbook-search.js'),
     import('../io/search-index-cache.js'),
+    import('../core/suggestions.js'),
+    import('./similar-cases.js'),
   ]);
   // The documents are made from the playbooks in effect, in id order: their contents say it all.
   const contentKey = workspace.effective.map((p) => `${p.id}\0${p.hash}`).join('\n');
-  const index = cachedSearchIndex(contentKey, () => workspace.effective.map(searchDocument), triagePaths(input.env).cache);
-  return searchPlaybooks(index, text, limit);
+  const index = cachedSearchIndex(contentKey, () => workspace.effective.map(searchDocument), triagePaths(env).cache);
+  const hits = description.trim() === '' ? [] : searchPlaybooks(index, description, workspace.effective.length);
+  const past =
+    options.history === false
+      ? { cases: [] }
+      : await findPastCases(description, { customer: options.customer, dataDir: triagePaths(env).data, env, excludeId: options.excludeCase });
+  const similar = similarPastCases(description, options.customer, past.cases);
+  const titles = new Map(workspace.effective.map((p) => [p.id, p.title]));
+  const suggestions = rankSuggestions({ hits, similar, titles, limit: options.limit ?? SUGGESTION_LIMIT });
+  return { suggestions, similar, ...(past.problem ? { problem: past.problem } : {}) };
+}
+
+/** `triage search`: the same ranking as the intake's, for a description typed on the command line. */
+export async function searchWorkspace(input: WorkspaceInput, text: string, options: SuggestOptions = {}): Promise<PlaybookSuggestions> {
+  return suggestPlaybooks(await openIndexedWorkspace(input), input.env, text, options);
 }
 
 /** One playbook, parsed (only it). */

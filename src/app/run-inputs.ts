@@ -3,7 +3,8 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, TriageError } from '../core/errors.js';
 import type { AnswerValue } from '../core/flow-types.js';
-import { CHANNELS, MOODS, type Channel, type Mood } from '../core/model.js';
+import { CHANNELS, MOODS, OUTCOME_KINDS, type Channel, type Mood } from '../core/model.js';
+import { parseSignals, SIGNALS, type Signal } from '../core/signals.js';
 // Answers end up in reports printed on terminals and pasted into trackers: escape sequences and
 // control characters in them (a pasted log, a hostile value) are made visible, never kept raw.
 import { sanitizeForTerminal } from '../core/terminal-text.js';
@@ -53,6 +54,26 @@ export async function readAnswersFile(path: string, cwd: string, stdin: () => No
   return parseAnswersText(text, path);
 }
 
+/**
+ * The customer signals given up front: `--signal` wins over `signals:` in the answers file, which
+ * is taken out of the answers (it is not a playbook key). Undefined when neither gives any.
+ */
+export function takeSignals(flag: string | undefined, prefill: Record<string, AnswerValue>): Signal[] | undefined {
+  const fromFile = Object.hasOwn(prefill, 'signals') ? prefill.signals : undefined;
+  delete prefill.signals;
+  const raw = flag ?? (fromFile === undefined ? undefined : Array.isArray(fromFile) ? fromFile : String(fromFile));
+  if (raw === undefined) return undefined;
+  const { signals, unknown } = parseSignals(raw);
+  if (unknown.length > 0) {
+    throw new TriageError('intake/invalid-signal', `Unknown customer signal${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}.`, {
+      exitCode: EXIT.usage,
+      hint: `Signals: ${SIGNALS.join(', ')} (comma-separated), or none.`,
+      topic: 'answers',
+    });
+  }
+  return signals;
+}
+
 export function parseChannel(value: string | undefined): Channel {
   if (value === undefined) return 'email';
   const v = value.toLowerCase();
@@ -67,14 +88,12 @@ export function parseMood(value: string | undefined): Mood {
   throw new TriageError('intake/invalid-mood', `--mood must be one of ${MOODS.join(', ')}; got "${value}".`, { exitCode: EXIT.usage });
 }
 
-export const OUTCOME_KIND_LIST = ['resolved', 'workaround', 'works-as-designed', 'feature-request', 'bug', 'escalate'] as const;
-
 export function parseFailOn(value: string | undefined): Set<string> {
   if (!value) return new Set();
   const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
   for (const kind of kinds) {
-    if (!(OUTCOME_KIND_LIST as readonly string[]).includes(kind)) {
-      throw new TriageError('run/invalid-fail-on', `--fail-on: "${kind}" is not an outcome kind.`, { hint: `Outcome kinds: ${OUTCOME_KIND_LIST.join(', ')}.`, topic: 'exit-codes' });
+    if (!(OUTCOME_KINDS as readonly string[]).includes(kind)) {
+      throw new TriageError('run/invalid-fail-on', `--fail-on: "${kind}" is not an outcome kind.`, { hint: `Outcome kinds: ${OUTCOME_KINDS.join(', ')}.`, topic: 'exit-codes' });
     }
   }
   return new Set(kinds);

@@ -4,7 +4,7 @@
  * into it (directly or through others: they define variables its templates may use), those with
  * its id (duplicates), its link targets, and any file named like one of these ids (so a link
  * resolves exactly as it would with every playbook loaded). Those are found from the index, and
- * only they are parsed (issue 7).
+ * only they are parsed.
  */
 import { basename, join, resolve } from 'node:path';
 import { contentHash } from '../core/content-hash.js';

@@ -3,7 +3,7 @@
  * the session saved after every answer, then build the report and reply and record the case.
  */
 import { join } from 'node:path';
-import type { CaseRecord, Intake } from '../core/case-record.js';
+import type { CaseOrigin, CaseRecord, Intake } from '../core/case-record.js';
 import { applyCheckExpect } from '../core/check-expect.js';
 import { TriageError } from '../core/errors.js';
 import { startFlow, viewFlow } from '../core/flow-engine.js';
@@ -13,9 +13,12 @@ import type { Prompter } from '../io/prompter.js';
 import { openSessionStore, type SessionStore } from '../io/session-store.js';
 import { createSecretsOnlyRedactor } from '../core/redaction-profiles.js';
 import { driveFlow, type RunUi } from './drive-flow.js';
+import { REDACTION_STAND_IN } from '../core/report.js';
+import { REDACTED } from '../core/redact.js';
 import { finishCase, type FinishedCase, type FinishSettings } from './finish-case.js';
 import { assertCommandsAllowed, createTrustCheck } from './trust.js';
 import { redactSessionInputs } from './session-redaction.js';
+import { noProbes, runProbeCheck, type ProbeDeps } from './probe-check.js';
 
 export interface RunEnvironment {
   readonly library: PlaybookLibrary;
@@ -32,6 +35,8 @@ export interface RunEnvironment {
   /** Probes and checks, at the I/O edge. */
   readonly captureProbes: (fields: Playbook['env'], options: { trusted: boolean }) => Promise<Record<string, string>>;
   readonly runCommand: (argv: readonly string[], options: { timeoutMs: number }) => Promise<import('../core/flow-types.js').CheckResult>;
+  /** Built-in probes of `probe:` checks, at the I/O edge. */
+  readonly probes?: ProbeDeps;
   /** Told the case id as soon as the case is saved, so an interrupt can name it (`triage resume` picks the latest). */
   readonly onCase?: (caseId: string) => void;
 }
@@ -41,8 +46,19 @@ export interface RunRequest {
   readonly intake: Intake;
   readonly prefill: Readonly<Record<string, AnswerValue>>;
   readonly caseId?: string;
+  /** The case this run replays (`--replay-of`): recorded on the new case; stand-ins accepted. */
+  readonly replayOf?: string;
   /** "Go back" at the first question leaves the run (drive-flow's LeftRun), e.g. to pick another playbook. */
   readonly canLeave?: boolean;
+  /** When the case began, if before its playbook started (the intake was saved first). */
+  readonly startedAt?: string;
+  readonly origin?: CaseOrigin;
+}
+
+/** A value that carries a redaction token (`[EMAIL-1]`, `[REDACTED]`): a replay's stand-in. */
+export function isRedactionStandIn(value: AnswerValue | string): boolean {
+  const items = Array.isArray(value) ? value : [value];
+  return items.some((item) => typeof item === 'string' && REDACTION_STAND_IN.test(item));
 }
 
 export function newCaseId(now: Date): string {
@@ -71,7 +87,7 @@ export function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
 export async function runNewCase(request: RunRequest, env: RunEnvironment): Promise<FinishedCase> {
   const playbook = env.library.get(request.playbookId);
   const state = startFlow(env.library, request.playbookId);
-  const startedAt = env.clock().toISOString();
+  const startedAt = request.startedAt ?? env.clock().toISOString();
   const record: CaseRecord = {
     id: request.caseId ?? newCaseId(env.clock()),
     status: 'open',
@@ -80,8 +96,10 @@ export async function runNewCase(request: RunRequest, env: RunEnvironment): Prom
     agent: env.settings.agentName,
     inputs: [],
     startedAt,
-    updatedAt: startedAt,
+    updatedAt: env.clock().toISOString(),
     handoffs: [],
+    ...(request.origin ? { origin: request.origin } : {}),
+    ...(request.replayOf ? { replayOf: request.replayOf } : {}),
   };
   return continueCase(record, state, request.prefill, env, { resumed: false, canLeave: Boolean(request.canLeave) });
 }
@@ -120,17 +138,39 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
       hint: 'Add its directory with --playbooks, or start a new case.',
     });
   }
-  const state: FlowState = { playbook: record.playbook.id, inputs: record.inputs };
+  let state: FlowState = { playbook: record.playbook.id, inputs: record.inputs };
+  let prefill: Record<string, AnswerValue> = {};
   // Replaying validates the saved inputs against the current playbook version.
   try {
-    viewFlow(env.library, state);
+    ({ state, prefill } = withoutStoredSecrets(env.library, state, env.ui));
   } catch (error) {
     throw new TriageError('session/stale', `Case ${record.id} cannot be resumed: the playbook changed since it was saved (${(error as Error).message}).`, {
       hint: `Start again with \`triage run ${record.playbook.id}\`.`,
     });
   }
   env.ui.notice(`Resuming case ${record.id} (${record.playbook.title}), ${record.inputs.length} answer${record.inputs.length === 1 ? '' : 's'} so far.`);
-  return continueCase(record, state, {}, env, { resumed: true, canLeave: false });
+  return continueCase(record, state, prefill, env, { resumed: true, canLeave: false });
+}
+
+/**
+ * A saved session never holds a secret: its answer is `[REDACTED]`, which must not reach a check
+ * as if it were the value. Resuming goes back to the first such answer, so it is asked again; the
+ * answers given after it are offered again as prefilled answers (they still apply if they fit).
+ */
+function withoutStoredSecrets(library: PlaybookLibrary, state: FlowState, ui: RunUi): { state: FlowState; prefill: Record<string, AnswerValue> } {
+  const view = viewFlow(library, state);
+  const secret = new Set(view.secretKeys);
+  const cut = state.inputs.findIndex((input) => input.kind === 'ask' && secret.has(input.key) && input.value === REDACTED);
+  if (cut < 0) return { state, prefill: {} };
+  const prefill: Record<string, AnswerValue> = {};
+  for (const input of state.inputs.slice(cut + 1)) {
+    if (input.kind === 'ask' && !secret.has(input.key)) prefill[input.key] = input.value;
+    else if (input.kind === 'env') prefill[input.key] = input.value;
+    else if (input.kind === 'choice') prefill[input.node] = input.label;
+  }
+  const key = (state.inputs[cut] as { key: string }).key;
+  ui.notice(`The answer to "${key}" is secret and was not saved; it is asked again.`);
+  return { state: { playbook: state.playbook, inputs: state.inputs.slice(0, cut) }, prefill };
 }
 
 type TrustInputs = Pick<RunEnvironment, 'library' | 'packageRoot' | 'trustedDirs' | 'allowCommands'>;
@@ -166,7 +206,8 @@ async function continueCase(
     current = next;
     const attachedEnv = Object.keys(attached).length > 0 ? { attachedEnv: createSecretsOnlyRedactor().redactDeep(attached) } : {};
     record = { ...record, ...attachedEnv, inputs: redactSessionInputs(env.library, next), updatedAt: env.clock().toISOString() };
-    sessions.save(record);
+    // The intake (description, name) is kept in memory as typed; on disk without secrets.
+    sessions.save({ ...record, intake: createSecretsOnlyRedactor().redactDeep(record.intake) });
   };
   save(state);
   env.onCase?.(record.id);
@@ -176,14 +217,19 @@ async function continueCase(
     ui: env.ui,
     captureProbes: (fields, playbook) => env.captureProbes(fields, { trusted: isTrusted(playbook) }),
     // The runner knows "exited 0 in time"; the check block's `expect` decides pass or fail.
-    runCheck: async (argv, checkOptions) => applyCheckExpect(checkOptions.check, await env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs })),
+    runCheck: async (argv, checkOptions) =>
+      checkOptions.check.probe
+        ? runProbeCheck(checkOptions.check, argv, env.probes ?? noProbes)
+        : applyCheckExpect(checkOptions.check, await env.runCommand(argv, { timeoutMs: checkOptions.timeoutMs })),
     save,
     attach: (values) => {
       attached = { ...attached, ...values };
       save(current);
     },
     ...(options.resumed ? { resumedCase: record.id } : {}),
+    ...(record.replayOf ? { acceptStandIn: isRedactionStandIn } : {}),
     canLeave: options.canLeave,
+    description: record.intake.description,
   });
   const finished = finishCase({ record, state: finalState, library: env.library, settings: env.settings, finishedAt: env.clock(), attachedEnv: attached });
   sessions.save(finished.record);

@@ -10,8 +10,11 @@ import { createSecretsOnlyRedactor } from '../core/redaction-profiles.js';
 export const REDACTED = '[REDACTED]';
 
 export function redactSessionInputs(library: PlaybookLibrary, state: FlowState): FlowInput[] {
-  const secretKeys = new Set(viewFlow(library, state).secretKeys);
-  const redactor = createSecretsOnlyRedactor();
+  const view = viewFlow(library, state);
+  const secretKeys = new Set(view.secretKeys);
+  // The secret answers' own values too: a check that echoes one must not store it.
+  const secretValues = view.secretKeys.map((k) => view.answers[k]).filter((v): v is string => typeof v === 'string' && v.length >= 3);
+  const redactor = createSecretsOnlyRedactor(secretValues);
   return state.inputs.map((input): FlowInput => {
     switch (input.kind) {
       case 'ask':

@@ -1,5 +1,6 @@
 /**
- * Commands in playbooks (env `run:` probes and check blocks) run only for bundled playbooks,
+ * Commands in playbooks (env `run:` probes and check blocks) and network probes (`probe:` checks)
+ * run only for bundled playbooks,
  * directories the user trusted, or with --allow-commands. Decided before anything runs.
  */
 import { realpathSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { EXIT, TriageError } from '../core/errors.js';
 import type { PlaybookLibrary } from '../core/flow-types.js';
 import type { Playbook } from '../core/model.js';
+import { NETWORK_PROBES } from '../core/probe-checks.js';
 
 export interface TrustPolicy {
   readonly bundledDir: string;
@@ -60,7 +62,10 @@ export function commandsOf(playbook: Playbook): PlaybookCommand[] {
     if (field.source.kind === 'run') commands.push({ playbook, argv: field.source.argv, line: field.line });
   }
   for (const node of playbook.nodes) {
-    if (node.check) commands.push({ playbook, argv: node.check.run, line: node.check.line });
+    // Network probes reach hosts the author chose, with answers in the URL: trusted like commands.
+    const probe = node.check?.probe;
+    if (probe && NETWORK_PROBES.has(probe.name)) commands.push({ playbook, argv: ['probe:', probe.name, ...probe.targets], line: node.check!.line });
+    else if (node.check && !probe) commands.push({ playbook, argv: node.check.run, line: node.check.line });
   }
   return commands;
 }

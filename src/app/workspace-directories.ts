@@ -1,7 +1,7 @@
 /**
  * The playbook directories of this invocation. Apart from workspace.ts (which loads every
  * playbook, and so the parser) so the index, `list` and completion can find directories without
- * pulling markdown-it into their start-up (issue 7).
+ * pulling markdown-it into their start-up.
  */
 import { playbookDirectories, type PlaybookDirectory } from '../io/discovery.js';
 import { triagePaths } from '../io/paths.js';

@@ -19,7 +19,6 @@ export interface CliContext {
 export interface GlobalOptions {
   readonly color?: boolean;
   readonly input?: boolean;
-  readonly debug?: boolean;
   readonly playbooks?: string[];
 }
 
@@ -34,8 +33,4 @@ export function terminalFor(ctx: CliContext, command: Command): TerminalCapabili
     noInput: opts.input === false,
     env: ctx.env,
   });
-}
-
-export function write(stream: NodeJS.WritableStream, text: string): void {
-  stream.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
 }

@@ -4,19 +4,16 @@
  * when the agent name is already set.
  */
 import { InterruptedError } from '../core/errors.js';
+import { isPromptExit } from '../io/prompter.js';
 import { readSettingsFast } from '../io/settings-read.js';
 import type { CliContext } from './context.js';
-
-function isPromptExit(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
-}
+import { styleFor } from './style.js';
 
 export async function firstRunIfNeeded(ctx: CliContext, options: { color: boolean }): Promise<void> {
   const { needsFirstRun, askFirstRun, saveFirstRun } = await import('../app/first-run.js');
   const { settings } = readSettingsFast(ctx.env);
   if (!needsFirstRun(settings)) return;
-  const bold = (text: string): string => (options.color ? `\u001b[1m${text}\u001b[22m` : text);
-  const dim = (text: string): string => (options.color ? `\u001b[2m${text}\u001b[22m` : text);
+  const { bold, dim } = await styleFor(options.color);
   ctx.streams.stderr.write(`${bold('Welcome to triage.')} ${dim('Three questions before your first case, asked only this once.')}\n`);
   const { createInquirerPrompter } = await import('../io/inquirer-prompter.js');
   const prompter = createInquirerPrompter({ input: ctx.streams.stdin, output: ctx.streams.stderr });

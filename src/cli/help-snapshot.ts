@@ -1,5 +1,5 @@
 /**
- * `triage --help` into a pipe, without commander (issue 7). scripts/build.mjs renders the help
+ * `triage --help` into a pipe, without commander. scripts/build.mjs renders the help
  * once with the built program, exactly as commander prints it into a pipe (80 columns, no
  * colour), and stores it as dist/help.json with the help-topic files it listed. It is used only
  * when nothing it depends on can differ: stdout is not a terminal (a terminal's width changes the

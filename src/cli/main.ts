@@ -11,6 +11,7 @@ import type { CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { examples } from './commands/shared.js';
 import { formatError } from './format-error.js';
+import { styleFor } from './style.js';
 
 export interface MainResult {
   readonly exitCode: number;
@@ -96,13 +97,13 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<Ma
   const unknown = unknownCommand(program, argv);
   if (unknown) {
     ctx.streams.stderr.write(unknown);
-    return { exitCode: handleError(new CommanderError(EXIT.usage, 'commander.unknownCommand', unknown), ctx, argv, program) };
+    return { exitCode: await handleError(new CommanderError(EXIT.usage, 'commander.unknownCommand', unknown), ctx, argv, program) };
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return { exitCode: ctx.exit.code };
   } catch (error) {
-    return { exitCode: handleError(error, ctx, argv, program) };
+    return { exitCode: await handleError(error, ctx, argv, program) };
   }
 }
 
@@ -110,18 +111,26 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<Ma
 function commandPath(program: Command, argv: readonly string[]): string | undefined {
   const names: string[] = [];
   let current = program;
-  for (const arg of argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
     if (arg === '--') break;
-    const sub = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
-    if (sub) {
-      names.push(sub.name());
-      current = sub;
+    if (arg.startsWith('-')) {
+      // An option's value is not a command name (`--playbooks list run x`).
+      const option = current.options.find((o) => o.long === arg || o.short === arg);
+      if (option && (option.required || option.optional)) i++;
+      continue;
     }
+    const sub = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    // The first word that is not a subcommand is an argument (or a typo, as in `case list`):
+    // a later word that happens to be a command's name does not name the command.
+    if (!sub) break;
+    names.push(sub.name());
+    current = sub;
   }
   return names.length > 0 ? names.join(' ') : undefined;
 }
 
-function handleError(error: unknown, ctx: CliContext, argv: readonly string[], program: Command): number {
+async function handleError(error: unknown, ctx: CliContext, argv: readonly string[], program: Command): Promise<number> {
   const debug = argv.includes('--debug');
   if (error instanceof CommanderError) {
     // Help and version are successful exits; every other commander error is a usage error (exit 2),
@@ -142,7 +151,7 @@ function handleError(error: unknown, ctx: CliContext, argv: readonly string[], p
     // Same colour decision as the commands make (TTY, NO_COLOR, FORCE_COLOR, --color/--no-color).
     const flag = argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined;
     const color = detectTerminal(ctx.streams, { color: flag, env: ctx.env }).colorStderr;
-    ctx.streams.stderr.write(formatError(error, { color }));
+    ctx.streams.stderr.write(formatError(error, { style: await styleFor(color) }));
     if (debug && error.stack) ctx.streams.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }

@@ -6,36 +6,40 @@
  */
 import type { Command } from 'commander';
 import { Chalk, type ChalkInstance } from 'chalk';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { Intake } from '../core/case-record.js';
+import { NO_PLAYBOOK_YET, type CaseOrigin, type CaseRecord, type Intake, type IntakeQuestion } from '../core/case-record.js';
 import { EXIT, InterruptedError, TriageError, isTriageError } from '../core/errors.js';
-import type { AnswerValue } from '../core/flow-types.js';
+import type { AnswerValue, PlaybookLibrary } from '../core/flow-types.js';
 import type { Channel, Mood } from '../core/model.js';
 import { openWorkspace, type Workspace } from '../app/indexed-workspace.js';
 import { assertRunnable } from '../app/run-validation.js';
 import { LeftRun } from '../app/drive-flow.js';
+import { GAP_PLAYBOOK_ID } from '../app/knowledge-gap.js';
 import { assertRunAllowed, clockFromEnv, newCaseId, resumeCase, runNewCase, type RunEnvironment } from '../app/run.js';
 import { reachablePlaybooks } from '../app/trust.js';
 import { closestMatch } from '../core/did-you-mean.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
-import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile } from '../app/run-inputs.js';
+import { parseAnswerFlags, parseChannel, parseFailOn, parseMood, readAnswersFile, takeSignals } from '../app/run-inputs.js';
+import { detectSignals, parseSignals, SIGNAL_LABELS, SIGNALS, type Signal } from '../core/signals.js';
 import { loadAttachedEnvironment } from '../app/attached-env.js';
 import type { FinishedCase } from '../app/finish-case.js';
-import type { SimilarCase } from '../app/similar-cases.js';
+import type { PlaybookSuggestions } from '../app/playbooks.js';
+import type { SupportingCase } from '../core/suggestions.js';
 import { recordCase } from '../app/record-case.js';
 import { renderCaseOutput, defaultEmit, summaryRows } from '../render/case-output.js';
 import { triagePaths } from '../io/paths.js';
-import { readSettingsFast } from '../io/settings-read.js';
+import { readSettingsFast, type Settings } from '../io/settings-read.js';
+import type { ProbeDeps } from '../app/probe-check.js';
 import { openSessionStore } from '../io/session-store.js';
 import { loadPhraseBank, bundledTemplatesDir } from '../io/phrase-bank.js';
 import type { Prompter } from '../io/prompter.js';
-import { BACK } from '../io/prompter.js';
+import { BACK, isPromptExit } from '../io/prompter.js';
 import type { CliContext } from './context.js';
 import { terminalFor } from './context.js';
 import { createRunScreen } from './run-screen.js';
-import type { RunFlags } from './commands/run.js';
+import type { CheckFlags, RunFlags } from './commands/run.js';
 import { workspaceInput } from './commands/shared.js';
 
 export type RunMode =
@@ -43,16 +47,12 @@ export type RunMode =
   | { mode: 'resume'; caseId?: string; flags: RunFlags }
   | { mode: 'guided'; flags: RunFlags };
 
-function isPromptExit(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
-}
-
 export async function runCommand(ctx: CliContext, command: Command, request: RunMode): Promise<number> {
   const { flags } = request;
   const term = terminalFor(ctx, command);
   const interactive = term.canPrompt && flags.input !== false && flags.answers !== '-';
   const chalk = new Chalk({ level: term.colorStderr ? 1 : 0 });
-  // First interactive run without an agent name: ask once, before settings are read (issue 9).
+  // First interactive run without an agent name: ask once, before settings are read.
   if (interactive) await (await import('./first-run.js')).firstRunIfNeeded(ctx, { color: term.colorStderr });
   const { settings, problem } = readSettingsFast(ctx.env);
   if (problem) ctx.streams.stderr.write(`${chalk.yellow(problem)}\n`);
@@ -60,11 +60,17 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
   const failOn = parseFailOn(flags.failOn);
   const dataDir = triagePaths(ctx.env).data;
 
-  const loaded = await openWorkspace(workspaceInput(ctx, command));
+  const sessions = openSessionStore(dataDir);
+  // A resumed case brings its own --playbooks directories and --allow-commands: no flags needed.
+  const resuming = request.mode === 'resume' ? sessions.peek(request.caseId) : undefined;
+  const input = workspaceInput(ctx, command);
+  const savedDirs = resuming?.origin?.playbookDirs.filter((dir) => existsSync(dir)) ?? [];
+  const loaded = await openWorkspace(input.flagDirs.length === 0 && savedDirs.length > 0 ? { ...input, flagDirs: savedDirs } : input);
+  const origin: CaseOrigin = resuming?.origin ?? { playbookDirs: input.flagDirs.map((dir) => resolve(ctx.cwd, dir)), ...(flags.allowCommands ? { allowCommands: true } : {}) };
   const prompter = interactive ? await createPrompter(ctx) : undefined;
   const screen = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: term.canSpin, interactive });
 
-  let caseId: string | undefined = request.mode === 'resume' ? request.caseId : undefined;
+  let caseId: string | undefined = request.mode === 'resume' ? (resuming?.id ?? request.caseId) : undefined;
   const onSigint = (): void => {
     ctx.streams.stderr.write(`\n${interruptMessage(caseId)}\n`);
     process.exit(EXIT.interrupted);
@@ -75,14 +81,15 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       ...(flags.answers ? await readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
       ...parseAnswerFlags(flags.answer ?? []),
     };
+    const givenSignals = takeSignals(flags.signal, prefill);
     const attached = flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {};
     const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
-    const env: RunEnvironment = {
+    let env: RunEnvironment = {
       library: loaded.library,
       packageRoot: ctx.packageRoot,
       dataDir,
       trustedDirs: settings.trusted ?? [],
-      allowCommands: Boolean(flags.allowCommands),
+      allowCommands: Boolean(flags.allowCommands || origin.allowCommands),
       prompter,
       ui: screen,
       clock,
@@ -93,29 +100,100 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
         signoff: settings.signoff,
         phrases,
         redact: flags.redact !== false,
+        ...(flags.redaction ? { profile: flags.redaction } : {}),
         // Reports travel to trackers: this machine's home path and hostname come out of them.
         machine: machineIdentity(),
       },
       attachedEnv: attached,
       captureProbes,
       runCommand: runPlaybookCommand,
+      probes: probeDeps(settings, ctx.env),
       onCase: (id) => {
         caseId = id;
       },
     };
+    // Cases without a playbook run templates/no-playbook.md; it is parsed only when one is needed.
+    const addGapPlaybook = async (): Promise<void> => {
+      const { loadGapPlaybook, withGapPlaybook } = await import('../app/knowledge-gap.js');
+      env = { ...env, library: withGapPlaybook(loaded.library, await loadGapPlaybook(ctx.packageRoot)) };
+    };
     if (flags.redact === false) ctx.streams.stderr.write(`${chalk.red.bold('WARNING: --no-redact: secrets and personal data will appear in the output. Do not paste it anywhere public. (triage help redaction)')}\n`);
 
+    // Nothing typed is lost: the intake is saved after every answer, and the whole intake (at the
+    // playbook picker) also goes into the history as an open case. `triage resume` continues there.
+    let startedAt: string | undefined = resuming?.stage ? resuming.startedAt : undefined;
+    const saveEarly = (intake: Intake, stage: 'intake' | 'picker', playbook: CaseRecord['playbook'], answered?: readonly IntakeQuestion[]): CaseRecord => {
+      const now = clock().toISOString();
+      caseId ??= flags.caseId ?? newCaseId(clock());
+      startedAt ??= now;
+      const record: CaseRecord = {
+        id: caseId,
+        status: 'open',
+        stage,
+        ...(answered ? { intakeAnswered: answered } : {}),
+        playbook,
+        intake,
+        ...(settings['agent.name'] ? { agent: settings['agent.name'] } : {}),
+        inputs: [],
+        startedAt,
+        updatedAt: now,
+        handoffs: [],
+        origin,
+      };
+      sessions.save(record);
+      return record;
+    };
+    const playbookRef = (id: string): CaseRecord['playbook'] => {
+      const playbook = env.library.get(id);
+      return playbook ? { id: playbook.id, version: playbook.version, title: playbook.title, path: playbook.path } : NO_PLAYBOOK_YET;
+    };
+    const intakeProgress =
+      (playbook: CaseRecord['playbook']): IntakeProgress =>
+      (intake, answered) => {
+        saveEarly(intake, 'intake', playbook, answered);
+      };
+    const recordOpen = async (record: CaseRecord): Promise<void> => {
+      if (flags.history === false) return;
+      const warning = await recordCase(record, { dataDir, env: ctx.env });
+      if (warning) ctx.streams.stderr.write(`${chalk.yellow(warning)}\n`);
+    };
+
     const startCase = async (playbookId: string, intake: Intake, runEnv: RunEnvironment, canLeave: boolean): Promise<FinishedCase> => {
-      warnUnusedAnswers(loaded, playbookId, prefill, ctx, chalk);
-      const id = flags.caseId ?? newCaseId(clock());
+      warnUnusedAnswers(runEnv.library, playbookId, prefill, ctx, chalk);
+      const id = caseId ?? flags.caseId ?? newCaseId(clock());
       caseId = id;
       try {
-        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave }, runEnv);
+        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave, ...(startedAt ? { startedAt } : {}), origin, ...(flags.replayOf ? { replayOf: flags.replayOf.trim() } : {}) }, runEnv);
       } catch (error) {
         // A script's run refused for its input (exit 2) was never under way: leave no session
         // behind for `triage resume` to pick up. Interactive sessions stay until finished.
-        if (!interactive && isTriageError(error) && error.exitCode === EXIT.usage) openSessionStore(dataDir).remove(id);
+        if (!interactive && isTriageError(error) && error.exitCode === EXIT.usage) sessions.remove(id);
         throw error;
+      }
+    };
+
+    /** The picker, then the chosen playbook's run; "go back" at its first question returns to the picker. */
+    const pickAndRun = async (intake: Intake, pickPrompter: Prompter): Promise<FinishedCase> => {
+      await recordOpen(saveEarly(intake, 'picker', NO_PLAYBOOK_YET));
+      const ranking = await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, flags.history !== false);
+      showSimilarCases(ranking.similar, ctx, chalk);
+      let lastChoice: string | undefined;
+      for (;;) {
+        // After going back out of a playbook, the cursor is on it again.
+        const choice = await choosePlaybook(loaded, intake, ranking, pickPrompter, ctx, chalk, flags.history !== false, lastChoice);
+        lastChoice = choice;
+        const playbookId = choice === NO_PLAYBOOK ? GAP_PLAYBOOK_ID : choice;
+        if (choice === NO_PLAYBOOK) await addGapPlaybook();
+        else await assertRunnable(loaded, playbookId);
+        assertRunAllowed(playbookId, env);
+        try {
+          // A fresh screen, so headers show again after going back.
+          const ui = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: term.canSpin, interactive });
+          return await startCase(playbookId, intake, { ...env, ui }, true);
+        } catch (error) {
+          if (!(error instanceof LeftRun)) throw error;
+          saveEarly(intake, 'picker', NO_PLAYBOOK_YET);
+        }
       }
     };
 
@@ -123,35 +201,49 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     if (request.mode === 'resume') {
       // The case names its playbook only once loaded: let any playbook be parsed.
       await loaded.loadParser();
-      finished = await resumeCase(request.caseId, env);
+      await addGapPlaybook();
+      if (resuming?.status === 'open' && resuming.stage) {
+        // Stopped before its playbook started: in the intake, or at the picker.
+        if (!prompter) {
+          throw new TriageError('session/needs-terminal', `Case ${resuming.id} stopped ${resuming.stage === 'intake' ? 'in the intake' : 'at the playbook picker'}; continuing it needs a terminal.`, {
+            hint: `Run \`triage resume ${resuming.id}\` in a terminal, or start it again with \`triage run <playbook> --answer ...\`.`,
+          });
+        }
+        screen.notice(`Resuming case ${resuming.id} ${resuming.stage === 'intake' ? 'in the intake' : 'at the playbook picker'}.`);
+        let intake = resuming.intake;
+        if (resuming.stage === 'intake') {
+          const answered = new Set(resuming.intakeAnswered ?? []);
+          const known: Partial<RunFlags> = {
+            ...(answered.has('customer') ? { customer: intake.customer.name ?? '' } : {}),
+            ...(answered.has('channel') ? { channel: intake.customer.channel } : {}),
+            ...(answered.has('mood') ? { mood: intake.customer.mood } : {}),
+            ...(answered.has('description') ? { description: intake.description } : {}),
+            ...(answered.has('account') ? { account: intake.customer.account ?? '' } : {}),
+          };
+          intake = await askIntake({ ...flags, ...known }, prompter, chalk, ctx, intakeProgress(resuming.playbook));
+        }
+        finished = resuming.playbook.id ? await startCase(resuming.playbook.id, intake, env, false) : await pickAndRun(intake, prompter);
+      } else {
+        finished = await resumeCase(resuming?.id ?? request.caseId, env);
+      }
     } else if (request.mode === 'run') {
-      await assertRunnable(loaded, request.playbookId);
+      if (request.playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
+      else await assertRunnable(loaded, request.playbookId);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
-      const intake = await askIntake(flags, prompter, chalk, ctx);
-      if (interactive && flags.history !== false) await showSimilarCases(intake, dataDir, ctx, chalk);
+      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)), givenSignals);
+      if (interactive && flags.history !== false) {
+        showSimilarCases((await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, true)).similar, ctx, chalk);
+      }
       finished = await startCase(request.playbookId, intake, env, false);
     } else {
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
-      const intake = await askIntake(flags, prompter, chalk, ctx);
-      const similar = flags.history === false ? [] : await showSimilarCases(intake, dataDir, ctx, chalk);
-      for (;;) {
-        const playbookId = await choosePlaybook(loaded, intake.description, prompter, ctx, chalk, similar);
-        await assertRunnable(loaded, playbookId);
-        assertRunAllowed(playbookId, env);
-        try {
-          // "Go back" at the first question returns to the list (a fresh screen, so headers show again).
-          const ui = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: term.canSpin, interactive });
-          finished = await startCase(playbookId, intake, { ...env, ui }, true);
-          break;
-        } catch (error) {
-          if (!(error instanceof LeftRun)) throw error;
-          if (caseId) openSessionStore(dataDir).remove(caseId);
-          caseId = undefined;
-        }
-      }
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
+      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET), givenSignals);
+      finished = await pickAndRun(intake, prompter);
     }
     caseId = finished.record.id;
 
@@ -172,6 +264,11 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       const { renderTable } = await import('../render/table.js');
       ctx.streams.stderr.write(renderTable(['', 'Value'], fitSummary(summaryRows(finished), ctx.streams.stderr.columns), { tty: true }));
       ctx.streams.stderr.write('\n');
+    }
+    if (interactive && finished.profile !== undefined) {
+      // Which profile applies, before anything is printed or saved (the history keeps internal).
+      const { describeProfile } = await import('../core/redaction-profiles.js');
+      ctx.streams.stderr.write(`${chalk.bold('Redaction')} ${describeProfile(finished.profile)} ${chalk.dim('(--redaction internal|public; triage help redaction)')}\n`);
     }
     if (interactive && finished.redactions.length > 0) {
       // The agent sees what was taken out before anything is printed or saved.
@@ -196,7 +293,14 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     }
     return failOn.has(finished.outcome.kind) ? EXIT.failOn : EXIT.ok;
   } catch (error) {
-    if (isPromptExit(error)) throw new InterruptedError(interruptMessage(caseId));
+    if (isPromptExit(error)) {
+      // Ctrl-C at a prompt: the session already holds every answer; the history gets it as open.
+      if (caseId && flags.history !== false) {
+        const saved = sessions.peek(caseId);
+        if (saved?.status === 'open') await recordCase(saved, { dataDir, env: ctx.env });
+      }
+      throw new InterruptedError(interruptMessage(caseId));
+    }
     throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -204,9 +308,49 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
 }
 
 // Probes and check commands spawn processes: their modules (child_process, execa) load only
-// for playbooks that have them, not on every run (issue 7).
+// for playbooks that have them, not on every run.
 const captureProbes: RunEnvironment['captureProbes'] = async (fields, options) => (await import('../io/probes.js')).captureEnvFields(fields, options);
 const runPlaybookCommand: RunEnvironment['runCommand'] = async (argv, options) => (await import('../io/run-command.js')).runCommand(argv, { timeoutMs: options.timeoutMs });
+
+/** Built-in probes: the settings they read and the sockets (loaded only when a probe runs). */
+export function probeDeps(settings: Settings, env: NodeJS.ProcessEnv): ProbeDeps {
+  const dnsServer = env.TRIAGE_DNS_SERVER || settings['network.dns_server'];
+  return {
+    config: settings as ProbeDeps['config'],
+    // A probe observes the world now: SOURCE_DATE_EPOCH fixes report timestamps, not certificates' age.
+    now: () => new Date(),
+    observe: async (name, target, options) =>
+      (await import('../io/network-probes.js')).observeProbe(name, target, { timeoutMs: options.timeoutMs, env, ...(dnsServer ? { dnsServer } : {}) }),
+  };
+}
+
+/**
+ * `--case-id` names a case that exists (in the history, or as an interrupted session): exit 2
+ * rather than overwrite it, unless `--replace-case` says to replace it.
+ */
+async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, ctx: CliContext): Promise<void> {
+  if (replace) return;
+  const where: string[] = [];
+  try {
+    openSessionStore(dataDir).load(id);
+    where.push('an interrupted session');
+  } catch (error) {
+    if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
+  }
+  const { openCaseStore } = await import('../io/case-store.js');
+  const store = await openCaseStore({ dataDir, env: ctx.env });
+  try {
+    const found = await store.getCase(id).catch(() => undefined);
+    if (found?.id === id) where.push('the case history');
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+  if (where.length === 0) return;
+  throw new TriageError('run/case-exists', `Case ${id} already exists (in ${where.join(' and ')}); --case-id will not overwrite it.`, {
+    exitCode: EXIT.usage,
+    hint: `Leave out --case-id for a new id, use another id, or add --replace-case to replace case ${id}${where.includes('an interrupted session') ? ` (\`triage resume ${id}\` continues it)` : ''}.`,
+  });
+}
 
 function interruptMessage(caseId: string | undefined): string {
   return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
@@ -237,25 +381,43 @@ async function createPrompter(ctx: CliContext): Promise<Prompter> {
   return createInquirerPrompter({ input: ctx.streams.stdin, output: ctx.streams.stderr });
 }
 
-async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext): Promise<Intake> {
+/** Told after every intake answer: what is known so far, and which questions are answered. */
+type IntakeProgress = (intake: Intake, answered: readonly IntakeQuestion[]) => void;
+
+async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext, onProgress?: IntakeProgress, givenSignals?: readonly Signal[]): Promise<Intake> {
   let name = flags.customer === undefined ? undefined : sanitizeForTerminal(flags.customer).trim();
   let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
   let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
   let description = flags.description === undefined ? undefined : sanitizeForTerminal(flags.description).trim();
+  let account = flags.account === undefined ? undefined : sanitizeForTerminal(flags.account).trim();
+  let signals: readonly Signal[] | undefined = givenSignals;
+  const intake = (): Intake => ({
+    // Without a person to confirm them, what the description shows is taken as it is.
+    customer: {
+      ...(name ? { name } : {}),
+      channel: channel ?? 'email',
+      mood: mood ?? 'calm',
+      ...(account ? { account } : {}),
+      signals: signals ?? detectSignals(description ?? '').map((d) => d.signal),
+    },
+    description: description ?? '',
+  });
   if (prompter) {
-    // Only what the flags did not give is asked; every question after the first can go back.
-    const questions: { ask: (allowBack: boolean) => Promise<string | typeof BACK>; set: (value: string | undefined) => void }[] = [];
+    // Only what the flags did not give is asked; every question after the first can go back, and
+    // going back offers the earlier answer again (typed text pre-filled, the cursor on the choice).
+    const given: IntakeQuestion[] = [];
+    const questions: { key: IntakeQuestion; ask: (allowBack: boolean) => Promise<string | typeof BACK>; set: (value: string) => void }[] = [];
     if (name === undefined) {
-      questions.push({ ask: (allowBack) => prompter.text("Customer's name", { allowBack, hint: 'optional' }), set: (v) => (name = v === undefined ? undefined : v.trim()) });
-    }
+      questions.push({ key: 'customer', ask: (allowBack) => prompter.text("Customer's name", { allowBack, hint: 'optional', ...(name ? { default: name } : {}) }), set: (v) => (name = v.trim()) });
+    } else given.push('customer');
     if (channel === undefined) {
       const channels = [
         { label: 'Email', value: 'email' },
         { label: 'Chat', value: 'chat' },
         { label: 'Phone', value: 'phone' },
       ];
-      questions.push({ ask: (allowBack) => prompter.choose('Channel', channels, { allowBack }), set: (v) => (channel = v as Channel | undefined) });
-    }
+      questions.push({ key: 'channel', ask: (allowBack) => prompter.choose('Channel', channels, { allowBack, ...(channel ? { default: channel } : {}) }), set: (v) => (channel = v as Channel) });
+    } else given.push('channel');
     if (mood === undefined) {
       const moods = [
         { label: 'Calm', value: 'calm' },
@@ -263,73 +425,119 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
         { label: 'Frustrated', value: 'frustrated' },
         { label: 'Angry', value: 'angry' },
       ];
-      questions.push({ ask: (allowBack) => prompter.choose('How does the customer sound?', moods, { allowBack }), set: (v) => (mood = v as Mood | undefined) });
-    }
+      questions.push({ key: 'mood', ask: (allowBack) => prompter.choose('How does the customer sound?', moods, { allowBack, ...(mood ? { default: mood } : {}) }), set: (v) => (mood = v as Mood) });
+    } else given.push('mood');
+    if (account === undefined) {
+      questions.push({ key: 'account', ask: (allowBack) => prompter.text('Account (id or email)', { allowBack, hint: 'optional', ...(account ? { default: account } : {}) }), set: (v) => (account = v.trim()) });
+    } else given.push('account');
     if (description === undefined) {
-      questions.push({ ask: (allowBack) => prompter.text('What is the problem, in their words?', { allowBack }), set: (v) => (description = v === undefined ? undefined : v.trim()) });
+      questions.push({ key: 'description', ask: (allowBack) => prompter.text('What is the problem, in their words?', { allowBack, ...(description ? { default: description } : {}) }), set: (v) => (description = v.trim()) });
+    } else given.push('description');
+    if (givenSignals === undefined) {
+      // Signals found in the description are shown for the agent to confirm; none found, nothing asked.
+      questions.push({ key: 'signals', ask: (allowBack) => confirmSignals(description ?? '', prompter, allowBack, chalk, ctx), set: (v) => (signals = parseSignals(v).signals) });
     }
     if (questions.length > 0) ctx.streams.stderr.write(`${chalk.bold('New case')} ${chalk.dim('— who is it, and what happened?')}\n`);
     for (let i = 0; i < questions.length; ) {
       const answer = await questions[i]!.ask(i > 0);
       if (answer === BACK) {
         i -= 1;
-        questions[i]!.set(undefined);
         continue;
       }
       questions[i]!.set(answer);
       i += 1;
+      onProgress?.(intake(), [...given, ...questions.slice(0, i).map((q) => q.key)]);
     }
   }
-  return {
-    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm' },
-    description: description ?? '',
-  };
+  return intake();
 }
 
-/** "Has this happened before?": similar finished cases, this customer's first, on stderr. */
-async function showSimilarCases(intake: Intake, dataDir: string, ctx: CliContext, chalk: ChalkInstance): Promise<SimilarCase[]> {
-  const { findSimilarCases } = await import('../app/similar-cases.js');
-  const { cases, problem } = await findSimilarCases(intake.description, { customer: intake.customer.name, dataDir, env: ctx.env });
-  if (problem) ctx.streams.stderr.write(`${chalk.yellow(problem)}\n`);
-  if (cases.length === 0) return cases;
-  ctx.streams.stderr.write(`\n${chalk.bold('Has this happened before?')} ${chalk.dim('Similar past cases:')}\n`);
-  for (const c of cases) {
-    const who = c.sameCustomer ? chalk.green(`${c.customer ?? 'this customer'} (same customer)`) : (c.customer ?? 'another customer');
-    ctx.streams.stderr.write(`  ${c.id}  ${c.startedAt.slice(0, 10)}  ${sanitizeForTerminal(who)}  ${c.playbook.id} → ${sanitizeForTerminal(c.outcome)}\n`);
-  }
-  return cases;
+/** The intake's ranking: the same call `triage search` makes. */
+async function suggestionsFor(
+  loaded: Workspace,
+  description: string,
+  customer: string | undefined,
+  ctx: CliContext,
+  chalk: ChalkInstance,
+  history: boolean,
+): Promise<PlaybookSuggestions> {
+  const { suggestPlaybooks } = await import('../app/playbooks.js');
+  const ranking = await suggestPlaybooks(loaded, ctx.env, description, { ...(customer ? { customer } : {}), history });
+  if (ranking.problem) ctx.streams.stderr.write(`${chalk.yellow(ranking.problem)}\n`);
+  return ranking;
 }
+
+/** The signals the description shows, ticked, for the agent to confirm or change; '' (none) without asking when it shows none. */
+async function confirmSignals(description: string, prompter: Prompter, allowBack: boolean, chalk: ChalkInstance, ctx: CliContext): Promise<string | typeof BACK> {
+  const detected = detectSignals(description);
+  if (detected.length === 0) return 'none';
+  ctx.streams.stderr.write(`${chalk.dim(`In their words: ${detected.map((d) => `“${sanitizeForTerminal(d.evidence)}”`).join(', ')}`)}
+`);
+  const choices = SIGNALS.map((signal) => {
+    const found = detected.find((d) => d.signal === signal);
+    return { label: found ? `${SIGNAL_LABELS[signal]} — “${sanitizeForTerminal(found.evidence)}”` : SIGNAL_LABELS[signal], value: signal, checked: found !== undefined };
+  });
+  const chosen = await prompter.chooseMany('What should the reply take into account? (space toggles, enter confirms)', choices, { allowBack });
+  return chosen === BACK ? BACK : chosen.join(',') || 'none';
+}
+
+/** "Has this happened before?": the past cases that pass the similarity bar, this customer's first, on stderr. */
+function showSimilarCases(cases: readonly SupportingCase[], ctx: CliContext, chalk: ChalkInstance): void {
+  if (cases.length === 0) return;
+  ctx.streams.stderr.write(`\n${chalk.bold('Has this happened before?')} ${chalk.dim('Similar past cases:')}\n`);
+  for (const c of cases.slice(0, 5)) {
+    const who = c.sameCustomer ? chalk.green(`${c.customer ?? 'this customer'} (same customer)`) : (c.customer ?? 'another customer');
+    const solvedBy = c.playbook ? c.playbook.id : 'no playbook';
+    ctx.streams.stderr.write(`  ${c.id}  ${c.startedAt.slice(0, 10)}  ${sanitizeForTerminal(who)}  ${solvedBy} → ${sanitizeForTerminal(c.outcome)}\n`);
+  }
+}
+
+/** The picker's value for "None of these fits". */
+const NO_PLAYBOOK = '\u0000none';
+const SEARCH_AGAIN = '\u0000search';
 
 async function choosePlaybook(
   loaded: Workspace,
-  description: string,
+  intake: Intake,
+  first: PlaybookSuggestions,
   prompter: Prompter,
   ctx: CliContext,
   chalk: ChalkInstance,
-  similar: readonly SimilarCase[] = [],
+  history: boolean,
+  previous?: string,
 ): Promise<string> {
-  // Playbooks that solved similar cases are offered first, once each.
-  const pastPicks = [...new Map(similar.filter((c) => loaded.effective.some((p) => p.id === c.playbook.id)).map((c) => [c.playbook.id, c])).values()].slice(0, 3);
-  const { buildSearchIndex, searchDocument, searchPlaybooks } = await import('../core/playbook-search.js');
-  const index = buildSearchIndex(loaded.effective.map(searchDocument));
-  let query = description;
+  let ranking = first;
   for (;;) {
-    const hits = query.trim() ? searchPlaybooks(index, query, 6) : [];
-    if (hits.length === 0) ctx.streams.stderr.write(`${chalk.yellow('No playbook matches that description.')}\n`);
+    const { suggestions } = ranking;
+    const strong = suggestions.some((s) => s.strength === 'strong');
+    if (suggestions.length === 0) ctx.streams.stderr.write(`${chalk.yellow('No playbook matches that description.')}\n`);
+    else if (!strong) ctx.streams.stderr.write(`${chalk.yellow('No playbook is a strong match for this description.')} ${chalk.dim('Pick the closest, search with other words, or choose "None of these fits".')}\n`);
     const choice = await prompter.choose(
-      hits.length > 0 ? 'Best matching playbooks' : 'Choose a playbook',
+      suggestions.length > 0 ? 'Best matching playbooks' : 'Choose a playbook',
       [
-        ...pastPicks.map((c) => ({ label: `↺ ${c.playbook.title}`, value: c.playbook.id, description: `solved ${c.id}${c.sameCustomer ? ' for this customer' : ''}: ${c.outcome}` })),
-        ...(hits.length > 0
-          ? hits.map((h) => ({ label: h.title, value: h.id, description: h.id }))
+        ...(suggestions.length > 0
+          ? suggestions.map((s) => ({
+              label: `${s.title} ${s.strength === 'strong' ? chalk.green('(strong match)') : chalk.dim('(weak match)')}${s.cases.length > 0 ? chalk.dim(` ↺ ${s.cases.length} similar past case${s.cases.length === 1 ? '' : 's'}`) : ''}`,
+              value: s.id,
+              description: [
+                s.id,
+                s.matched.length > 0 ? `matched: ${s.matched.join(', ')}` : '',
+                ...s.cases.map((c) => `${c.sameCustomer ? 'same customer, ' : ''}${c.id}: ${c.outcome}`),
+              ]
+                .filter((line) => line !== '')
+                .join(' · '),
+            }))
           : loaded.effective.map((p) => ({ label: p.title, value: p.id, description: p.id }))),
-        { label: '🔍 Search again with other words', value: '\u0000search' },
+        { label: '🔍 Search again with other words', value: SEARCH_AGAIN },
+        { label: '✗ None of these fits', value: NO_PLAYBOOK, description: 'go on without a playbook: note what you asked and tried; recorded as a knowledge gap' },
       ],
-      { allowBack: false },
+      { allowBack: false, ...(previous ? { default: previous } : {}) },
     );
     if (choice === BACK) continue;
-    if (choice !== '\u0000search') return choice;
-    query = String(await prompter.text('Search for', { allowBack: false }));
+    if (choice !== SEARCH_AGAIN) return choice;
+    const query = await prompter.text('Search for', { allowBack: false });
+    if (query === BACK || query.trim() === '') continue;
+    ranking = await suggestionsFor(loaded, query, intake.customer.name, ctx, chalk, history);
   }
 }
 
@@ -365,11 +573,11 @@ function machineIdentity(): { homePath?: string; hostname?: string } {
  * is ignored; say so, since it is usually a typo. Not an error: one answers file may serve several
  * playbooks.
  */
-function warnUnusedAnswers(loaded: Workspace, playbookId: string, prefill: Readonly<Record<string, AnswerValue>>, ctx: CliContext, chalk: ChalkInstance): void {
-  const start = loaded.library.get(playbookId);
+function warnUnusedAnswers(library: PlaybookLibrary, playbookId: string, prefill: Readonly<Record<string, AnswerValue>>, ctx: CliContext, chalk: ChalkInstance): void {
+  const start = library.get(playbookId);
   if (!start) return;
   const known = new Set<string>();
-  for (const playbook of reachablePlaybooks(loaded.library, start)) {
+  for (const playbook of reachablePlaybooks(library, start)) {
     for (const field of playbook.env) known.add(field.key);
     for (const node of playbook.nodes) {
       if (node.choices.length > 0) known.add(node.id);
@@ -399,26 +607,37 @@ function fitSummary(rows: string[][], columns: number | undefined): string[][] {
   });
 }
 
-export async function checkCommand(
-  ctx: CliContext,
-  command: Command,
-  playbookId: string,
-  flags: { answer: string[]; allowCommands?: boolean; json?: boolean },
-): Promise<number> {
+export async function checkCommand(ctx: CliContext, command: Command, playbookId: string, flags: CheckFlags): Promise<number> {
   const { runChecks } = await import('../app/check.js');
+  const { parseCheckFailOn, checkExitCode } = await import('../app/check-exit.js');
+  const failOn = parseCheckFailOn(flags.failOn);
+  const format = flags.format ?? (flags.json ? 'json' : 'text');
   const { settings, problem } = readSettingsFast(ctx.env);
   if (problem) ctx.streams.stderr.write(`${problem}\n`);
   const loaded = await openWorkspace(workspaceInput(ctx, command));
   const playbook = await assertRunnable(loaded, playbookId);
-  const result = await runChecks(playbook, {
+  const checked = await runChecks(playbook, {
     packageRoot: ctx.packageRoot,
     trustedDirs: settings.trusted ?? [],
     allowCommands: Boolean(flags.allowCommands),
     prefill: parseAnswerFlags(flags.answer),
     captureProbes,
     runCommand: runPlaybookCommand,
+    probes: probeDeps(settings, ctx.env),
   });
-  const { renderCheckResults } = await import('../render/check-results.js');
-  ctx.streams.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderCheckResults(result));
-  return result.checks.some((c) => !c.passed) ? EXIT.checkFailed : EXIT.ok;
+  // Output goes to CI logs and artefacts: a token in a URL or a proxy password must not.
+  const { createSecretsOnlyRedactor } = await import('../core/redaction-profiles.js');
+  const result = createSecretsOnlyRedactor().redactDeep(checked);
+  const { renderCheckResults, renderCheckJunit } = await import('../render/check-results.js');
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : format === 'junit'
+        ? renderCheckJunit(result, { timestamp: clockFromEnv(ctx.env)() })
+        : renderCheckResults(result);
+  if (flags.output) {
+    writeFileSync(resolve(ctx.cwd, flags.output), text);
+    ctx.streams.stderr.write(`Wrote ${flags.output}\n`);
+  } else ctx.streams.stdout.write(text);
+  return checkExitCode(result, failOn);
 }

@@ -5,10 +5,10 @@
  */
 import type { CaseRecord } from './case-record.js';
 import { TriageError } from './errors.js';
-import { OUTCOME_KINDS, type OutcomeKind } from './model.js';
+import { HOW_TO_KINDS, OUTCOME_KINDS, type OutcomeKind } from './model.js';
 
 /** Outcome kinds that count as "the customer's problem was dealt with" for first-contact resolution. */
-export const RESOLVING_KINDS: readonly OutcomeKind[] = ['resolved', 'workaround', 'works-as-designed'];
+export const RESOLVING_KINDS: readonly OutcomeKind[] = HOW_TO_KINDS;
 
 export interface CaseFilter {
   /** Playbook ids (any of). */

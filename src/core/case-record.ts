@@ -5,9 +5,18 @@
  */
 import type { Channel, Mood, OutcomeKind } from './model.js';
 import type { FlowInput } from './flow-types.js';
+import type { Signal } from './signals.js';
 
 export interface Intake {
-  readonly customer: { readonly name?: string; readonly channel: Channel; readonly mood: Mood };
+  readonly customer: {
+    readonly name?: string;
+    readonly channel: Channel;
+    readonly mood: Mood;
+    /** What the customer's situation calls for (repeat contact, a deadline…), as the agent confirmed it. */
+    readonly signals?: readonly Signal[];
+    /** The customer's account id or account email, as the agent gave it (optional). */
+    readonly account?: string;
+  };
   readonly description: string;
 }
 
@@ -31,5 +40,28 @@ export interface CaseRecord {
   readonly durationMs?: number;
   /** Environment attached to the case: `--env-file`, or pasted during the run (`:paste`). Redacted. */
   readonly attachedEnv?: Readonly<Record<string, string>>;
+  /** Set when this case was recorded by a replay line (`triage run … --replay-of <case>`). */
+  readonly replayOf?: string;
   readonly handoffs: readonly { readonly to: string; readonly url?: string; readonly at: string }[];
+  /**
+   * An open case saved before its playbook started: `intake` while the intake is being asked
+   * (`intakeAnswered` says which of its questions are answered), `picker` once it is complete and
+   * no playbook is chosen yet (`playbook.id` is then ''). `triage resume` continues there.
+   */
+  readonly stage?: 'intake' | 'picker';
+  readonly intakeAnswered?: readonly IntakeQuestion[];
+  /** How the run was started, so `triage resume` needs no flags. */
+  readonly origin?: CaseOrigin;
 }
+
+export type IntakeQuestion = 'customer' | 'channel' | 'mood' | 'description' | 'account' | 'signals';
+
+export interface CaseOrigin {
+  /** The `--playbooks` directories, absolute. */
+  readonly playbookDirs: readonly string[];
+  /** `--allow-commands` was given for this case. */
+  readonly allowCommands?: boolean;
+}
+
+/** The playbook of a case whose playbook is not chosen yet. */
+export const NO_PLAYBOOK_YET: CaseRecord['playbook'] = { id: '', version: '', title: '', path: '' };

@@ -2,7 +2,7 @@
  * A check block's `expect` applied to what its command did. The command runner only knows
  * "exited 0 in time"; the playbook decides what passing means (`expect.exit`, default 0, and
  * `expect.stdout`, a regex matched with a time limit). A command that timed out or could not
- * start fails whatever `expect` says (playbook-format.md).
+ * start fails whatever `expect` says (docs/playbook-format.md).
  */
 import { boundedRegexTest } from './bounded-regex.js';
 import type { CheckResult } from './flow-types.js';

@@ -1,7 +1,7 @@
 /**
  * A 106-bit hash of a text (two cyrb53 lanes with different seeds), for naming cache entries by
- * their content. Not cryptographic; it saves loading node:crypto (about 2 ms) on every run
- * (issue 7). A collision would need two different contents at the same path in the same build.
+ * their content. Not cryptographic; it saves loading node:crypto (about 2 ms) on every run.
+ * A collision would need two different contents at the same path in the same build.
  */
 export function contentHash(text: string): string {
   return `${cyrb53(text, 0x9e3779b9).toString(16).padStart(14, '0')}${cyrb53(text, 0x85ebca6b).toString(16).padStart(14, '0')}`;

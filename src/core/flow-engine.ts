@@ -46,6 +46,17 @@ export interface MissingInput {
 export interface PrefillOptions {
   /** Answer a non-required env field or ask that `prefill` does not mention with ''. Default false. */
   readonly fillOptional?: boolean;
+  /**
+   * Values this returns true for are taken as they are, without the ask's type or pattern check:
+   * a replay's redaction stand-ins (`[EMAIL-1]`) for values that passed when the case ran.
+   */
+  readonly acceptStandIn?: (value: string | AnswerValue) => boolean;
+}
+
+/** `apply` validates; a stand-in accepted by `options.acceptStandIn` is stored as given. */
+function modeFor(input: FlowInput, options: PrefillOptions): 'apply' | 'replay' {
+  if (!options.acceptStandIn || (input.kind !== 'ask' && input.kind !== 'env')) return 'apply';
+  return options.acceptStandIn(input.value) ? 'replay' : 'apply';
 }
 
 type Prefill = Readonly<Record<string, string | AnswerValue>>;
@@ -114,7 +125,7 @@ export function applyPrefilled(library: PlaybookLibrary, state: FlowState, prefi
   for (;;) {
     const input = prefilledInput(cursor, pendingOf(cursor), prefill, options);
     if (input === undefined) break;
-    inputs.push(consume(library, cursor, input, 'apply'));
+    inputs.push(consume(library, cursor, input, modeFor(input, options)));
   }
   return inputs.length === state.inputs.length ? state : freezeState(state.playbook, inputs);
 }
@@ -132,7 +143,7 @@ export function missingInputs(library: PlaybookLibrary, state: FlowState, prefil
     const pending = pendingOf(cursor);
     const input = prefilledInput(cursor, pending, prefill, options);
     if (input !== undefined) {
-      consume(library, cursor, input, 'apply');
+      consume(library, cursor, input, modeFor(input, options));
       continue;
     }
     const playbook = pending.playbook.id;
@@ -297,7 +308,10 @@ function pendingOf(cursor: Cursor): Pending {
         },
       );
     }
-    const argv = substituteArgv(node.check, { answers: Object.fromEntries(cursor.answers), env: Object.fromEntries(cursor.env) }, playbook.path);
+    const values = { answers: Object.fromEntries(cursor.answers), env: Object.fromEntries(cursor.env) };
+    // A probe's argv is its name and target candidates; the first non-empty one is probed.
+    const { probe } = node.check;
+    const argv = probe ? [probe.name, ...substituteArgv(probe.targets, values)] : substituteArgv(node.check.run, values, commandGuard(node.check, playbook.path));
     return { kind: 'check', playbook, node, check: node.check, argv };
   }
   if (node.choices.length > 0) return { kind: 'choice', playbook, node, choices: node.choices };
@@ -316,41 +330,51 @@ export function actionStatuses(action: ActionBlock): ActionStatus[] {
 
 const WHOLE_PLACEHOLDER = /^\s*\{\{\s*(answers|env)\.([A-Za-z0-9_-]+)\s*\}\}\s*$/;
 
+/** The option rule of a check's command (see substituteArgv). */
+export function commandGuard(check: Pick<CheckBlock, 'allowOptions' | 'line'>, file: string): OptionGuard {
+  return { allowOptions: check.allowOptions ?? [], file, line: check.line };
+}
+
+export interface OptionGuard {
+  readonly allowOptions: readonly string[];
+  readonly file?: string;
+  readonly line?: number;
+}
+
 /**
  * A check's argv with each whole-element `{{answers.x}}` / `{{ env.x }}` replaced by the value as
  * one element (lists joined with `, `, a missing value as ''). Never shell-parsed; an element
  * that merely contains a placeholder amid other text is left as written.
  *
- * A value starting with `-` would be read as an option of the command (`--output=/tmp/x`,
- * `-rf`): it is refused (exit 2, naming the key) unless an earlier element is `--` (the end of
- * options) or the check lists the key under `allow-options`.
+ * With `guard` (a command's argv): a value starting with `-` would be read as an option of the
+ * command (`--output=/tmp/x`, `-rf`), so it is refused (exit 2, naming the key) unless an earlier
+ * element is `--` (the end of options) or the check lists the key under `allow-options`.
  */
 export function substituteArgv(
-  check: Pick<CheckBlock, 'run' | 'allowOptions' | 'line'>,
+  argv: readonly string[],
   values: { readonly answers: Readonly<Record<string, AnswerValue>>; readonly env: Readonly<Record<string, string>> },
-  file?: string,
+  guard?: OptionGuard,
 ): string[] {
-  const endOfOptions = check.run.indexOf('--');
-  return check.run.map((element, index) => {
+  const endOfOptions = argv.indexOf('--');
+  return argv.map((element, index) => {
     const match = WHOLE_PLACEHOLDER.exec(element);
     if (!match) return element;
     const [, scope = 'answers', key = ''] = match;
     const source: Readonly<Record<string, AnswerValue>> = scope === 'env' ? values.env : values.answers;
     const raw = Object.hasOwn(source, key) ? source[key] : undefined;
     const value = raw === undefined ? '' : Array.isArray(raw) ? raw.join(', ') : String(raw);
-    const allowed = (endOfOptions !== -1 && endOfOptions < index) || (check.allowOptions ?? []).some((k) => k === key || k === `${scope}.${key}`);
-    if (value.startsWith('-') && !allowed) {
-      throw new TriageError(
-        'check/option-value',
-        `The ${scope === 'env' ? 'environment value' : 'answer'} for "${key}" starts with "-", so the check command would read it as an option; it was not run.`,
-        {
-          exitCode: EXIT.usage,
-          ...(file === undefined ? {} : { file, line: check.line }),
-          hint: `Give "${key}" a value that does not start with "-". If the command should accept it, the playbook can put \`--\` before the placeholder in \`run\` or list the key under \`allow-options\`.`,
-        },
-      );
-    }
-    return value;
+    if (guard === undefined || !value.startsWith('-')) return value;
+    const allowed = (endOfOptions !== -1 && endOfOptions < index) || guard.allowOptions.some((k) => k === key || k === `${scope}.${key}`);
+    if (allowed) return value;
+    throw new TriageError(
+      'check/option-value',
+      `The ${scope === 'env' ? 'environment value' : 'answer'} for "${key}" starts with "-", so the check command would read it as an option; it was not run.`,
+      {
+        exitCode: EXIT.usage,
+        ...(guard.file === undefined ? {} : { file: guard.file, ...(guard.line === undefined ? {} : { line: guard.line }) }),
+        hint: `Give "${key}" a value that does not start with "-". If the command should accept it, the playbook can put \`--\` before the placeholder in \`run\` or list the key under \`allow-options\`.`,
+      },
+    );
   });
 }
 
@@ -491,6 +515,7 @@ function finishStep(step: StepDraft): PathStep {
 }
 
 function checkAnswer(check: CheckBlock, result: CheckResult): string {
+  if (result.probe) return result.passed ? `${result.probe.name}: ${result.stdout}` : `${result.probe.name} failed: ${result.error ?? result.stdout}`;
   if (result.passed) return 'check passed';
   if (result.timedOut) return 'check failed (timed out)';
   if (result.error) return `check failed (${result.error})`;
@@ -516,7 +541,10 @@ function prefilledInput(cursor: Cursor, pending: Pending, prefill: Prefill, opti
   switch (pending.kind) {
     case 'env': {
       const { field } = pending;
-      if (has(prefill, field.key)) return { kind: 'env', key: field.key, value: validEnv(field, prefill[field.key] as string | AnswerValue) };
+      if (has(prefill, field.key)) {
+        const raw = prefill[field.key] as string | AnswerValue;
+        return { kind: 'env', key: field.key, value: options.acceptStandIn?.(raw) ? String(raw).trim() : validEnv(field, raw) };
+      }
       if (options.fillOptional && field.source.kind === 'ask' && !field.source.required) return { kind: 'env', key: field.key, value: '' };
       return undefined;
     }

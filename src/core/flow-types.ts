@@ -20,6 +20,22 @@ export interface CheckResult {
   /** Why it could not start, e.g. `command not found: foo`. */
   readonly error?: string;
   readonly durationMs: number;
+  /** For a built-in probe (`probe:` in the check block): what it looked at and what it saw. */
+  readonly probe?: ProbeOutcome;
+}
+
+/** A built-in probe's result beside the command-shaped fields (`stdout` is its observed value). */
+export interface ProbeOutcome {
+  readonly name: string;
+  /** The target it probed; '' when none was given. */
+  readonly target: string;
+  /** What it saw, in one line (`HTTP 200 in 41 ms`). */
+  readonly observed: string;
+  /** A stable failure name (`tls/expired`); absent when it passed. */
+  readonly failure?: string;
+  /** The failure in the customer's words; absent when it passed. */
+  readonly customer?: string;
+  readonly values: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }
 
 /**

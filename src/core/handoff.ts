@@ -273,3 +273,68 @@ export function withHandoff(record: CaseRecord, entry: HandoffEntry): CaseRecord
   const updatedAt = entry.at > record.updatedAt ? entry.at : record.updatedAt;
   return { ...record, handoffs: [...(record.handoffs ?? []), handoff], updatedAt };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Body limits
+
+/**
+ * The longest issue body each tracker accepts, in characters: GitHub refuses a body over 65,536,
+ * Jira's description field holds 32,767, GitLab's description 1,000,000.
+ */
+export const BODY_LIMITS: Readonly<Record<Tracker, number>> = { github: 65_536, jira: 32_767, gitlab: 1_000_000 };
+
+/** Room left under the limit for what the tracker or a pipe adds (quick actions, a newline). */
+const BODY_MARGIN = 256;
+/** A shortened value keeps at least this much of its start. */
+const MIN_KEPT = 400;
+
+export interface FittedBody {
+  readonly body: string;
+  /** The report the body was rendered from (shortened values, when any). */
+  readonly report: Report;
+  /** Each value that was shortened: where, and its full length. Empty when the body fit. */
+  readonly shortened: readonly { readonly field: string; readonly length: number; readonly kept: number }[];
+}
+
+/**
+ * The body within the tracker's limit: while it is too long, the longest text in the report is
+ * cut, with a visible note saying how much was kept and where the full text is (`fullTextName`,
+ * a file the caller writes beside the report or attaches). Pure: renders through `render`.
+ */
+export function fitBodyToLimit(report: Report, render: (report: Report) => string, limit: number, fullTextName: string): FittedBody {
+  let current = report;
+  let body = render(current);
+  const shortened: { field: string; length: number; kept: number }[] = [];
+  for (let round = 0; body.length > limit - BODY_MARGIN && round < 200; round++) {
+    const longest = longestText(current);
+    if (longest === undefined || longest.value.length <= MIN_KEPT) break;
+    const overshoot = body.length - (limit - BODY_MARGIN);
+    const note = `\n… [shortened: the first ${'0'.repeat(String(longest.value.length).length)} of ${longest.value.length.toLocaleString('en-US')} characters are shown; the full text is in ${fullTextName}]`;
+    const kept = Math.max(MIN_KEPT, longest.value.length - overshoot - note.length - 64);
+    const cut = `${longest.value.slice(0, kept)}\n… [shortened: the first ${kept.toLocaleString('en-US')} of ${longest.value.length.toLocaleString('en-US')} characters are shown; the full text is in ${fullTextName}]`;
+    if (cut.length >= longest.value.length) break;
+    current = setAt(current, longest.path, cut) as Report;
+    shortened.push({ field: longest.path.join('.'), length: longest.value.length, kept });
+    body = render(current);
+  }
+  return { body, report: current, shortened };
+}
+
+function longestText(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string } | undefined {
+  if (typeof value === 'string') return { path, value };
+  let best: { path: (string | number)[]; value: string } | undefined;
+  const consider = (candidate: { path: (string | number)[]; value: string } | undefined): void => {
+    if (candidate && (!best || candidate.value.length > best.value.length)) best = candidate;
+  };
+  if (Array.isArray(value)) value.forEach((item, i) => consider(longestText(item, [...path, i])));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) consider(longestText(v, [...path, k]));
+  return best;
+}
+
+function setAt(value: unknown, path: readonly (string | number)[], replacement: string): unknown {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) return value.map((item, i) => (i === head ? setAt(item, rest, replacement) : item));
+  const record = value as Record<string, unknown>;
+  return { ...record, [head as string]: setAt(record[head as string], rest, replacement) };
+}

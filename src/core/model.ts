@@ -3,6 +3,7 @@
  * Plain, immutable data (no methods, no I/O) so it can be cached, compared and serialised.
  * Lines and columns are 1-based and refer to the playbook file as written.
  */
+import type { ProbeExpect, ProbeName } from './probe-checks.js';
 
 export const OUTCOME_KINDS = [
   'resolved',
@@ -13,6 +14,13 @@ export const OUTCOME_KINDS = [
   'escalate',
 ] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+/**
+ * Outcomes the reply alone deals with (an answer, a workaround, an explanation): the reply is the
+ * default output, it must give the customer a next step, and the case counts as resolved at first
+ * contact.
+ */
+export const HOW_TO_KINDS: readonly OutcomeKind[] = ['resolved', 'workaround', 'works-as-designed'];
 
 /** Heading prefix (before the colon) → outcome kind. Matching is case-insensitive. */
 export const OUTCOME_PREFIXES: Readonly<Record<string, OutcomeKind>> = {
@@ -96,9 +104,15 @@ export interface Choice {
 }
 
 export interface CheckBlock {
+  /** The command; empty when the check is a built-in probe. */
   readonly run: readonly string[];
+  /**
+   * A built-in probe instead of a command (`probe: [dns, '{{answers.url}}', '{{config.service.url}}']`):
+   * its name and target candidates, the first non-empty of which is probed.
+   */
+  readonly probe?: { readonly name: ProbeName; readonly targets: readonly string[] };
   readonly timeoutMs: number;
-  readonly expect: { readonly exit?: number; readonly stdout?: string };
+  readonly expect: { readonly exit?: number; readonly stdout?: string } & ProbeExpect;
   readonly capture?: string;
   /** Target node ids, leading `#` removed. */
   readonly pass: string;
@@ -137,6 +151,17 @@ export interface ReplyBlock {
   readonly template: string;
   /** `reply full`: the block is the whole reply, no greeting/acknowledgement/sign-off wrapping. */
   readonly full: boolean;
+  /**
+   * `reply timeline`: the block says when things happen, so "what happens next" gives no time of
+   * its own. Also assumed when the block mentions a duration or a day (reply-claims.ts).
+   */
+  readonly timeline?: boolean;
+  readonly line: number;
+}
+
+/** A ```repro block: one line an engineer can follow to reproduce this step (a Liquid template). */
+export interface ReproBlock {
+  readonly template: string;
   readonly line: number;
 }
 
@@ -177,6 +202,7 @@ export interface PlaybookNode {
   readonly outcome?: Outcome;
   readonly reply?: ReplyBlock;
   readonly report?: ReportBlock;
+  readonly repro?: ReproBlock;
 }
 
 export interface Playbook {

@@ -1,6 +1,5 @@
 /**
- * Markdown playbook → Playbook model (src/core/model.ts), per /work/shared/playbook-format.md and
- * docs/playbook-format.md. Pure and total: text in, model and diagnostics out; it never throws.
+ * Markdown playbook → Playbook model (src/core/model.ts), per docs/playbook-format.md. Pure and total: text in, model and diagnostics out; it never throws.
  * Structural problems found while reading (bad YAML, unknown keys, invalid values, duplicate node
  * ids, malformed blocks and choice lists) are reported here; rules about the decision tree as a
  * whole (links, reachability, templates, regexes) live in validate.ts.
@@ -22,6 +21,7 @@ import type {
   Playbook,
   PlaybookNode,
   ReplyBlock,
+  ReproBlock,
   ReportBlock,
   Severity,
 } from './model.js';
@@ -35,6 +35,8 @@ import {
   DEFAULT_ENV_RUN_TIMEOUT_MS,
   ENV_FIELD_KEYS,
   EXPECT_KEYS,
+  COMMAND_EXPECT_KEYS,
+  PROBE_EXPECT_KEYS,
   FRONT_MATTER_KEYS,
   REPORT_KEYS,
   REQUIRED_FRONT_MATTER_KEYS,
@@ -50,6 +52,7 @@ import {
   reportSchemas,
 } from './playbook-schema.js';
 import { headingSlug } from './slug.js';
+import type { ProbeName, TlsRequirement } from './probe-checks.js';
 
 export interface PlaybookFile {
   /** Absolute path of the file (used in diagnostics and as `Playbook.path`). */
@@ -80,7 +83,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 // `html: true` so HTML comments (authors' notes) are recognised as such and left out of guidance.
 const markdown = new MarkdownIt('default', { html: true, linkify: false, typographer: false });
 
-const BLOCK_KINDS = ['ask', 'check', 'action', 'reply', 'report'] as const;
+const BLOCK_KINDS = ['ask', 'check', 'action', 'reply', 'report', 'repro'] as const;
 type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export function parsePlaybook(source: string, file: PlaybookFile, options: ParseOptions = {}): ParseResult {
@@ -443,6 +446,7 @@ function finishNode(draft: NodeDraft): PlaybookNode {
     ...(draft.outcome ? { outcome: draft.outcome } : {}),
     ...(draft.reply ? { reply: draft.reply } : {}),
     ...(draft.report ? { report: draft.report } : {}),
+    ...(draft.repro ? { repro: draft.repro } : {}),
   };
 }
 
@@ -694,8 +698,13 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
   const words = token.info.trim().split(/\s+/).slice(1);
   if (kind === 'reply') {
     const full = words.some((w) => w.toLowerCase() === 'full');
-    for (const word of words.filter((w) => w.toLowerCase() !== 'full')) {
-      ctx.report.warn('block/unknown-key', at, `Unknown option \`${word}\` after \`reply\`.${didYouMean(word, ['full'])} The only option is \`reply full\` (the block is the whole reply).`);
+    const timeline = words.some((w) => w.toLowerCase() === 'timeline');
+    for (const word of words.filter((w) => !['full', 'timeline'].includes(w.toLowerCase()))) {
+      ctx.report.warn(
+        'block/unknown-key',
+        at,
+        `Unknown option \`${word}\` after \`reply\`.${didYouMean(word, ['full', 'timeline'])} The options are \`reply full\` (the block is the whole reply) and \`reply timeline\` (the block says when things happen).`,
+      );
     }
     if (node.reply) {
       ctx.report.error('block/duplicate', at, `Node \`${node.id}\` already has a \`reply\` block (line ${node.reply.line}). Keep one: merge the two.`);
@@ -704,7 +713,11 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
     const template = token.content.replace(/\n$/, '');
     if (template.trim() === '') ctx.report.warn('block/empty', at, 'This `reply` block is empty. Write the middle of the reply, or remove the block.');
     if (!node.outcome) notOutcome(ctx, at, node, 'reply');
-    node.reply = { template, full, line } satisfies ReplyBlock;
+    node.reply = { template, full, ...(timeline ? { timeline } : {}), line } satisfies ReplyBlock;
+    return;
+  }
+  if (kind === 'repro') {
+    readReproBlock(token, words, at, ctx, node);
     return;
   }
   if (words.length > 0) {
@@ -735,7 +748,22 @@ function readFencedBlock(kind: BlockKind, token: Token, ctx: BodyContext, node: 
   else readReport(block, node);
 }
 
-const BLOCK_EXAMPLES: Record<Exclude<BlockKind, 'reply'>, string> = {
+/** ```repro: one reproduction line for engineers (a Liquid template, newlines folded to spaces). */
+function readReproBlock(token: Token, words: readonly string[], at: Position, ctx: BodyContext, node: NodeDraft): void {
+  if (words.length > 0) ctx.report.warn('block/unknown-key', at, `\`repro\` blocks take no options; \`${words.join(' ')}\` is ignored.`);
+  if (node.repro) {
+    ctx.report.error('block/duplicate', at, `Node \`${node.id}\` already has a \`repro\` block (line ${node.repro.line}). Keep one: a node has one reproduction step.`);
+    return;
+  }
+  const template = token.content.replace(/\s*\n\s*/g, ' ').trim();
+  if (template === '') {
+    ctx.report.warn('block/empty', at, 'This `repro` block is empty. Write the step an engineer takes, e.g. `Export {{ answers.row_count }} rows as CSV.`, or remove the block.');
+    return;
+  }
+  node.repro = { template, line: at.line } satisfies ReproBlock;
+}
+
+const BLOCK_EXAMPLES: Record<Exclude<BlockKind, 'reply' | 'repro'>, string> = {
   ask: 'For example:\n  key: rows\n  prompt: Roughly how many rows?\n  type: number',
   check: "For example:\n  run: [git, --version]\n  pass: '#git-works'\n  fail: '#install-git'",
   action: 'For example:\n  key: refund_duplicate\n  do: Refund the duplicate payment in Billing → Payments.\n  reference: Refund id',
@@ -810,8 +838,10 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
   // An empty `pass:`/`fail:` is reported once, below, as a missing target.
   const present = { ...raw, pass: raw.pass ?? undefined, fail: raw.fail ?? undefined };
   const values = readKeys(block, checkSchemas, (key) => (key === 'pass' || key === 'fail' ? 'check/missing-target' : 'check/invalid'), [], present);
-  if (raw.run === undefined) {
-    ctx.report.error('check/invalid', at, 'This `check` block has no `run`. Add the command as a list, e.g. `run: [git, --version]`.');
+  if (raw.run === undefined && raw.probe === undefined) {
+    ctx.report.error('check/invalid', at, "This `check` block has no `run` or `probe`. Add the command as a list, e.g. `run: [git, --version]`, or a built-in probe, e.g. `probe: [dns, '{{answers.url}}']`.");
+  } else if (raw.run !== undefined && raw.probe !== undefined) {
+    ctx.report.error('check/invalid', block.yaml.positionOf(['probe'], 'key'), 'This `check` block has both `run` and `probe`: a check runs a command or a built-in probe, not both. Split it into two nodes.');
   }
   for (const key of ['pass', 'fail'] as const) {
     if (raw[key] !== undefined && raw[key] !== null) continue;
@@ -829,8 +859,31 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
     const expectRaw = values.expect as Record<string, unknown>;
     unknownKeys(expectRaw, EXPECT_KEYS, '`expect` map', ['expect'], block.yaml, ctx);
     const e = readKeys(block, expectSchemas, () => 'check/invalid', ['expect'], expectRaw);
-    expect = { exit: (e.exit as number | undefined) ?? 0, ...(e.stdout === undefined ? {} : { stdout: e.stdout as string }) };
-  }
+    const probeName = Array.isArray(values.probe) ? String(values.probe[0]) : undefined;
+    for (const key of Object.keys(e)) {
+      const owners = PROBE_EXPECT_KEYS[key];
+      const fits = owners ? probeName !== undefined && owners.includes(probeName) : probeName === undefined || !COMMAND_EXPECT_KEYS.includes(key);
+      if (fits) continue;
+      ctx.report.error(
+        'check/invalid',
+        block.yaml.positionOf(['expect', key], 'key'),
+        owners
+          ? `\`expect.${key}\` belongs to a \`probe: [${owners.join('|')}, ...]\` check${probeName ? `, not to \`${probeName}\`` : ', not to a command'}.`
+          : `\`expect.${key}\` judges a command's result; a \`probe\` check is judged by its own keys (see \`triage help checks\`).`,
+      );
+    }
+    expect = {
+      ...(probeName === undefined ? { exit: (e.exit as number | undefined) ?? 0 } : {}),
+      ...(e.stdout === undefined ? {} : { stdout: e.stdout as string }),
+      ...(e.status === undefined ? {} : { status: e.status as string }),
+      ...(e.min_days === undefined ? {} : { minDays: e.min_days as number }),
+      ...(e.require === undefined ? {} : { require: e.require as TlsRequirement[] }),
+      ...(e.issuer === undefined ? {} : { issuer: e.issuer as string }),
+      ...(e.max_skew === undefined ? {} : { maxSkewSeconds: e.max_skew as number }),
+      ...(e.min_free === undefined ? {} : { minFree: e.min_free as string }),
+      ...(e.minimums === undefined ? {} : { minimums: e.minimums as string }),
+    };
+  } else if (Array.isArray(values.probe)) expect = {};
   if (node.check) {
     ctx.report.error('block/duplicate', at, `Node \`${node.id}\` already has a \`check\` block (line ${node.check.line}); a node moves on by one check. Split the checks into separate nodes.`);
     return;
@@ -839,8 +892,10 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
     ctx.report.error('outcome/has-check', at, `\`${node.heading}\` is an outcome, which ends the run, so this check would never run. Move the check to a node before the outcome.`);
     return;
   }
+  const probe = values.probe as string[] | undefined;
   node.check = {
     run: (values.run as string[] | undefined) ?? [],
+    ...(probe && raw.run === undefined ? { probe: { name: probe[0] as ProbeName, targets: probe.slice(1) } } : {}),
     timeoutMs: (values.timeout as number | undefined) ?? DEFAULT_CHECK_TIMEOUT_MS,
     expect,
     ...(values.capture === undefined ? {} : { capture: values.capture as string }),

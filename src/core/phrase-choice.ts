@@ -1,9 +1,10 @@
 /**
  * Picking a phrase from a phrase bank (see phrases.ts for the format and the parser). Apart from
- * the parser so replies can be written from a cached bank without loading YAML (issue 7).
+ * the parser so replies can be written from a cached bank without loading YAML.
  */
 import type { Channel, Mood, OutcomeKind } from './model.js';
 import type { PhraseBank, PhrasePart, PhraseRule } from './phrases.js';
+import type { Signal } from './signals.js';
 
 /** What the reply is for; a rule's `when` is matched against it. */
 export interface PhraseSituation {
@@ -12,6 +13,10 @@ export interface PhraseSituation {
   readonly channel: Channel;
   /** Whether the customer's name is known. */
   readonly named: boolean;
+  /** The customer's confirmed signals; a rule's `signal` matches when any of its signals is here. */
+  readonly signals?: readonly Signal[];
+  /** Whether the reply block states its own timeline (then "what happens next" gives none). */
+  readonly timeline?: boolean;
 }
 
 function matches(rule: PhraseRule, situation: PhraseSituation): boolean {
@@ -21,7 +26,9 @@ function matches(rule: PhraseRule, situation: PhraseSituation): boolean {
     (when.mood === undefined || when.mood.includes(situation.mood)) &&
     (when.outcome === undefined || when.outcome.includes(situation.outcome)) &&
     (when.channel === undefined || when.channel.includes(situation.channel)) &&
-    (when.named === undefined || when.named === situation.named)
+    (when.named === undefined || when.named === situation.named) &&
+    (when.signal === undefined || when.signal.some((s) => (situation.signals ?? []).includes(s))) &&
+    (when.timeline === undefined || when.timeline === Boolean(situation.timeline))
   );
 }
 
@@ -40,7 +47,7 @@ export function stableHash(text: string): number {
  * the phrase picked by `seed` (the case id), so the same case always reads the same.
  */
 export function choosePhrase(bank: PhraseBank, part: PhrasePart, situation: PhraseSituation, seed: string): string {
-  const rule = bank[part].find((r) => matches(r, situation));
+  const rule = (bank[part] ?? []).find((r) => matches(r, situation));
   // Unreachable for a validated bank (the last rule matches everything); '' says nothing.
   if (rule === undefined) return '';
   return rule.say[stableHash(`${seed}/${part}`) % rule.say.length] ?? '';

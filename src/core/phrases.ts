@@ -1,6 +1,6 @@
 /**
- * Phrase banks: the editable wording that wraps a reply block (greeting, acknowledgement, what
- * happens next, follow-up question, closing line). They live in YAML files under templates/ so a
+ * Phrase banks: the editable wording that wraps a reply block (greeting, acknowledgement, a
+ * sentence for each customer signal, what happens next, follow-up question, closing line). They live in YAML files under templates/ so a
  * support team can change the voice without touching code; this module checks their shape and
  * picks a phrase for a situation. Pure: the file is read by src/io/phrase-bank.ts.
  *
@@ -13,9 +13,10 @@ import * as v from 'valibot';
 import { LineCounter, isNode, isSeq, parseDocument, type Document } from 'yaml';
 import { TriageError } from './errors.js';
 import { CHANNELS, MOODS, OUTCOME_KINDS } from './model.js';
+import { SIGNALS } from './signals.js';
 import { checkTemplate } from './templates.js';
 
-export const PHRASE_PARTS = ['greeting', 'acknowledgement', 'next_steps', 'follow_up', 'closing'] as const;
+export const PHRASE_PARTS = ['greeting', 'acknowledgement', 'situation', 'next_steps', 'follow_up', 'closing'] as const;
 export type PhrasePart = (typeof PHRASE_PARTS)[number];
 
 // Choosing a phrase needs no YAML: it lives apart so a run with a cached bank never loads the parser.
@@ -35,8 +36,10 @@ const WhenSchema = v.strictObject(
     outcome: v.optional(oneOrMore(OUTCOME_KINDS, 'outcome kind')),
     channel: v.optional(oneOrMore(CHANNELS, 'channel')),
     named: v.optional(v.boolean('must be true or false')),
+    signal: v.optional(oneOrMore(SIGNALS, 'signal')),
+    timeline: v.optional(v.boolean('must be true or false')),
   },
-  (issue) => `unknown condition ${String(issue.input === undefined ? issue.expected : issue.input)}: \`when\` takes mood, outcome, channel and named`,
+  (issue) => `unknown condition ${String(issue.input === undefined ? issue.expected : issue.input)}: \`when\` takes mood, outcome, channel, named, signal and timeline`,
 );
 
 const SaySchema = v.pipe(
@@ -63,6 +66,8 @@ const BankSchema = v.strictObject(
     version: v.literal(1, 'must be 1'),
     greeting: PartSchema,
     acknowledgement: PartSchema,
+    // Optional: one sentence per confirmed customer signal, after the acknowledgement.
+    situation: v.optional(PartSchema),
     next_steps: PartSchema,
     follow_up: PartSchema,
     closing: PartSchema,
@@ -122,7 +127,7 @@ export function parsePhraseBank(source: string, file: string): PhraseBank {
   }
   const bank = result.output;
   for (const part of PHRASE_PARTS) {
-    bank[part].forEach((rule, ruleIndex) => {
+    (bank[part] ?? []).forEach((rule, ruleIndex) => {
       const sayIsList = isSeq(doc.getIn([part, ruleIndex, 'say'], true));
       rule.say.forEach((phrase, phraseIndex) => {
         const path = [part, ruleIndex, 'say', ...(sayIsList ? [phraseIndex] : [])];

@@ -4,6 +4,7 @@
  * the exact key and give it a rule id; messages say how to fix the value.
  */
 import * as v from 'valibot';
+import { isProbeName, parseSize, PROBE_NAMES, TLS_REQUIREMENTS } from './probe-checks.js';
 import semver from 'semver';
 import { ASK_TYPES, DETECT_PROBES, SEVERITIES } from './model.js';
 import { didYouMean } from './did-you-mean.js';
@@ -18,8 +19,20 @@ export const FRONT_MATTER_KEYS = ['id', 'title', 'version', 'summary', 'tags', '
 export const REQUIRED_FRONT_MATTER_KEYS = ['id', 'title', 'version'] as const;
 export const ENV_FIELD_KEYS = ['key', 'ask', 'detect', 'run', 'pattern', 'required', 'parse', 'timeout'] as const;
 export const ASK_KEYS = ['key', 'prompt', 'type', 'choices', 'pattern', 'required', 'secret'] as const;
-export const CHECK_KEYS = ['run', 'timeout', 'expect', 'capture', 'pass', 'fail', 'allow-options'] as const;
-export const EXPECT_KEYS = ['exit', 'stdout'] as const;
+export const CHECK_KEYS = ['run', 'probe', 'timeout', 'expect', 'capture', 'pass', 'fail', 'allow-options'] as const;
+/** `exit` and `stdout` judge a command; the others judge a built-in probe (probe-checks.ts). */
+export const EXPECT_KEYS = ['exit', 'stdout', 'status', 'min_days', 'require', 'issuer', 'max_skew', 'min_free', 'minimums'] as const;
+export const COMMAND_EXPECT_KEYS: readonly string[] = ['exit', 'stdout'];
+/** Which probe each probe-specific `expect` key belongs to. */
+export const PROBE_EXPECT_KEYS: Readonly<Record<string, readonly string[]>> = {
+  status: ['http'],
+  min_days: ['tls'],
+  require: ['tls'],
+  issuer: ['tls'],
+  max_skew: ['clock'],
+  min_free: ['disk'],
+  minimums: ['version'],
+};
 export const ACTION_KEYS = ['key', 'do', 'reference', 'done', 'failed', 'not-needed'] as const;
 export const REPORT_KEYS = ['title', 'expected', 'actual', 'severity', 'component', 'labels'] as const;
 
@@ -176,6 +189,13 @@ export const askSchemas = {
 
 export const checkSchemas = {
   run: argv('run'),
+  probe: v.pipe(
+    argv('probe'),
+    v.check(
+      (items) => isProbeName(items[0] ?? ''),
+      (i) => `\`probe\` must start with a built-in probe: ${PROBE_NAMES.map((n) => `\`${n}\``).join(', ')}, e.g. \`probe: [dns, '{{answers.url}}']\`, not ${describeValue((i.input as unknown[])[0])}.${didYouMean(String((i.input as unknown[])[0] ?? ''), PROBE_NAMES)}`,
+    ),
+  ),
   timeout: positiveMs('timeout'),
   expect: v.record(v.string(), v.unknown(), (i) => `\`expect\` must be a map with \`exit\` and/or \`stdout\`, not ${describeValue(i.input)}.`),
   capture: answerKey('capture'),
@@ -190,6 +210,19 @@ export const expectSchemas = {
     v.integer('`expect.exit` must be a whole number.'),
   ),
   stdout: regexSource('expect.stdout'),
+  status: v.pipe(v.union([v.string(), v.number()], (i) => `\`expect.status\` must be a status code or a regular expression such as '^2', not ${describeValue(i.input)}.`), v.transform(String)),
+  min_days: v.pipe(v.number((i) => `\`expect.min_days\` must be a number of days, e.g. 14, not ${describeValue(i.input)}.`), v.integer('`expect.min_days` must be a whole number of days.')),
+  require: v.pipe(
+    v.array(v.picklist(TLS_REQUIREMENTS), (i) => `\`expect.require\` must be a list of ${TLS_REQUIREMENTS.map((r) => `\`${r}\``).join(', ')}, not ${describeValue(i.input)}.`),
+  ),
+  issuer: regexSource('expect.issuer'),
+  max_skew: v.pipe(v.number((i) => `\`expect.max_skew\` must be a number of seconds, e.g. 60, not ${describeValue(i.input)}.`), v.minValue(0, '`expect.max_skew` must be 0 or more seconds.')),
+  min_free: v.pipe(
+    v.union([v.string(), v.number()], (i) => `\`expect.min_free\` must be a size such as 2GiB, not ${describeValue(i.input)}.`),
+    v.transform(String),
+    v.check((text) => parseSize(text) !== undefined, (i) => `\`expect.min_free\` ${describeValue(i.input)} is not a size: write e.g. 500MB, 2GiB or a number of bytes.`),
+  ),
+  minimums: text('expect.minimums'),
 } satisfies Record<(typeof EXPECT_KEYS)[number], Schema>;
 
 export const actionSchemas = {

@@ -5,7 +5,7 @@
  *   cases:
  *     - name: same invoice captured twice
  *       intake: { customer: Ben, mood: angry, channel: email, description: charged me twice }
- *       answers: { card_last4: "1234", what-is-on-their-statement: Both have gone through }
+ *       answers: { card_last4: "1234", what-is-on-their-statement: Both charges carry our name }
  *       checks: { is-the-service-up: pass }          # check results, injected: nothing runs
  *       outcome: bug-same-invoice-paid-twice         # or other-playbook#node after a link
  *       reply_contains: ["You're right"]
@@ -20,6 +20,7 @@ import type { AnswerValue } from './flow-types.js';
 import { CHANNELS, MOODS, type Channel, type Mood } from './model.js';
 import { describeValue, didYouMean, isExtensionKey } from './playbook-schema.js';
 import { stripHash } from './slug.js';
+import { parseSignals, SIGNALS, type Signal } from './signals.js';
 
 export const TEST_FILE_SUFFIX = '.test.yaml';
 
@@ -35,7 +36,7 @@ export const TEST_CASE_KEYS = [
   'report_contains',
   'report_not_contains',
 ] as const;
-export const INTAKE_KEYS = ['customer', 'mood', 'channel', 'description'] as const;
+export const INTAKE_KEYS = ['customer', 'mood', 'channel', 'description', 'account', 'signals'] as const;
 export const CHECK_RESULT_KEYS = ['result', 'stdout'] as const;
 
 export interface InjectedCheck {
@@ -59,6 +60,10 @@ export interface PlaybookTestCase {
     readonly mood: Mood;
     readonly channel: Channel;
     readonly description: string;
+    /** The customer's account id or email, as the intake records it. */
+    readonly account?: string;
+    /** Confirmed customer signals; absent: detected from the description, as a run without prompts does. */
+    readonly signals?: readonly Signal[];
   };
   /** Same keys as `--answer`: env keys, ask keys, choice-node ids; also detect/run env keys. */
   readonly answers: Readonly<Record<string, AnswerValue>>;
@@ -177,6 +182,8 @@ const IntakeSchema = v.strictObject({
   mood: v.optional(picklist('intake.mood', MOODS), 'calm'),
   channel: v.optional(picklist('intake.channel', CHANNELS), 'email'),
   description: v.optional(v.pipe(scalar, v.transform(String)), ''),
+  account: v.optional(text('intake.account')),
+  signals: v.optional(v.pipe(v.union([v.string(), v.array(v.string())], '`intake.signals` must be a list, e.g. [deadline, repeat-contact].'), v.transform((raw) => parseSignals(raw)), v.check((p) => p.unknown.length === 0, (i) => `\`intake.signals\`: unknown signal ${(i.input as { unknown: string[] }).unknown.join(', ')}; signals are ${SIGNALS.join(', ')}.`))),
 });
 
 const CaseSchema = v.strictObject({
@@ -277,6 +284,8 @@ export function parsePlaybookTestFile(source: string, file: string): ParsedTestF
         mood: c.intake.mood,
         channel: c.intake.channel,
         description: c.intake.description.trim(),
+        ...(c.intake.account !== undefined ? { account: c.intake.account.trim() } : {}),
+        ...(c.intake.signals !== undefined ? { signals: c.intake.signals.signals } : {}),
       },
       answers: c.answers as Record<string, AnswerValue>,
       checks: Object.fromEntries(Object.entries(c.checks).map(([k, check]) => [stripHash(k.trim()), check])),

@@ -9,6 +9,7 @@
  * Pure: the home path and hostname are passed in, nothing is read from the machine.
  */
 import { SECRET_KEY, SECRET_RULES, isPlaceholder, type SecretRule } from './redact-rules.js';
+import { escapeRegExp } from './escape-regexp.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -58,11 +59,6 @@ export interface Redactor {
 }
 
 const MASK = '•••';
-
-/** A Redactor that changes nothing (`--no-redact`). */
-export function createNoopRedactor(): Redactor {
-  return { redactText: (text) => text, redactDeep: (value) => value, findings: () => [] };
-}
 
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   const personal = options.personal === false ? undefined : { emails: true, phones: true, ips: true, userFolders: true, ...options.personal };
@@ -164,10 +160,6 @@ function replaceArgs(args: unknown[]): { match: string; groups?: Record<string, 
   const offset = args[args.length - (hasGroups ? 3 : 2)] as number;
   const input = args[args.length - (hasGroups ? 2 : 1)] as string;
   return { match: args[0] as string, groups, offset, input };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function buildLiteralPattern(values: readonly string[], ignoreCase: boolean): RegExp | undefined {

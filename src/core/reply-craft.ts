@@ -1,5 +1,7 @@
 /**
- * Reply-craft lint rules (warnings): what makes a customer reply land, checked on the playbook.
+ * Reply-craft lint rules: what makes a customer reply land, checked on the playbook. Most are
+ * warnings; a reply that claims what nobody did (`reply/unconfirmed-claim`) or promises a link it
+ * does not give (`reply/promised-link`) is an error, since the agent would send a falsehood.
  *
  * A plain `reply` block is wrapped at run time with a greeting, an acknowledgement that fits the
  * mood, a "what happens next" line, a follow-up question and a sign-off, so those rules only ask
@@ -10,8 +12,10 @@
  * The checks are deliberately simple word heuristics over the template text (Liquid tags
  * removed): they catch the reply that is all explanation and no way forward, not every weak one.
  */
-import type { OutcomeKind, PlaybookNode, ReplyBlock } from './model.js';
-import type { PlaybookRule, PlaybookRuleContext } from './validate.js';
+import { hasActionTargets, HOW_TO_KINDS, type OutcomeKind, type Playbook, type PlaybookNode, type ReplyBlock } from './model.js';
+import { confirmedRanges, conflictingTimelines, findClaims, findRepeatedPhrase, findUnsuppliedLinks, proseOf, type Claim } from './reply-claims.js';
+import type { PlaybookGraph, PlaybookRule, PlaybookRuleContext } from './validate.js';
+import { escapeRegExp } from './escape-regexp.js';
 
 export interface ReplyCraftConfig {
   /** Phrases a reply should not use (case-insensitive, whole words). */
@@ -32,7 +36,6 @@ export const DEFAULT_CHAT_WORDS = 120;
 export const DEFAULT_REPLY_CRAFT: ReplyCraftConfig = { avoid: DEFAULT_AVOID_PHRASES, chatWords: DEFAULT_CHAT_WORDS };
 
 /** Outcomes whose reply must itself say what to do: the wrapper's next-steps line covers the others. */
-const HOW_TO_KINDS: readonly OutcomeKind[] = ['resolved', 'workaround', 'works-as-designed'];
 /** Outcomes that hand the problem on: a tracker or the next tier needs the report block. */
 const REPORT_KINDS: readonly OutcomeKind[] = ['bug', 'escalate'];
 
@@ -44,7 +47,15 @@ export const REPLY_CRAFT_RULE_IDS = [
   'reply/blames-customer',
   'reply/avoid-phrase',
   'reply/too-long-for-chat',
+  'reply/unconfirmed-claim',
+  'reply/promised-link',
+  'reply/outcome-title',
+  'reply/two-timelines',
+  'reply/repeated-phrase',
 ] as const;
+
+/** Outcomes that hand a report on by default: a "passed it on" there is backed by the report. */
+export const HANDOVER_KINDS: readonly OutcomeKind[] = ['bug', 'escalate', 'feature-request'];
 
 /**
  * The reply-craft configuration from settings (`lint.avoid`: comma list that replaces the
@@ -79,7 +90,7 @@ function splitList(text: string): string[] {
 }
 
 export function replyCraftRules(config: ReplyCraftConfig = DEFAULT_REPLY_CRAFT): PlaybookRule[] {
-  return [ruleMissingBlocks, ruleReplyText(config)];
+  return [ruleMissingBlocks, ruleReplyText(config), ruleReplyFacts];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,6 +203,118 @@ function checkReply(
     );
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the reply states: claims, links, timelines, repeats
+
+/**
+ * Keys of the actions whose `done` result every path from the start to `nodeId` passes through:
+ * without the action's `done` edge the node cannot be reached, with it, it can.
+ */
+export function actionsDoneOnEveryPath(playbook: Playbook, graph: PlaybookGraph, nodeId: string): Set<string> {
+  const confirmed = new Set<string>();
+  if (!graph.byId.has(playbook.start) || !reachable(graph.next, playbook.start, nodeId)) return confirmed;
+  for (const node of playbook.nodes) {
+    for (const action of node.actions ?? []) {
+      const done = action.targets.done;
+      if (!hasActionTargets(action) || done === undefined) continue;
+      // Another result leading to the same node keeps the edge: it does not confirm anything.
+      if (Object.entries(action.targets).some(([status, target]) => status !== 'done' && target === done)) continue;
+      const without = new Map(graph.next);
+      without.set(node.id, (graph.next.get(node.id) ?? []).filter((id) => id !== done));
+      if (!reachable(without, playbook.start, nodeId)) confirmed.add(action.key);
+    }
+  }
+  return confirmed;
+}
+
+function reachable(edges: ReadonlyMap<string, readonly string[]>, from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (id === to) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const next of edges.get(id) ?? []) if (!seen.has(next)) stack.push(next);
+  }
+  return false;
+}
+
+/**
+ * Whether a claim stands unbacked: no action is confirmed on every path to the outcome, the
+ * sentence is not inside `{% if actions.<key>.done %}`, and, for a hand-over ("I've passed it
+ * on"), the outcome hands no report on.
+ */
+export function unbackedClaim(claim: Claim, backing: { readonly confirmedOnPath: boolean; readonly insideConfirmed: boolean; readonly handsOn: boolean }): boolean {
+  if (backing.confirmedOnPath || backing.insideConfirmed) return false;
+  return !(claim.kind === 'handover' && backing.handsOn);
+}
+
+const ruleReplyFacts: PlaybookRule = (ctx) => {
+  const { playbook, graph, report } = ctx;
+  for (const node of playbook.nodes) {
+    const outcome = node.outcome;
+    const block = node.reply;
+    if (!outcome || !block || block.template.trim() === '') continue;
+    const prose = proseOf(block.template);
+    const lineAt = (index: number): number => block.line + 1 + countNewlines(prose, index);
+    const what = `The reply of \`${node.heading}\``;
+
+    const confirmed = actionsDoneOnEveryPath(playbook, graph, node.id);
+    const ranges = confirmedRanges(block.template);
+    const handsOn = HANDOVER_KINDS.includes(outcome.kind) || node.report !== undefined;
+    const keys = [...new Set(playbook.nodes.flatMap((n) => (n.actions ?? []).map((a) => a.key)))];
+    for (const claim of findClaims(prose)) {
+      const insideConfirmed = ranges.some((r) => r.start <= claim.start && claim.end <= r.end);
+      if (!unbackedClaim(claim, { confirmedOnPath: confirmed.size > 0, insideConfirmed, handsOn })) continue;
+      const example = keys[0] ?? '<key>';
+      report(
+        'reply/unconfirmed-claim',
+        'error',
+        { line: lineAt(claim.start) },
+        claim.kind === 'handover'
+          ? `${what} says "${claim.text}", but this outcome hands nothing on: it is not a bug, escalation or feature request and has no report block, and no action confirms it. Add a \`report\` block (or an \`action\` the agent confirms), or say what the customer can do instead.`
+          : `${what} says "${claim.text}", but no step confirms it was done on every path here. Add an \`action\` block whose \`done\` target leads to this outcome (the agent confirms it during the run), or put the sentence inside \`{% if actions.${example}.done %}…{% endif %}\` and say what will happen otherwise.`,
+      );
+    }
+    for (const link of findUnsuppliedLinks(block.template)) {
+      report(
+        'reply/promised-link',
+        'error',
+        { line: lineAt(link.start) },
+        `${what} points the customer to "${link.text}" but gives no link for it. Write the URL, or take it from an answer or an action's reference (e.g. \`{{ answers.article_url }}\`), or describe where to find it in the product.`,
+      );
+    }
+    const title = /\{\{-?\s*outcome\.title\b/.exec(block.template);
+    if (title) {
+      report(
+        'reply/outcome-title',
+        'warning',
+        { line: lineAt(title.index) },
+        `${what} shows \`outcome.title\`, a heading written for agents and engineers ("${outcome.title}"), to the customer. Describe what happened in the customer's words instead.`,
+      );
+    }
+    const clash = conflictingTimelines(prose);
+    if (clash) {
+      report(
+        'reply/two-timelines',
+        'warning',
+        { line: lineAt(clash[1].start) },
+        `${what} promises two different timelines, "${clash[0].text}" and "${clash[1].text}". Give the customer one: say when they will hear from you, once.`,
+      );
+    }
+    const repeat = findRepeatedPhrase(prose);
+    if (repeat) {
+      report(
+        'reply/repeated-phrase',
+        'warning',
+        { line: lineAt(repeat.second.start) },
+        `${what} says "${repeat.second.text}" twice (first on line ${lineAt(repeat.first.start)}). Say it once; a repeated phrase reads as copied and pasted.`,
+      );
+    }
+  }
+};
 
 // ---------------------------------------------------------------------------------------------
 // Heuristics
@@ -337,7 +460,7 @@ function phrasePattern(phrase: string): RegExp {
   const body = phrase
     .trim()
     .split(/\s+/)
-    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]"))
+    .map((word) => escapeRegExp(word).replace(/'/g, "['’]"))
     .join('\\s+');
   return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'giu');
 }

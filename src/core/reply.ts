@@ -1,6 +1,7 @@
 /**
  * The customer reply: the playbook's reply block wrapped in a greeting, an acknowledgement that
- * fits the mood and the outcome, what happens next, a follow-up question and the sign-off, laid
+ * fits the mood and the outcome, a sentence for each customer signal (repeat contact, a
+ * deadline…), what happens next, a follow-up question and the sign-off, laid
  * out for the channel (email: paragraphs and a signature; chat: short, no signature; phone: a
  * script read aloud). Wording comes from the phrase bank; this module only arranges it.
  */
@@ -9,11 +10,12 @@ import { choosePhrase, type PhraseSituation } from './phrase-choice.js';
 import type { PhraseBank, PhrasePart } from './phrases.js';
 import { present, type TemplateContext } from './template-context.js';
 import { renderTemplate } from './templates.js';
+import { statesTimeline } from './reply-claims.js';
 
 export interface ComposeReplyInput {
   readonly kind: OutcomeKind;
   /** The outcome's reply block; `full` means the block is the whole reply. */
-  readonly block?: { readonly template: string; readonly full: boolean; readonly line?: number };
+  readonly block?: { readonly template: string; readonly full: boolean; readonly timeline?: boolean; readonly line?: number };
   readonly context: TemplateContext;
   readonly channel: Channel;
   readonly mood: Mood;
@@ -103,11 +105,22 @@ export function composeReply(input: ComposeReplyInput): string {
     outcome: input.kind,
     channel: input.channel,
     named: context.customer.name !== undefined,
+    signals: context.customer.signals,
+    timeline: Boolean(input.block?.timeline) || statesTimeline(block),
   };
   const say = (part: PhrasePart): string =>
     oneLine(renderTemplate(choosePhrase(input.phrases, part, situation, context.case.id), context, { what: `phrase ${part}` }));
 
   const greeting = say('greeting');
+  // One sentence per confirmed signal (repeat contact, deadline…), each chosen as if it were the
+  // only one, so a rule for `deadline` speaks to the deadline whatever else is going on. Chat
+  // keeps the first, to stay short.
+  const signals = input.channel === 'chat' ? situation.signals?.slice(0, 1) ?? [] : situation.signals ?? [];
+  const situationText = joinSentences(
+    ...signals.map((signal) =>
+      oneLine(renderTemplate(choosePhrase(input.phrases, 'situation', { ...situation, signals: [signal] }, context.case.id), context, { what: 'phrase situation' })),
+    ),
+  );
   const acknowledgement = say('acknowledgement');
   const next = say('next_steps');
   const followUp = say('follow_up');
@@ -117,14 +130,14 @@ export function composeReply(input: ComposeReplyInput): string {
   switch (input.channel) {
     case 'chat':
       // One message-sized opener, the answer, one closing line; no signature block.
-      paragraphs = [joinSentences(greeting, acknowledgement), block, joinSentences(next, followUp)];
+      paragraphs = [joinSentences(greeting, acknowledgement, situationText), block, joinSentences(next, followUp)];
       break;
     case 'phone':
-      paragraphs = [joinSentences(greeting, acknowledgement), block, next, joinSentences(followUp, closing)];
+      paragraphs = [joinSentences(greeting, acknowledgement, situationText), block, next, joinSentences(followUp, closing)];
       break;
     case 'email':
     default:
-      paragraphs = [greeting, acknowledgement, block, next, followUp, emailSignature(closing, context, input.signoff)];
+      paragraphs = [greeting, acknowledgement, situationText, block, next, followUp, emailSignature(closing, context, input.signoff)];
       break;
   }
   return tidy(paragraphs.filter((p) => p !== '').join('\n\n'));

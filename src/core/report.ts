@@ -17,6 +17,8 @@ import type { AnswerValue, FlowInput, FlowView } from './flow-types.js';
 import type { ActionStatus, Channel, Mood, OutcomeKind, Playbook, PlaybookNode, Severity } from './model.js';
 import { buildTemplateContext, present, redactAnswers, REDACTED, type TemplateContext } from './template-context.js';
 import { renderTemplate } from './templates.js';
+import { escapeRegExp } from './escape-regexp.js';
+import { detectSignals, type Signal } from './signals.js';
 
 export const REPORT_SCHEMA = 'triage.report/v1';
 
@@ -48,12 +50,19 @@ export interface Report {
   readonly severity: Severity | null;
   readonly component: string | null;
   readonly labels: readonly string[];
-  readonly customer: { readonly name: string | null; readonly channel: Channel; readonly mood: Mood };
+  readonly customer: {
+    readonly name: string | null;
+    readonly channel: Channel;
+    readonly mood: Mood;
+    readonly account: string | null;
+    readonly signals: readonly Signal[];
+  };
   readonly agent: string | null;
   readonly description: string;
-  /** From `answers.scope` / `answers.frequency` when the playbook asks; else null. */
+  /** From the reserved keys `scope` / `frequency` / `started` (answers or env) when known; else null. */
   readonly scope: string | null;
   readonly frequency: string | null;
+  readonly started: string | null;
   readonly environment: Readonly<Record<string, string>>;
   readonly answers: Readonly<Record<string, AnswerValue>>;
   /** What the agent was asked to do on the way and what they confirmed; [] when nothing. */
@@ -64,6 +73,8 @@ export interface Report {
   readonly actual: string;
   readonly reply: string | null;
   readonly replay: string;
+  /** The case this one replays (recorded by `--replay-of`), else null. */
+  readonly replay_of: string | null;
   readonly started_at: string;
   readonly finished_at: string;
   readonly duration_ms: number;
@@ -88,6 +99,13 @@ export interface ReportInput {
   readonly intake: Intake;
   readonly settings: ReportSettings;
   readonly reply?: string;
+  /** Set when this run is a replay of another case. */
+  readonly replayOf?: string;
+  /**
+   * A node's reproduction line (its `repro` block, rendered), when it has one: the steps to
+   * reproduce use it instead of the question and answer.
+   */
+  readonly reproLine?: (step: { readonly playbook: string; readonly node: string }, context: TemplateContext) => string | undefined;
   /** ISO 8601. */
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -154,10 +172,6 @@ function redactText(text: string, secrets: readonly string[], secretKeys: readon
   return result;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** `path` of a playbook relative to its directory, with `/` separators: the same on every machine. */
 export function portablePath(path: string, dir: string): string {
   const file = path.replace(/\\/g, '/');
@@ -184,22 +198,34 @@ function answerArg(value: AnswerValue): string {
   return formatAnswerValue(value);
 }
 
+/** What a redacted value looks like: a replay line carries these where the real value was removed. */
+export const REDACTION_STAND_IN = /\[(?:REDACTED|EMAIL-\d+|IP-\d+|PHONE-\d+|ACCOUNT-\d+|HOST)\]/;
+
 /**
- * A `triage run` command that replays the run: the intake and every agent input in order.
- * Secret answers become `<secret>` placeholders for the engineer to fill in.
+ * A `triage run` command that replays the run on any machine with the same playbooks: the intake
+ * and every agent input in order, as given (the caller passes redacted inputs and intake; secret
+ * answers become `[REDACTED]`). It never names this case's id: `--replay-of` records a new case
+ * linked to this one, and tells run that redaction stand-ins (`[EMAIL-1]`, `[REDACTED]`) stand for
+ * values that passed the playbook's checks when the case ran.
  */
 export function buildReplayCommand(input: Pick<ReportInput, 'caseId' | 'startPlaybook' | 'inputs' | 'intake' | 'view'>): string {
   const secret = new Set(input.view.secretKeys);
-  const args = ['triage', 'run', shellQuote(input.startPlaybook.id), '--no-input', '--case-id', shellQuote(input.caseId)];
+  const args = ['triage', 'run', shellQuote(input.startPlaybook.id), '--no-input', '--replay-of', shellQuote(input.caseId)];
   const { customer, description } = input.intake;
   const name = present(customer.name);
   if (name !== undefined) args.push('--customer', shellQuote(name));
+  const account = present(customer.account);
+  if (account !== undefined) args.push('--account', shellQuote(account));
   args.push('--channel', customer.channel, '--mood', customer.mood);
   if (description.trim()) args.push('--description', shellQuote(description.trim()));
+  // The confirmed signals, not what the description suggests: `none` when the agent cleared them.
+  const signals = customer.signals ?? [];
+  if (signals.length > 0) args.push('--signal', signals.join(','));
+  else if (customer.signals !== undefined && detectSignals(description).length > 0) args.push('--signal', 'none');
   for (const item of input.inputs) {
     let pair: string | undefined;
     if (item.kind === 'env') pair = `${item.key}=${item.value}`;
-    else if (item.kind === 'ask') pair = `${item.key}=${secret.has(item.key) ? '<secret>' : answerArg(item.value)}`;
+    else if (item.kind === 'ask') pair = `${item.key}=${secret.has(item.key) ? REDACTED : answerArg(item.value)}`;
     else if (item.kind === 'choice') pair = `${item.node}=${item.label}`;
     else if (item.kind === 'action') {
       args.push('--answer', shellQuote(`${item.key}=${item.status}`, true));
@@ -213,30 +239,34 @@ export function buildReplayCommand(input: Pick<ReportInput, 'caseId' | 'startPla
 // ---------------------------------------------------------------------------------------------
 // Steps to reproduce
 
+/** A step without a repro line: the question and the answer (`Which format fails? PDF.`). */
 function describeStep(step: ReportPathStep): string {
-  const parts = [sentence(step.title)];
-  if (step.said.trim() !== '') parts.push(`Asked: “${oneLine(step.said)}”`);
-  if (step.answer.trim() !== '') parts.push(`${/^check /.test(step.answer) ? 'Result' : 'Answer'}: ${sentence(step.answer)}`);
-  return parts.join(' ');
+  const title = oneLine(step.title);
+  const answer = oneLine(step.answer);
+  if (answer === '') return sentence(title);
+  if (title.endsWith('?')) return `${title} ${sentence(answer)}`;
+  return `${title.replace(/[.:;,]+$/, '')}: ${sentence(answer)}`;
 }
 
 /**
  * Numbered-list items an engineer can follow: the environment as a precondition, then each
- * visited node (what the customer was asked or told, and what they answered or what a check
- * found), then what was observed at the outcome.
+ * visited node as an action (its repro line when the node has one, else the question and the
+ * answer), then what was observed at the outcome. The agent's script stays in the path table.
  */
 export function buildStepsToReproduce(
   environment: Readonly<Record<string, string>>,
   path: readonly ReportPathStep[],
   outcomeNode: string,
   actual: string,
+  repro: (step: ReportPathStep, index: number) => string | undefined = () => undefined,
 ): string[] {
   const steps: string[] = [];
   const env = Object.entries(environment).filter(([, value]) => value.trim() !== '');
   if (env.length > 0) steps.push(`Environment: ${env.map(([key, value]) => `${key} = ${oneLine(value)}`).join(', ')}.`);
-  for (const step of path) {
-    if (step.node === outcomeNode && step === path[path.length - 1]) continue;
-    steps.push(describeStep(step));
+  for (const [index, step] of path.entries()) {
+    if (step.node === outcomeNode && index === path.length - 1) continue;
+    const line = repro(step, index);
+    steps.push(line !== undefined && line.trim() !== '' ? sentence(line) : describeStep(step));
   }
   steps.push(`Observe: ${sentence(actual)}`);
   return steps;
@@ -272,8 +302,9 @@ function durationMs(startedAt: string, finishedAt: string): number {
   return Math.max(0, end - start);
 }
 
-function answerText(answers: Readonly<Record<string, AnswerValue>>, key: string): string | null {
-  const value = answers[key];
+/** A reserved key (`scope`, `frequency`, `started`): an answer, else an env value, else unknown. */
+function answerText(answers: Readonly<Record<string, AnswerValue>>, key: string, env: Readonly<Record<string, string>> = {}): string | null {
+  const value = answers[key] ?? env[key];
   if (value === undefined) return null;
   const text = formatAnswerValue(value).trim();
   return text === '' ? null : text;
@@ -316,11 +347,18 @@ export function buildReport(input: ReportInput): Report {
     severity,
     component: block?.component?.trim() || null,
     labels: [...(block?.labels ?? [])],
-    customer: { name: present(intake.customer.name) ?? null, channel: intake.customer.channel, mood: intake.customer.mood },
+    customer: {
+      name: present(intake.customer.name) ?? null,
+      channel: intake.customer.channel,
+      mood: intake.customer.mood,
+      account: present(intake.customer.account) ?? null,
+      signals: [...(intake.customer.signals ?? [])],
+    },
     agent: context.agent.name ?? null,
     description: clean(intake.description.trim()),
-    scope: answerText(answers, 'scope'),
-    frequency: answerText(answers, 'frequency'),
+    scope: answerText(answers, 'scope', environment),
+    frequency: answerText(answers, 'frequency', environment),
+    started: answerText(answers, 'started', environment),
     environment,
     answers,
     actions: (input.view.actions ?? []).map((action) => ({
@@ -330,11 +368,15 @@ export function buildReport(input: ReportInput): Report {
       reference: action.reference === undefined ? null : clean(action.reference),
     })),
     path,
-    steps_to_reproduce: buildStepsToReproduce(environment, path, node.id, clean(actual)),
+    steps_to_reproduce: buildStepsToReproduce(environment, path, node.id, clean(actual), (step) => {
+      const line = input.reproLine?.(step, context);
+      return line === undefined ? undefined : clean(line);
+    }),
     expected: expected === null ? null : clean(expected),
     actual: clean(actual),
     reply: input.reply === undefined || input.reply.trim() === '' ? null : clean(input.reply),
     replay: buildReplayCommand(input),
+    replay_of: input.replayOf ?? null,
     started_at: input.startedAt,
     finished_at: input.finishedAt,
     duration_ms: durationMs(input.startedAt, input.finishedAt),

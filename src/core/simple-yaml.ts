@@ -2,7 +2,7 @@
  * A fast reader for the plain YAML that playbooks are written in (front matter and ask, check and
  * report blocks): block maps of `key: value`, block lists of scalars or of small maps (`env`
  * entries), one-line `[a, b]` lists, and plain, 'single'- or "double"-quoted one-line scalars,
- * with comments. Linting 2,000 playbooks spent a third of its time in the yaml library (issue 7).
+ * with comments. Linting 2,000 playbooks spent a third of its time in the yaml library.
  *
  * It answers only when it is sure: anything else (block scalars, anchors, tags, flow maps, tabs,
  * multi-line scalars, unusual escapes, duplicate keys, odd indentation...) returns undefined, and

@@ -5,6 +5,7 @@
 import type { Intake } from './case-record.js';
 import type { ActionRecord, AnswerValue } from './flow-types.js';
 import type { ActionStatus, Channel, Mood, OutcomeKind } from './model.js';
+import type { Signal } from './signals.js';
 
 /** What a secret looks like in every output. */
 export const REDACTED = '[REDACTED]';
@@ -48,6 +49,10 @@ export interface TemplateContext {
     readonly mood: Mood;
     readonly channel: Channel;
     readonly description: string;
+    /** Confirmed signals (`{% if customer.signals contains "deadline" %}`); [] when none. */
+    readonly signals: readonly Signal[];
+    /** The account id or email the agent recorded, when known. */
+    readonly account?: string;
   };
   readonly agent: { readonly name?: string; readonly title?: string };
   readonly company: { readonly name?: string };
@@ -108,6 +113,8 @@ export function buildTemplateContext(input: TemplateContextInput): TemplateConte
       mood: input.intake.customer.mood,
       channel: input.intake.customer.channel,
       description: input.intake.description.trim(),
+      signals: [...(input.intake.customer.signals ?? [])],
+      account: present(input.intake.customer.account),
     }),
     agent: known({ name: present(input.agent.name), title: present(input.agent.title) }),
     company: known({ name: present(input.company.name) }),

@@ -11,7 +11,7 @@ import { CLOCK_DATE, liquidMessage, TEMPLATE_PARSE_LIMIT } from './liquid-messag
  * their keys come from the playbook (ask blocks, check captures, env fields, action blocks).
  */
 export const TEMPLATE_OBJECTS: Readonly<Record<string, readonly string[]>> = {
-  customer: ['name', 'first_name', 'mood', 'channel', 'description'],
+  customer: ['name', 'first_name', 'mood', 'channel', 'description', 'signals', 'account'],
   agent: ['name', 'title'],
   company: ['name'],
   case: ['id'],
@@ -52,7 +52,7 @@ export type TemplateAnalysis =
 
 const NO_VARIABLES: TemplateAnalysis = Object.freeze({ ok: true, variables: Object.freeze([]) });
 
-/** Analyses already made: the same reply or report text recurs across a library (issue 7). */
+/** Analyses already made: the same reply or report text recurs across a library. */
 const analyses = new Map<string, TemplateAnalysis>();
 const MAX_REMEMBERED = 10_000;
 

@@ -127,7 +127,7 @@ function templateError(error: unknown, source: TemplateSource): TriageError {
 
 /**
  * Text with no `{` has no tags or outputs: Liquid would return it as it is. Most phrases and
- * many reply blocks are such text; skipping the parser for them saves start-up time (issue 7).
+ * many reply blocks are such text; skipping the parser for them saves start-up time.
  */
 function isPlainText(source: string): boolean {
   return source.length <= PARSE_LIMIT && !source.includes('{');

@@ -325,18 +325,24 @@ const ruleActions: PlaybookRule = ({ playbook, graph, report }) => {
 };
 
 const WHOLE_PLACEHOLDER = /^\{\{\s*(answers|env)\.[^\s{}|.[\]]+\s*\}\}$/;
+const CONFIG_PLACEHOLDER = /^\{\{\s*config\.[A-Za-z0-9_.-]+\s*\}\}$/;
 
 const ruleCheckPlaceholders: PlaybookRule = ({ playbook, report }) => {
   for (const node of playbook.nodes) {
-    for (const arg of node.check?.run ?? []) {
+    const probe = node.check?.probe;
+    for (const arg of probe ? probe.targets : (node.check?.run ?? [])) {
       if (!arg.includes('{{') && !arg.includes('{%')) continue;
       if (WHOLE_PLACEHOLDER.test(arg)) continue;
+      // Probe targets may also name a setting: `{{config.service.url}}`.
+      if (probe && CONFIG_PLACEHOLDER.test(arg)) continue;
       const mixed = arg.replace(/\{\{[^}]*\}\}/g, '').trim() !== '' || arg.includes('{%');
       report(
         'check/placeholder',
         'error',
         { line: (node.check as NonNullable<PlaybookNode['check']>).line },
-        mixed
+        probe
+          ? `\`probe\` target ${JSON.stringify(arg)}: a target is written as is, or is one whole \`{{answers.<key>}}\`, \`{{env.<key>}}\` or \`{{config.<key>}}\` placeholder (give several targets to fall back: the first non-empty one is probed).`
+          : mixed
           ? `\`run\` element ${JSON.stringify(arg)} mixes a placeholder with other text. Commands never go through a shell, so a placeholder must be a whole element: split it, e.g. \`[grep, -e, '{{answers.pattern}}', app.log]\`.`
           : `\`run\` element ${JSON.stringify(arg)}: only \`{{answers.<key>}}\` and \`{{env.<key>}}\` can be substituted into a command (no filters or other variables).`,
       );
@@ -407,6 +413,30 @@ const ruleAnswerKeyCollisions: PlaybookRule = ({ playbook, graph, report }) => {
         'warning',
         { line: ask.line },
         `Ask key \`${ask.key}\` is also the key of ${clash}, so \`--answer ${ask.key}=...\` is ambiguous. Rename the ask key.`,
+      );
+    }
+  }
+};
+
+/**
+ * A key asked by two nodes on one path: the agent types the same thing twice and the later
+ * answer silently replaces the earlier one. A retry loop (each node reachable from the other)
+ * asks again on purpose and is left alone.
+ */
+const ruleAskedTwiceOnOnePath: PlaybookRule = ({ playbook, graph, report }) => {
+  const askers = new Map<string, { node: PlaybookNode; line: number }[]>();
+  for (const node of playbook.nodes) for (const ask of node.asks) askers.set(ask.key, [...(askers.get(ask.key) ?? []), { node, line: ask.line }]);
+  for (const [key, nodes] of askers) {
+    if (nodes.length < 2) continue;
+    for (const later of nodes) {
+      const downstreamOfLater = reach([later.node.id], graph.next);
+      const earlier = nodes.find((n) => n.node !== later.node && reach(graph.next.get(n.node.id) ?? [], graph.next).has(later.node.id) && !downstreamOfLater.has(n.node.id));
+      if (!earlier) continue;
+      report(
+        'ask/asked-twice',
+        'warning',
+        { line: later.line },
+        `\`${key}\` is asked again here, but \`${earlier.node.heading}\` (line ${earlier.line}) already asked it on the way: the agent types it twice and this answer replaces the first. Ask it once, or give this question its own key.`,
       );
     }
   }
@@ -543,6 +573,7 @@ export const PLAYBOOK_RULES: readonly PlaybookRule[] = [
   ruleAsks,
   ruleActions,
   ruleAnswerKeyCollisions,
+  ruleAskedTwiceOnOnePath,
   rulePatterns,
   ruleTemplateSyntaxAndRoots,
   ruleCyclesWithoutExit,
@@ -584,10 +615,14 @@ function templateUses(playbook: Playbook): readonly TemplateUse[] {
         if (source !== undefined) uses.push({ node, what: `report \`${field}\` of \`${node.heading}\``, analysis: analyzeTemplate(source), position: () => at });
       }
     }
+    if (node.repro) {
+      const at = { line: node.repro.line, column: 1 };
+      uses.push({ node, what: `\`repro\` block of \`${node.heading}\``, analysis: analyzeTemplate(node.repro.template), position: () => at });
+    }
     if (node.check) {
       const at = { line: node.check.line, column: 1 };
-      const placeholders = node.check.run.filter((arg) => WHOLE_PLACEHOLDER.test(arg));
-      if (placeholders.length > 0) uses.push({ node, what: `\`check\` command of \`${node.heading}\``, analysis: analyzeTemplate(placeholders.join(' ')), position: () => at });
+      const placeholders = (node.check.probe ? node.check.probe.targets : node.check.run).filter((arg) => WHOLE_PLACEHOLDER.test(arg));
+      if (placeholders.length > 0) uses.push({ node, what: node.check.probe ? `\`probe\` target of \`${node.heading}\`` : `\`check\` command of \`${node.heading}\``, analysis: analyzeTemplate(placeholders.join(' ')), position: () => at });
     }
   }
   templateCache.set(playbook, uses);

@@ -2,7 +2,7 @@
  * Writes a file so that no reader, and no Ctrl-C, crash or kill -9 half way, ever sees it half
  * written: a temp file next to it, renamed over it. No fsync (that only adds power-loss safety, at
  * milliseconds a write) and no exit handlers (write-file-atomic registers signal handlers on
- * every call, which cost more than the write itself: issue 7). A leftover temp file ends in `.tmp`.
+ * every call, which cost more than the write itself). A leftover temp file ends in `.tmp`.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 

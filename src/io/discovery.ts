@@ -1,5 +1,5 @@
 /**
- * Which playbook directories are searched, in override order (cli-contract.md): bundled, the
+ * Which playbook directories are searched, in override order (docs/cli.md): bundled, the
  * user's config directory, ./.triage/playbooks, every --playbooks, then TRIAGE_PLAYBOOKS.
  * A later directory overrides an earlier playbook with the same id.
  */
@@ -153,7 +153,7 @@ export function listPlaybookFiles(dir: PlaybookDirectory, problems: ListingProbl
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    // join(path, name) for thousands of names is measurable (issue 7); a name read from the
+    // join(path, name) for thousands of names is measurable; a name read from the
     // directory has no separator, so the normalised prefix plus the name is the same string.
     const prefix = join(path, 'x').slice(0, -1);
     for (const entry of entries) {

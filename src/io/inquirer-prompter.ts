@@ -31,7 +31,11 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): Prompt
 
     async chooseMany(message, choices, opts) {
       // "Go back" is an entry, as in selects, so that choosing nothing stays a possible answer.
-      const items: (Separator | { name: string; value: string })[] = choices.map((c: PromptChoice) => ({ name: sanitizeForTerminal(c.label), value: c.value }));
+      const items: (Separator | { name: string; value: string; checked?: boolean })[] = choices.map((c: PromptChoice) => ({
+        name: sanitizeForTerminal(c.label),
+        value: c.value,
+        ...(c.checked ? { checked: true } : {}),
+      }));
       if (opts.allowBack) items.push(new Separator(), { name: BACK_LABEL, value: BACK_VALUE });
       const answer = await checkbox({ message: sanitizeForTerminal(message), choices: items, loop: false }, context);
       return answer.includes(BACK_VALUE) ? BACK : answer;

@@ -2,7 +2,7 @@
  * Parse results of playbooks, cached as JSON under `<cache>/parsed/` and addressed by a hash of
  * the build, the file's path and directory and its exact content: a changed file simply has
  * another address, so nothing needs invalidating. A run reads its playbook from here without
- * loading markdown-it or the YAML parser (issue 7). The model is plain data (a JSON round trip
+ * loading markdown-it or the YAML parser. The model is plain data (a JSON round trip
  * is exact; test/io/parse-cache.test.ts checks it).
  */
 import { join } from 'node:path';

@@ -36,7 +36,7 @@ export function bundledTemplatesDir(from: string = import.meta.url): string {
 export interface PhraseBankOptions {
   /**
    * triage's cache directory: a bank that parsed and validated is kept there as JSON, keyed by a
-   * hash of its text, so a run reads it without loading the YAML parser (issue 7).
+   * hash of its text, so a run reads it without loading the YAML parser.
    */
   readonly cacheDir?: string;
 }

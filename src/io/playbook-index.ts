@@ -1,5 +1,5 @@
 /**
- * The playbook index cache (issue 7): for every playbook file, what `list`, `search` and the
+ * The playbook index cache: for every playbook file, what `list`, `search` and the
  * start of a run need (front matter, search fields, whether the file has parse errors, the files
  * it links to), so they parse only the playbooks they use.
  *

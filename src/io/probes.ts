@@ -13,6 +13,7 @@ import { TriageError } from '../core/errors.js';
 import type { DetectProbe, EnvField } from '../core/model.js';
 import { DETECT_PROBES } from '../core/model.js';
 import { probeValue, runCommand } from './run-command.js';
+import { escapeRegExp } from '../core/escape-regexp.js';
 
 /** Everything the detect probes look at, gathered once so the naming logic stays testable. */
 export interface SystemFacts {
@@ -295,7 +296,7 @@ export function localeName(facts: SystemFacts): string {
 // Playbook env fields
 
 export interface CaptureOptions {
-  /** Whether the playbook's directory is trusted to run commands (cli-contract.md). */
+  /** Whether the playbook's directory is trusted to run commands (docs/cli.md, Trust). */
   readonly trusted: boolean;
   /** Named in the error when commands are not allowed (a playbook path or directory). */
   readonly source?: string;
@@ -422,8 +423,7 @@ export function extractVersion(output: string): string {
 
 /** A string value from an XML property list. */
 export function plistString(xml: string, key: string): string | undefined {
-  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`<key>${escaped}</key>\\s*<string>([^<]*)</string>`).exec(xml)?.[1]?.trim() || undefined;
+  return new RegExp(`<key>${escapeRegExp(key)}</key>\\s*<string>([^<]*)</string>`).exec(xml)?.[1]?.trim() || undefined;
 }
 
 /** `Version=115.12.0esr` from a Mozilla application.ini. */

@@ -10,6 +10,8 @@ export interface PromptChoice {
   readonly label: string;
   readonly value: string;
   readonly description?: string;
+  /** Ticked at the start, in a choose-many list. */
+  readonly checked?: boolean;
 }
 
 export interface TextOptions {
@@ -27,4 +29,9 @@ export interface Prompter {
   chooseMany(message: string, choices: readonly PromptChoice[], options: { allowBack: boolean }): Promise<string[] | Back>;
   text(message: string, options: TextOptions): Promise<string | Back>;
   confirm(message: string, options: { allowBack: boolean; default?: boolean }): Promise<boolean | Back>;
+}
+
+/** Whether an error is the prompt library's own "the user left the prompt" (Ctrl-C, Escape). */
+export function isPromptExit(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
 }

@@ -172,7 +172,7 @@ function formatBytes(bytes: number): string {
 }
 
 /**
- * Why a command failed, in the wording playbook-format.md documents (`timed out after 5000 ms`,
+ * Why a command failed, in the wording docs/playbook-format.md documents (`timed out after 5000 ms`,
  * `exited 127: command not found`); undefined when it exited 0 in time.
  */
 export function describeFailure(result: CheckResult): string | undefined {

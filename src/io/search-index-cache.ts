@@ -1,5 +1,5 @@
 /**
- * The search index of the playbooks in effect, cached (issue 7): building it for 2,000 playbooks
+ * The search index of the playbooks in effect, cached: building it for 2,000 playbooks
  * takes ~100 ms; restoring its state with node:v8's structured clone takes ~10 ms. The caller
  * keys it by what the documents are made from (the files' contents); the key here adds the build
  * (the tokenizer) and the V8 version (the clone format).

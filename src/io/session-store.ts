@@ -21,6 +21,11 @@ export interface SessionStore {
    */
   listOpen(options?: { readonly finished?: boolean }): { sessions: CaseRecord[]; problems: string[] };
   remove(caseId: string): void;
+  /**
+   * What `load(caseId)` (or, without an id, the first of `listOpen({ finished: true })`) would
+   * return, or undefined; never moves a damaged file aside, so the real load still reports it.
+   */
+  peek(caseId?: string): CaseRecord | undefined;
 }
 
 /** Why a write failed, in words (Node's recursive mkdir reports a read-only file system as ENOENT). */
@@ -119,10 +124,28 @@ export function openSessionStore(dataDir: string): SessionStore {
       sessions.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
       return { sessions, problems };
     },
+    peek(caseId) {
+      const attempt = (path: string): CaseRecord | undefined => {
+        try {
+          return read(path);
+        } catch {
+          return undefined;
+        }
+      };
+      if (caseId !== undefined) return SAFE_ID.test(caseId) ? attempt(fileOf(caseId)) : undefined;
+      let names: string[];
+      try {
+        names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+      } catch {
+        return undefined;
+      }
+      const records = names.map((n) => attempt(join(dir, n))).filter((r): r is CaseRecord => r !== undefined && (r.status === 'open' || r.status === 'done'));
+      return records.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0))[0];
+    },
     remove(caseId) {
       const path = fileOf(caseId);
       try {
-        unlinkSync(path); // not rmSync: its first call loads a recursive-delete module (issue 7)
+        unlinkSync(path); // not rmSync: its first call loads a recursive-delete module
       } catch {
         // Best effort: this runs on the way out of failed runs too, where an error here (the data
         // directory is a file, or read-only) would hide the one that matters.

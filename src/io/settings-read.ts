@@ -13,6 +13,14 @@ export interface Settings {
   'lint.avoid'?: string;
   /** Reply-craft lint: word limit of a reply block for chat (`config set` stores a number). */
   'lint.chatWords'?: number | string;
+  /** The service `probe:` checks look at when no answer names one (`{{config.service.url}}`). */
+  'service.url'?: string;
+  /** Who issues the service's TLS certificate (a regular expression); another issuer means interception. */
+  'service.tls_issuer'?: string;
+  /** Supported minimum versions, e.g. `Chrome 120, Firefox 115, Safari 16.4, Windows 10, macOS 13`. */
+  'support.minimums'?: string;
+  /** `host[:port]` of the DNS server probes ask instead of the system resolver. */
+  'network.dns_server'?: string;
   /** Absolute playbook directories whose commands may run. */
   trusted?: string[];
 }

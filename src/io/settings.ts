@@ -21,6 +21,10 @@ export const SETTING_KEYS: Readonly<Record<Exclude<keyof Settings, 'trusted'>, s
   format: 'default output format of `run`: markdown, text or json',
   'lint.avoid': 'phrases `lint` warns about in replies, comma-separated (replaces the defaults; "" for none)',
   'lint.chatWords': '`lint` warns when a reply block is longer than this many words (default 120)',
+  'service.url': 'the service check playbooks probe when no --answer url= is given, e.g. https://api.example.com',
+  'service.tls_issuer': "who issues the service's TLS certificate (a regular expression, e.g. \"Let's Encrypt\"); another issuer means interception",
+  'support.minimums': 'supported minimum versions, e.g. "Chrome 120, Firefox 115, Safari 16.4, Edge 120, Windows 10, macOS 13"',
+  'network.dns_server': 'host[:port] of a DNS server for probes to ask instead of the system resolver (or TRIAGE_DNS_SERVER)',
 };
 
 export type SettingKey = keyof typeof SETTING_KEYS;

@@ -1,6 +1,6 @@
 /**
  * Large CommonJS packages on the start-up path (commander, liquidjs, ua-parser-js) loaded through
- * V8's code cache (issue 7). scripts/build.mjs bundles each into dist/vendor/<name>.cjs and points
+ * V8's code cache. scripts/build.mjs bundles each into dist/vendor/<name>.cjs and points
  * the imports of the package at loadVendor(). The first run compiles the package as usual and, on
  * exit, saves V8's compiled code (functions the run used included) to the cache directory; later
  * runs skip most of the compiling (liquidjs: ~9 ms to ~5 ms). The same technique as

@@ -1,6 +1,6 @@
 /** What `run` prints: the report, the reply, or both, as markdown, text or JSON. */
-import type { FinishedCase } from '../app/finish-case.js';
-import type { OutcomeKind } from '../core/model.js';
+import type { FinishedCase } from '../core/finished-case.js';
+import { HOW_TO_KINDS, type OutcomeKind } from '../core/model.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { neutralizeQuickActions } from './report-gitlab.js';
 import { jiraParagraph, renderReportJira } from './report-jira.js';
@@ -12,9 +12,9 @@ export type Emit = 'report' | 'reply' | 'both';
 /** `jira` is Jira wiki markup; `gitlab` is the Markdown report with GitLab's differences (report-gitlab.ts). */
 export type OutputFormat = 'markdown' | 'text' | 'json' | 'jira' | 'gitlab';
 
-/** playbook-format.md: replies for how-to outcomes, report + reply for the rest. */
+/** docs/cli.md (`--emit`): replies for how-to outcomes, report + reply for the rest. */
 export function defaultEmit(kind: OutcomeKind): Emit {
-  return kind === 'resolved' || kind === 'workaround' || kind === 'works-as-designed' ? 'reply' : 'both';
+  return HOW_TO_KINDS.includes(kind) ? 'reply' : 'both';
 }
 
 export function renderCaseOutput(finished: FinishedCase, options: { format: OutputFormat; emit: Emit }): string {

@@ -5,13 +5,15 @@
 import { formatAnswerValue } from '../core/answer-values.js';
 import type { CaseRecord } from '../core/case-record.js';
 import { SNIPPET_END, SNIPPET_START, type CaseSummary, type SearchHit } from '../core/case-query.js';
+import type { GapGroup } from '../core/knowledge-gaps.js';
 import type { CaseStats, FcrStats } from '../core/case-stats.js';
 import { OUTCOME_KINDS } from '../core/model.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 import type { Report } from '../core/report.js';
 import { renderReportJson } from './report-json.js';
 import { escapeCell, escapeHtml, renderReportMarkdown } from './report-markdown.js';
-import { formatDuration, renderReportText } from './report-text.js';
+import { describeCustomer, formatDuration, renderReportText } from './report-text.js';
+import { hasColor, type Style } from './style.js';
 import { renderTable, type TableOptions } from './table.js';
 
 export function formatTime(iso: string): string {
@@ -41,8 +43,9 @@ export function renderCaseList(cases: readonly CaseSummary[], total: number, opt
   // in them are made visible, never printed raw. The same goes for every renderer below.
   return renderTable(
     ['CASE', 'STARTED (UTC)', 'PLAYBOOK', 'OUTCOME', 'CUSTOMER', 'TIME'],
-    cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id, outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
+    cases.map((c) => [c.id, formatTime(c.startedAt), c.playbook.id || '–', outcomeOf(c), c.customer || '–', durationOrDash(c.durationMs)].map(sanitizeForTerminal)),
     options,
+    { keep: ['CASE', 'PLAYBOOK'], dropOrder: ['TIME', 'CUSTOMER', 'STARTED (UTC)'] },
   );
 }
 
@@ -50,12 +53,12 @@ export function renderCaseList(cases: readonly CaseSummary[], total: number, opt
 // search
 
 /** Matched words: bold on a colour terminal, «marked» otherwise. */
-export function highlightSnippet(snippet: string, color: boolean): string {
-  if (!color) return snippet;
-  return snippet.split(SNIPPET_START).join('\u001b[1m').split(SNIPPET_END).join('\u001b[22m');
+export function highlightSnippet(snippet: string, style: Style): string {
+  if (!hasColor(style)) return snippet;
+  return snippet.replace(new RegExp(`${SNIPPET_START}([^${SNIPPET_END}]*)${SNIPPET_END}`, 'g'), (_, word: string) => style.bold(word));
 }
 
-export function renderSearchHits(hits: readonly SearchHit[], options: { readonly color: boolean }): string {
+export function renderSearchHits(hits: readonly SearchHit[], options: { readonly style: Style }): string {
   const width = String(hits.length).length;
   return `${hits
     .map((hit, i) => {
@@ -63,7 +66,7 @@ export function renderSearchHits(hits: readonly SearchHit[], options: { readonly
       const who = r.intake.customer.name ? ` · ${r.intake.customer.name}${hit.sameCustomer ? ' (same customer)' : ''}` : '';
       const head = `${String(i + 1).padStart(width)}. ${r.id} · ${formatTime(r.startedAt)} · ${r.playbook.id} · ${outcomeOf({ status: r.status, outcome: r.outcome })}${who}`;
       const pad = ' '.repeat(width + 2);
-      return `${sanitizeForTerminal(head)}\n${pad}${highlightSnippet(sanitizeForTerminal(hit.snippet), options.color)}`;
+      return `${sanitizeForTerminal(head)}\n${pad}${highlightSnippet(sanitizeForTerminal(hit.snippet), options.style)}`;
     })
     .join('\n\n')}\n`;
 }
@@ -101,8 +104,11 @@ function caseFields(record: CaseRecord): [string, string][] {
   return [
     ['Case', record.id],
     ['Status', record.status],
-    ['Playbook', `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})`],
-    ['Customer', `${customer.name ? `${customer.name}, ` : ''}via ${customer.channel} (${customer.mood})`],
+    ['Playbook', record.playbook.id ? `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})` : 'not chosen yet'],
+    ...(record.status === 'open' ? [['Continue', `triage resume ${record.id}${record.stage ? ` (stopped ${record.stage === 'intake' ? 'in the intake' : 'at the playbook picker'})` : ''}`] as [string, string]] : []),
+    ['Customer', describeCustomer(customer)],
+    ...(customer.account ? [['Account', customer.account] as [string, string]] : []),
+    ...(record.replayOf ? [['Replay of', record.replayOf] as [string, string]] : []),
     ...(record.agent ? [['Agent', record.agent] as [string, string]] : []),
     ['Outcome', outcomeOf({ status: record.status, outcome: record.outcome })],
     ['Started', record.startedAt],
@@ -167,7 +173,7 @@ function outcomeCounts(outcomes: Readonly<Partial<Record<string, number>>>): str
   return parts.length > 0 ? parts.join(', ') : '–';
 }
 
-export function renderStats(stats: CaseStats, options: TableOptions): string {
+export function renderStats(stats: CaseStats & { readonly gaps?: readonly GapGroup[] }, options: TableOptions): string {
   if (stats.cases === 0) return `No cases${stats.since ? ` since ${formatTime(stats.since)} UTC` : ''}.\n`;
   const summary = [
     ['Cases', `${stats.cases} (${stats.done} finished, ${stats.open} open)${stats.since ? ` since ${formatTime(stats.since)} UTC` : ''}`],
@@ -181,7 +187,7 @@ export function renderStats(stats: CaseStats, options: TableOptions): string {
     'By playbook',
     renderTable(
       ['PLAYBOOK', 'CASES', 'OPEN', 'OUTCOMES', 'FCR', 'MEDIAN'],
-      stats.playbooks.map((p) => [p.playbook, String(p.cases), String(p.open), outcomeCounts(p.outcomes), percent(p.fcr), durationOrDash(p.medianMs)]),
+      stats.playbooks.map((p) => [p.playbook || '(not chosen yet)', String(p.cases), String(p.open), outcomeCounts(p.outcomes), percent(p.fcr), durationOrDash(p.medianMs)]),
       options,
     ).trimEnd(),
   );
@@ -199,6 +205,16 @@ export function renderStats(stats: CaseStats, options: TableOptions): string {
       renderTable(
         ['PLAYBOOK', 'ESCALATION', 'TO', 'CASES', 'LAST (UTC)'],
         stats.topEscalations.map((e) => [e.playbook, e.outcome || '(hand-off)', e.to ?? '–', String(e.cases), formatTime(e.lastAt)].map(sanitizeForTerminal)),
+        options,
+      ).trimEnd(),
+    );
+  }
+  if (stats.gaps && stats.gaps.length > 0) {
+    parts.push(
+      'Top knowledge gaps (cases no playbook fitted; `triage new <id> --from-case <case>` starts one)',
+      renderTable(
+        ['CASES', 'WHAT CUSTOMERS SAID (LATEST)', 'LATEST CASE', 'LAST (UTC)'],
+        stats.gaps.map((g) => [String(g.cases), g.description.replace(/\s+/g, ' '), g.ids[0] ?? '', formatTime(g.lastAt)].map(sanitizeForTerminal)),
         options,
       ).trimEnd(),
     );
@@ -237,6 +253,8 @@ export const CSV_COLUMNS = [
   'answers',
   'environment',
   'reply',
+  'account',
+  'replay_of',
 ] as const;
 
 /**
@@ -289,6 +307,8 @@ export function renderCsvRow(record: CaseRecord): string {
     answers: Object.keys(answers).length > 0 ? JSON.stringify(answers) : '',
     environment: Object.keys(environment).length > 0 ? JSON.stringify(environment) : '',
     reply: record.reply,
+    account: record.intake.customer.account,
+    replay_of: record.replayOf,
   };
   return `${CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`;
 }

@@ -2,20 +2,17 @@
 import { isAbsolute, relative } from 'node:path';
 import type { Diagnostic } from '../core/model.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
+import type { Style } from './style.js';
 
-const RED = '\u001b[31m';
-const YELLOW = '\u001b[33m';
-const DIM = '\u001b[2m';
-const RESET = '\u001b[0m';
-
-export function formatDiagnostic(d: Diagnostic, options: { color: boolean }): string {
-  const sev = options.color ? `${d.severity === 'error' ? RED : YELLOW}${d.severity}${RESET}` : d.severity;
-  const rule = options.color ? `${DIM}${d.rule}${RESET}` : d.rule;
+export function formatDiagnostic(d: Diagnostic, options: { style: Style }): string {
+  const { style } = options;
+  const sev = d.severity === 'error' ? style.red(d.severity) : style.yellow(d.severity);
+  const rule = style.dim(d.rule);
   // Messages quote playbook text (headings, labels), which may hold escape sequences: made visible.
   return `${sanitizeForTerminal(d.file)}:${d.line}:${d.column}  ${sev}  ${sanitizeForTerminal(d.message)}  ${rule}`;
 }
 
-export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], options: { color: boolean; fileCount: number }): string {
+export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], options: { style: Style; fileCount: number }): string {
   const lines = diagnostics.map((d) => formatDiagnostic(d, options));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

@@ -5,6 +5,7 @@
  */
 import type { EnvReport } from '../core/env-report.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
+import type { Style } from './style.js';
 
 const SECTIONS = [
   ['system', 'System'],
@@ -45,7 +46,7 @@ export function renderEnvMarkdown(report: EnvReport): string {
 export interface EnvTextOptions {
   /** Aligned sections with headings (a terminal); otherwise `key: value` lines. */
   readonly tty: boolean;
-  readonly color: boolean;
+  readonly style: Style;
 }
 
 /** A value that says a probe found nothing or failed, shown dimmed on a terminal. */
@@ -54,8 +55,7 @@ function isMissing(value: string): boolean {
 }
 
 export function renderEnvText(report: EnvReport, options: EnvTextOptions): string {
-  const bold = (s: string): string => (options.color ? `\u001b[1m${s}\u001b[22m` : s);
-  const dim = (s: string): string => (options.color ? `\u001b[2m${s}\u001b[22m` : s);
+  const { bold, dim } = options.style;
   const lines: string[] = [];
   const all = sections(report);
   if (!options.tty) {

@@ -6,22 +6,20 @@
  *
  * Only the Markdown the topics use: # headings, paragraphs, - and 1. lists, fenced code, tables.
  */
+import stringWidth from 'string-width';
+import { hasColor, PLAIN, type Style } from './style.js';
+
 export interface HelpRenderOptions {
   readonly width: number;
-  readonly color: boolean;
+  readonly style: Style;
 }
 
-const SGR = /\u001b\[[0-9;]*m/g;
-
-function visibleLength(text: string): number {
-  return [...text.replace(SGR, '')].length;
-}
-
-function inline(text: string, color: boolean): string {
+function inline(text: string, style: Style): string {
+  const color = hasColor(style);
   return text
     .replace(/\[([^\]]+)\]\(([^)]+)\)/g, (_, label: string, href: string) => (/^[a-z]+:/i.test(href) ? `${label} (${href})` : label))
-    .replace(/`([^`]+)`/g, (_, code: string) => (color ? `\u001b[36m${code}\u001b[39m` : `\`${code}\``))
-    .replace(/\*\*([^*]+)\*\*/g, (_, bold: string) => (color ? `\u001b[1m${bold}\u001b[22m` : bold));
+    .replace(/`([^`]+)`/g, (_, code: string) => (color ? style.cyan(code) : `\`${code}\``))
+    .replace(/\*\*([^*]+)\*\*/g, (_, bold: string) => style.bold(bold));
 }
 
 /** Greedy word wrap; a word longer than the width gets its own line. */
@@ -32,7 +30,7 @@ export function wrap(text: string, width: number, firstIndent = '', restIndent =
   let empty = true;
   for (const word of words) {
     const candidate = empty ? `${line}${word}` : `${line} ${word}`;
-    if (!empty && visibleLength(candidate) > width) {
+    if (!empty && stringWidth(candidate) > width) {
       lines.push(line);
       line = `${restIndent}${word}`;
     } else {
@@ -56,13 +54,13 @@ function splitRow(line: string): string[] {
 function renderTable(rows: string[][], options: HelpRenderOptions): string[] {
   const [head, ...body] = rows;
   if (head === undefined) return [];
-  const cells = [head, ...body].map((row) => row.map((cell) => inline(cell, options.color)));
-  const widths = head.map((_, i) => Math.max(...cells.map((row) => visibleLength(row[i] ?? ''))));
+  const cells = [head, ...body].map((row) => row.map((cell) => inline(cell, options.style)));
+  const widths = head.map((_, i) => Math.max(...cells.map((row) => stringWidth(row[i] ?? ''))));
   const total = widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1) + 2;
   if (total <= options.width) {
     return cells.map((row, r) => {
-      const line = `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - visibleLength(cell)))).join('  ')}`.trimEnd();
-      return r === 0 && options.color ? `\u001b[1m${line}\u001b[22m` : line;
+      const line = `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - stringWidth(cell)))).join('  ')}`.trimEnd();
+      return r === 0 ? options.style.bold(line) : line;
     });
   }
   // Too wide, with short keys: a definition list, the other cells wrapped beside the key.
@@ -71,7 +69,7 @@ function renderTable(rows: string[][], options: HelpRenderOptions): string[] {
     const hang = ' '.repeat(2 + keyWidth + 2);
     return cells.slice(1).flatMap((row) => {
       const key = row[0] ?? '';
-      const first = `  ${key}${' '.repeat(keyWidth - visibleLength(key))}  `;
+      const first = `  ${key}${' '.repeat(keyWidth - stringWidth(key))}  `;
       const rest = row.slice(1).filter((cell) => cell !== '').join(' — ');
       return rest === '' ? [first.trimEnd()] : wrap(rest, options.width, first, hang);
     });
@@ -79,9 +77,9 @@ function renderTable(rows: string[][], options: HelpRenderOptions): string[] {
   // Too wide, long keys: one block per row, the first cell as its title.
   const out: string[] = [];
   for (const row of cells.slice(1)) {
-    out.push(`  ${options.color ? `\u001b[1m${row[0] ?? ''}\u001b[22m` : (row[0] ?? '')}`);
+    out.push(`  ${options.style.bold(row[0] ?? '')}`);
     row.slice(1).forEach((cell, i) => {
-      const label = row.length > 2 && visibleLength(cells[0]![i + 1] ?? '') > 0 ? `${cells[0]![i + 1]}: ` : '';
+      const label = row.length > 2 && stringWidth(cells[0]![i + 1] ?? '') > 0 ? `${cells[0]![i + 1]}: ` : '';
       if (cell !== '') out.push(...wrap(`${label}${cell}`, options.width, '      ', '      '));
     });
   }
@@ -105,7 +103,7 @@ export function renderHelpTopic(markdown: string, options: HelpRenderOptions): s
       i += 1;
       while (i < lines.length && !lines[i]!.trim().startsWith(close)) {
         const code = lines[i]!;
-        out.push(code === '' ? '' : `    ${options.color ? `\u001b[2m${code}\u001b[22m` : code}`);
+        out.push(code === '' ? '' : `    ${options.style.dim(code)}`);
         i += 1;
       }
       i += 1;
@@ -115,10 +113,10 @@ export function renderHelpTopic(markdown: string, options: HelpRenderOptions): s
     const heading = /^(#{1,6})\s+(.*)$/.exec(line);
     if (heading) {
       blank();
-      const text = inline(heading[2]!.trim(), false);
+      const text = inline(heading[2]!.trim(), PLAIN);
       const shown = heading[1]!.length === 1 ? text.toUpperCase() : text;
-      out.push(options.color ? `\u001b[1m${shown}\u001b[22m` : shown);
-      if (heading[1]!.length <= 2 && !options.color) out.push(heading[1]!.length === 1 ? '='.repeat(visibleLength(shown)) : '-'.repeat(visibleLength(shown)));
+      out.push(options.style.bold(shown));
+      if (heading[1]!.length <= 2 && !hasColor(options.style)) out.push(heading[1]!.length === 1 ? '='.repeat(stringWidth(shown)) : '-'.repeat(stringWidth(shown)));
       out.push('');
       i += 1;
       continue;
@@ -145,7 +143,7 @@ export function renderHelpTopic(markdown: string, options: HelpRenderOptions): s
         text += ` ${lines[i]!.trim()}`;
         i += 1;
       }
-      out.push(...wrap(inline(text, options.color), width, `${indent}${marker} `, `${indent}${' '.repeat(marker.length + 1)}`));
+      out.push(...wrap(inline(text, options.style), width, `${indent}${marker} `, `${indent}${' '.repeat(marker.length + 1)}`));
       continue;
     }
     if (line.trim() === '') {
@@ -159,7 +157,7 @@ export function renderHelpTopic(markdown: string, options: HelpRenderOptions): s
       paragraph += ` ${lines[i]!.trim()}`;
       i += 1;
     }
-    out.push(...wrap(inline(paragraph, options.color), width));
+    out.push(...wrap(inline(paragraph, options.style), width));
   }
   while (out[out.length - 1] === '') out.pop();
   return `${out.join('\n')}\n`;

@@ -1,5 +1,5 @@
 /** `triage show`: a playbook's outline (nodes, choices, asks, actions, checks, outcomes, env fields). */
-import { isAbsolute, relative } from 'node:path';
+import { displayPath } from './display-path.js';
 import { steeringAction, type Playbook, type PlaybookNode } from '../core/model.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 
@@ -28,18 +28,27 @@ function nodeLines(node: PlaybookNode, start: boolean): string[] {
     lines.push(`    - ${choice.label} → ${to}`);
   }
   if (node.check) {
-    lines.push(`    run: ${node.check.run.join(' ')}  (timeout ${node.check.timeoutMs} ms)`);
+    const { probe } = node.check;
+    const { expect } = node.check;
+    const judged = [
+      ...(expect.require ? [`require ${expect.require.join(', ') || 'a handshake only'}`] : []),
+      ...(expect.minDays === undefined ? [] : [`min_days ${expect.minDays}`]),
+      ...(expect.issuer === undefined ? [] : [`issuer ${expect.issuer}`]),
+      ...(expect.status === undefined ? [] : [`status ${expect.status}`]),
+      ...(expect.maxSkewSeconds === undefined ? [] : [`max_skew ${expect.maxSkewSeconds} s`]),
+      ...(expect.minFree === undefined ? [] : [`min_free ${expect.minFree}`]),
+      ...(expect.minimums === undefined ? [] : [`minimums ${expect.minimums}`]),
+    ];
+    lines.push(
+      probe
+        ? `    probe: ${probe.name} ${probe.targets.join(' | ')}  (timeout ${node.check.timeoutMs} ms${judged.length > 0 ? `; ${judged.join('; ')}` : ''})`
+        : `    run: ${node.check.run.join(' ')}  (timeout ${node.check.timeoutMs} ms)`,
+    );
     lines.push(`    pass → #${node.check.pass}   fail → #${node.check.fail}`);
   }
   if (node.reply) lines.push(`    reply${node.reply.full ? ' (full)' : ''}: ${node.reply.template.split('\n')[0]}…`);
   if (node.report) lines.push(`    report: ${node.report.title ?? '(default title)'}${node.report.severity ? ` [${node.report.severity}]` : ''}`);
   return lines;
-}
-
-/** Relative to the working directory when inside it; otherwise absolute (not `../../usr/lib/…`). */
-function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 export function renderOutlineText(playbook: Playbook, options: { cwd: string }): string {

@@ -1,8 +1,8 @@
 /** `triage list` and `triage search` output: a table for people, JSON for scripts (the items come from app/playbooks.ts). */
-import type { SearchHit } from '../core/playbook-search.js';
+import type { Suggestion } from '../core/suggestions.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { renderPlainColumns } from './plain-columns.js';
-import type { TableOptions } from './table.js';
+import type { FitRules, TableOptions } from './table.js';
 
 export interface ListedPlaybook {
   readonly id: string;
@@ -15,8 +15,8 @@ export interface ListedPlaybook {
 }
 
 /** A table on a terminal, plain columns otherwise; cli-table3 loads only for the table. */
-async function table(head: readonly string[], rows: readonly (readonly string[])[], options: TableOptions): Promise<string> {
-  return options.tty ? (await import('./table.js')).renderTable(head, rows, options) : renderPlainColumns(head, rows);
+async function table(head: readonly string[], rows: readonly (readonly string[])[], options: TableOptions, rules?: FitRules): Promise<string> {
+  return options.tty ? (await import('./table.js')).renderTable(head, rows, options, rules) : renderPlainColumns(head, rows);
 }
 
 export async function renderPlaybookListText(items: readonly ListedPlaybook[], options: TableOptions): Promise<string> {
@@ -26,13 +26,18 @@ export async function renderPlaybookListText(items: readonly ListedPlaybook[], o
     // Playbook text is anyone's: escape sequences in it are made visible, never printed raw.
     items.map((p) => [p.id, p.version, p.title, p.tags.join(', '), p.source.origin].map(sanitizeForTerminal)),
     options,
+    // Ids are what `triage run` needs: never cut; on a narrow terminal tags and version go first.
+    { keep: ['ID'], dropOrder: ['TAGS', 'VERSION', 'SOURCE'], dropEagerly: true },
   );
 }
 
-export async function renderSearchText(hits: readonly SearchHit[], options: TableOptions): Promise<string> {
+export async function renderSearchText(suggestions: readonly Suggestion[], options: TableOptions): Promise<string> {
   return table(
-    ['#', 'ID', 'TITLE', 'SCORE', 'MATCHED'],
-    hits.map((h, i) => [String(i + 1), h.id, h.title, h.score.toFixed(2), h.matched.join(', ')].map(sanitizeForTerminal)),
+    ['#', 'ID', 'TITLE', 'SCORE', 'MATCH', 'MATCHED', 'PAST CASES'],
+    suggestions.map((s, i) =>
+      [String(i + 1), s.id, s.title, s.score.toFixed(2), s.strength, s.matched.join(', '), s.cases.map((c) => c.id).join(', ')].map(sanitizeForTerminal),
+    ),
     options,
+    { keep: ['ID', 'MATCH'], dropOrder: ['PAST CASES', 'SCORE', 'MATCHED'], dropEagerly: true },
   );
 }

@@ -1,64 +1,53 @@
 /** `triage test` results as text (cases, coverage, totals), JSON (`triage.test/v1`) and GitHub annotations. */
-import { isAbsolute, relative } from 'node:path';
-import type { PlaybookCoverage, TestRun, TestTotals } from '../app/playbook-tests.js';
+import { displayPath } from './display-path.js';
+import type { PlaybookCoverage, TestRun, TestTotals } from '../core/playbook-test-results.js';
 import { escapeData, escapeProperty } from './diagnostics.js';
+import type { Style } from './style.js';
 
 export interface TestRenderOptions {
   /** Paths are shown relative to this directory when they are inside it. */
   readonly cwd: string;
-  readonly color: boolean;
+  readonly style: Style;
   readonly requireFullCoverage: boolean;
 }
 
-const GREEN = '\u001b[32m';
-const RED = '\u001b[31m';
-const YELLOW = '\u001b[33m';
-const DIM = '\u001b[2m';
-const BOLD = '\u001b[1m';
-const RESET = '\u001b[0m';
-
-export function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
-}
-
 export function renderTestsText(run: TestRun, options: TestRenderOptions): string {
-  const paint = (code: string, text: string): string => (options.color ? `${code}${text}${RESET}` : text);
+  const { style } = options;
   const show = (path: string): string => displayPath(path, options.cwd);
   const lines: string[] = [];
 
   for (const file of run.files) {
-    lines.push(paint(BOLD, `${show(file.file)}${file.playbook ? `  (${file.playbook})` : ''}`));
-    for (const problem of file.problems) lines.push(`  ${show(problem.file)}:${problem.line}  ${paint(RED, 'error')}  ${problem.message}`);
+    lines.push(style.bold(`${show(file.file)}${file.playbook ? `  (${file.playbook})` : ''}`));
+    for (const problem of file.problems) lines.push(`  ${show(problem.file)}:${problem.line}  ${style.red('error')}  ${problem.message}`);
     for (const c of file.cases) {
       if (c.passed) {
-        lines.push(`  ${paint(GREEN, '✓')} ${c.name}`);
+        lines.push(`  ${style.green('✓')} ${c.name}`);
         continue;
       }
-      lines.push(`  ${paint(RED, '✗')} ${c.name}  ${paint(DIM, `${show(file.file)}:${c.line}`)}`);
+      lines.push(`  ${style.red('✗')} ${c.name}  ${style.dim(`${show(file.file)}:${c.line}`)}`);
       for (const failure of c.failures) lines.push(`      ${failure}`);
     }
   }
 
-  lines.push('', paint(BOLD, 'Coverage (outcomes reached by a case)'));
-  for (const playbook of run.coverage) lines.push(...coverageLines(playbook, paint, show));
+  lines.push('', style.bold('Coverage (outcomes reached by a case)'));
+  for (const playbook of run.coverage) lines.push(...coverageLines(playbook, style, show));
   lines.push('', totalsLine(run.totals, options));
   return `${lines.join('\n')}\n`;
 }
 
-function coverageLines(playbook: PlaybookCoverage, paint: (code: string, text: string) => string, show: (path: string) => string): string[] {
+function coverageLines(playbook: PlaybookCoverage, style: Style, show: (path: string) => string): string[] {
   const covered = playbook.outcomes.filter((o) => o.reachedBy.length > 0).length;
   const total = playbook.outcomes.length;
   const complete = covered === total;
-  const note = playbook.tested ? '' : paint(YELLOW, '  no test file');
-  const lines = [`  ${playbook.playbook}  ${paint(complete ? GREEN : YELLOW, `${covered}/${total}`)}${note}  ${paint(DIM, show(playbook.path))}`];
+  const note = playbook.tested ? '' : style.yellow('  no test file');
+  const lines = [`  ${playbook.playbook}  ${(complete ? style.green : style.yellow)(`${covered}/${total}`)}${note}  ${style.dim(show(playbook.path))}`];
   for (const outcome of playbook.outcomes) {
     const first = outcome.reachedBy[0];
     const more = outcome.reachedBy.length > 1 ? ` (+${outcome.reachedBy.length - 1})` : '';
     lines.push(
       first
-        ? `    ${paint(GREEN, '✓')} ${outcome.node}  ${paint(DIM, `← ${first.name}${more}`)}`
-        : `    ${paint(YELLOW, '✗')} ${outcome.node}  ${paint(YELLOW, `not reached by any case (${show(playbook.path)}:${outcome.line})`)}`,
+        ? `    ${style.green('✓')} ${outcome.node}  ${style.dim(`← ${first.name}${more}`)}`
+        : `    ${style.yellow('✗')} ${outcome.node}  ${style.yellow(`not reached by any case (${show(playbook.path)}:${outcome.line})`)}`,
     );
   }
   return lines;

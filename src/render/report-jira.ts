@@ -4,7 +4,8 @@
  * `{quote}`, `{noformat}` and `{code}` blocks. The same sections as the GitHub Markdown report.
  *
  * Text from customers and playbooks is escaped so it shows as typed instead of formatting:
- * - `{ } [ ] | !` always (macros, links, table cells, images);
+ * - `{ } [ ] !` always (macros, links, images), with a backslash;
+ * - `|` as the entity `&#124;`: Atlassian's parser ends a table cell even at `\|`;
  * - `* _ - + ^ ~` unless between two letters or digits, where Jira never starts or ends bold,
  *   italics, strike-through, insert, superscript or subscript (`export-fails` stays readable);
  * - `??` (citation), and `&name;` that would read as an entity;
@@ -14,7 +15,7 @@
  */
 import { formatAnswerValue } from '../core/answer-values.js';
 import type { Report } from '../core/report.js';
-import { describeActionResult, describeCustomer, describeOutcome, formatDuration, isOutcomeStep } from './report-text.js';
+import { describeActionResult, describeCustomer, describeOutcome, formatDuration, isOutcomeStep, knownCaseFacts } from './report-text.js';
 
 const ALWAYS = new Set(['{', '}', '[', ']', '|', '!']);
 const FLANKING = new Set(['*', '_', '-', '+', '^', '~']);
@@ -32,6 +33,8 @@ export function escapeJiraText(text: string): string {
     const next = chars[i + 1];
     if (c === '\\') {
       out += next === undefined || ESCAPABLE.has(next) ? '&#92;' : '\\';
+    } else if (c === '|') {
+      out += '&#124;';
     } else if (ALWAYS.has(c)) {
       out += `\\${c}`;
     } else if (FLANKING.has(c)) {
@@ -121,9 +124,8 @@ export function renderReportJira(report: Report): string {
     ['Severity', cellOrNone(report.severity, 'not rated')],
     ['Component', cellOrNone(report.component, 'not set')],
     ['Labels', report.labels.length > 0 ? report.labels.map((label) => jiraMonospace(label)).join(', ') : italic('none')],
-    ['Scope', cellOrNone(report.scope, 'not asked')],
-    ['Frequency', cellOrNone(report.frequency, 'not asked')],
     ['Customer', jiraCell(describeCustomer(report.customer))],
+    ...knownCaseFacts(report).map(([label, value]) => [label === 'Started' ? 'Began' : label, jiraCell(value)]),
     ...(report.agent ? [['Agent', jiraCell(report.agent)]] : []),
     ['Playbook', `${jiraCell(`${report.playbook.id} ${report.playbook.version}`)} (${jiraMonospace(report.playbook.path)})`],
     ...(report.started_in.id !== report.playbook.id ? [['Started in', jiraCell(`${report.started_in.id} ${report.started_in.version}`)]] : []),

@@ -6,18 +6,40 @@
  */
 import { formatAnswerValue } from '../core/answer-values.js';
 import type { Report } from '../core/report.js';
-import { describeActionResult, describeCustomer, describeOutcome, formatDuration, isOutcomeStep } from './report-text.js';
+import { describeActionResult, describeCustomer, describeOutcome, formatDuration, isOutcomeStep, knownCaseFacts } from './report-text.js';
 
 /** Raw HTML in user text would be rendered (or swallowed) by GitHub: show it as text. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Text for one table cell: no raw HTML, pipes escaped, line breaks as <br>. */
+/** Inline Markdown punctuation: emphasis, code, links, images, strike-through, autolinks, escapes. */
+const INLINE_SPECIAL = /[\\`*_[\]~!|]/g;
+
+/**
+ * One line of customer or playbook text shown literally by GitHub and GitLab: no raw HTML, no
+ * emphasis, links or code spans, and nothing at the start of the line that would make a heading,
+ * a list item, a quote, a rule or a table.
+ */
+export function escapeMarkdownLine(line: string): string {
+  return escapeHtml(line)
+    .replace(INLINE_SPECIAL, '\\$&')
+    .replace(/^(\s*)([#>+=-])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+}
+
+/** Multi-line text, each line escaped (escapeMarkdownLine). */
+export function escapeMarkdown(text: string): string {
+  return text.split(/\r?\n/).map(escapeMarkdownLine).join('\n');
+}
+
+/** Text for one table cell: no raw HTML or Markdown, pipes escaped, line breaks as <br>. */
 export function escapeCell(text: string): string {
-  const cell = escapeHtml(text.trim())
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>');
+  const cell = text
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => escapeMarkdownLine(line.trim()))
+    .join('<br>');
   return cell === '' ? ' ' : cell;
 }
 
@@ -45,20 +67,20 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
-/** A paragraph of user or playbook text: no raw HTML; a line break stays a line break. */
+/** A paragraph of user or playbook text: no raw HTML or Markdown; a line break stays a line break. */
 function paragraph(text: string): string {
-  return escapeHtml(text.trim()).replace(/\r?\n(?!\r?\n)/g, '  \n');
+  return escapeMarkdown(text.trim()).replace(/\r?\n(?!\r?\n)/g, '  \n');
 }
 
 function quote(text: string): string {
-  return escapeHtml(text.trim())
+  return escapeMarkdown(text.trim())
     .split(/\r?\n/)
     .map((line) => (line === '' ? '>' : `> ${line}`))
     .join('\n');
 }
 
 function heading(level: number, text: string): string {
-  return `${'#'.repeat(level)} ${escapeHtml(text.replace(/\s+/g, ' ').trim())}`;
+  return `${'#'.repeat(level)} ${escapeMarkdownLine(text.replace(/\s+/g, ' ').trim()).replace(/#+$/, (hashes) => hashes.replace(/#/g, '\\#'))}`;
 }
 
 export function renderReportMarkdown(report: Report): string {
@@ -69,9 +91,8 @@ export function renderReportMarkdown(report: Report): string {
     ['Severity', cellOrNone(report.severity, 'not rated')],
     ['Component', cellOrNone(report.component, 'not set')],
     ['Labels', report.labels.length > 0 ? report.labels.map((label) => codeCell(label)).join(', ') : '_none_'],
-    ['Scope', cellOrNone(report.scope, 'not asked')],
-    ['Frequency', cellOrNone(report.frequency, 'not asked')],
     ['Customer', escapeCell(describeCustomer(report.customer))],
+    ...knownCaseFacts(report).map(([label, value]) => [label === 'Started' ? 'Began' : label, escapeCell(value)]),
     ...(report.agent ? [['Agent', escapeCell(report.agent)]] : []),
     ['Playbook', `${escapeCell(`${report.playbook.id} ${report.playbook.version}`)} (${codeCell(report.playbook.path)})`],
     ...(report.started_in.id !== report.playbook.id
@@ -94,7 +115,7 @@ export function renderReportMarkdown(report: Report): string {
 
   parts.push(
     heading(3, 'Steps to reproduce'),
-    report.steps_to_reproduce.map((step, i) => `${i + 1}. ${escapeHtml(step.replace(/\s*\n\s*/g, ' '))}`).join('\n'),
+    report.steps_to_reproduce.map((step, i) => `${i + 1}. ${escapeMarkdownLine(step.replace(/\s*\n\s*/g, ' '))}`).join('\n'),
   );
 
   parts.push(heading(3, 'Expected'), report.expected !== null ? paragraph(report.expected) : '_Not stated._');

@@ -17,9 +17,35 @@ export function formatDuration(ms: number): string {
   return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }
 
-/** `Dana Whitfield, via email (angry)`; the name is left out when unknown. */
-export function describeCustomer(customer: Report['customer']): string {
-  return `${customer.name ? `${customer.name}, ` : ''}via ${customer.channel} (${customer.mood})`;
+const CHANNEL_WORDS: Readonly<Record<string, string>> = { email: 'wrote by email', chat: 'wrote in chat', phone: 'called' };
+
+/**
+ * `Dana Whitfield wrote by email, angry (repeat contact, deadline)`; a customer who gave no name is
+ * `The customer (no name given) wrote in chat, calm`, which reads as a sentence rather than a gap.
+ */
+export function describeCustomer(customer: {
+  readonly name?: string | null;
+  readonly channel: string;
+  readonly mood: string;
+  readonly signals?: readonly string[];
+}): string {
+  const who = customer.name ? customer.name : 'The customer (no name given)';
+  // Reports stored before signals existed have none.
+  const signals = (customer.signals ?? []).map((s) => s.replace(/-/g, ' '));
+  return `${who} ${CHANNEL_WORDS[customer.channel] ?? `contacted us by ${customer.channel}`}, ${customer.mood}${signals.length > 0 ? ` (${signals.join(', ')})` : ''}`;
+}
+
+/**
+ * Summary rows that are shown only when known: the account, and scope, frequency and when it
+ * started (asked by the playbook or before the report was final). Never "not asked" filler.
+ */
+export function knownCaseFacts(report: Report): [string, string][] {
+  const rows: [string, string][] = [];
+  if (report.customer.account) rows.push(['Account', report.customer.account]);
+  if (report.scope) rows.push(['Scope', report.scope]);
+  if (report.frequency) rows.push(['Frequency', report.frequency]);
+  if (report.started) rows.push(['Started', report.started]);
+  return rows;
 }
 
 /** The outcome as one line: `bug: PDF export times out`. */
@@ -94,13 +120,12 @@ export function renderReportText(report: Report): string {
     field('Severity', report.severity ?? 'not rated'),
     field('Component', report.component ?? 'not set'),
     field('Labels', report.labels.length > 0 ? report.labels.join(', ') : 'none'),
-    field('Scope', report.scope ?? 'not asked'),
-    field('Frequency', report.frequency ?? 'not asked'),
     field('Customer', describeCustomer(report.customer)),
+    ...knownCaseFacts(report).map(([label, value]) => field(label === 'Started' ? 'Began' : label, value)),
     ...(report.agent ? [field('Agent', report.agent)] : []),
     field('Playbook', `${report.playbook.id} ${report.playbook.version} (${report.playbook.path})`),
     ...(report.started_in.id !== report.playbook.id ? [field('Started in', `${report.started_in.id} ${report.started_in.version}`)] : []),
-    field('Started', report.started_at),
+    field('Started at', report.started_at),
     field('Finished', `${report.finished_at} (${formatDuration(report.duration_ms)})`),
   ].join('\n');
 

@@ -31,6 +31,21 @@ function byName(result: TestRun, name: string): TestCaseResult {
   return found;
 }
 
+describe('runPlaybookTests: every reply is checked as the customer reads it', () => {
+  it('fails a case whose reply claims an unconfirmed action, shows the outcome title, gives two timelines or repeats a phrase', async () => {
+    const result = await run('reply-rules');
+    expect(byName(result, 'refund confirmed')).toMatchObject({ passed: true, failures: [] });
+    expect(byName(result, 'article optional and not sent')).toMatchObject({ passed: true, failures: [] });
+    const at = (line: number) => ` (every reply is checked for this; fix the reply block at line ${line} or the phrase bank)`;
+    expect(byName(result, 'claims a refund nobody made').failures).toEqual([`the reply says "I've refunded", but no action was confirmed done on this path${at(63)}`]);
+    expect(byName(result, 'title, two timelines and a repeat').failures).toEqual([
+      `the reply shows the outcome's title "Refund button broken", which is written for agents, not customers${at(73)}`,
+      `the reply gives two timelines, "within 2 days" and "within one business day"${at(73)}`,
+      `the reply says "bearing with" twice${at(73)}`,
+    ]);
+  });
+});
+
 describe('runPlaybookTests', () => {
   it('passes cases that reach their outcome with the expected reply and report, and measures coverage', async () => {
     const result = await run('passing');

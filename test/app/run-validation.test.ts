@@ -1,5 +1,5 @@
 /**
- * `run` judges a playbook from its neighbourhood only (issue 7): the playbooks linking into it,
+ * `run` judges a playbook from its neighbourhood only: the playbooks linking into it,
  * those with its id, its link targets, files named like those ids. For random libraries (ids
  * that differ from file names, duplicates across and within directories, links by name, by path,
  * to missing files and outside the directories, variables defined only by a linking parent) the

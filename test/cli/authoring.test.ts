@@ -61,7 +61,7 @@ describe('triage new', () => {
     expect(triage(['new', 'my-issue'], { home }).code).toBe(0);
     const tests = triage(['test', '.triage/playbooks/my-issue.md', '--require-full-coverage'], { home });
     expect(tests.code).toBe(0);
-    expect(tests.stdout).toContain('3 cases: 3 passed, 0 failed. Coverage: 3/3 outcomes (100%)');
+    expect(tests.stdout).toContain('4 cases: 4 passed, 0 failed. Coverage: 4/4 outcomes (100%)');
     // An author's own test file is never overwritten, not even with --force.
     const testFile = join(home, '.triage', 'playbooks', 'my-issue.test.yaml');
     writeFileSync(testFile, 'playbook: my-issue\ncases: []\n');

@@ -1,5 +1,5 @@
 /**
- * The V8 code cache of the vendored packages (src/io/vendor-cache.ts, issue 7) is a shortcut
+ * The V8 code cache of the vendored packages (src/io/vendor-cache.ts) is a shortcut
  * only: with no cache, a damaged one or one from another build, every command gives the same
  * output; the first run writes the cache, and a damaged entry is replaced.
  */

@@ -30,7 +30,7 @@ beforeAll(() => {
   for (const key of Object.keys(shellEnv)) if (key.startsWith('TRIAGE_')) delete shellEnv[key];
   const created = triage(['run', 'upload-or-export-fails', '--no-input', '--case-id', 'TRI-20261127-C0DE', '--format', 'json',
     '--answer', 'browser=Firefox 127', '--answer', 'upload-or-export=Exporting data', '--answer', 'export_format=CSV', '--answer', 'row_count=5200',
-    '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short'], { home });
+    '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short', '--answer', 'rows_expected=5200', '--answer', 'rows_received=0', '--answer', 'do-filters-explain-the-missing-rows=No filter; the file really has fewer rows'], { home });
   expect(created.code).toBe(0);
   caseId = 'TRI-20261127-C0DE';
 }, 60_000);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { makeHome, triage } from '../helpers/cli.js';
 
 const NO_DISPLAY = { DISPLAY: undefined, WAYLAND_DISPLAY: undefined };
-const ANSWERS = ['--answer', 'browser=Firefox 127', '--answer', 'upload-or-export=Exporting data', '--answer', 'export_format=CSV', '--answer', 'row_count=5200', '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short'];
+const ANSWERS = ['--answer', 'browser=Firefox 127', '--answer', 'upload-or-export=Exporting data', '--answer', 'export_format=CSV', '--answer', 'row_count=5200', '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short', '--answer', 'rows_expected=5200', '--answer', 'rows_received=0', '--answer', 'do-filters-explain-the-missing-rows=No filter; the file really has fewer rows'];
 
 function clipboardLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => /clipboard/i.test(line));

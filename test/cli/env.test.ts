@@ -1,10 +1,14 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { PLAIN } from '../../src/render/style.js';
 import { parsePastedEnvironment } from '../../src/core/env-paste.js';
 import { DETECT_PROBES } from '../../src/core/model.js';
 import { renderEnvText } from '../../src/render/env.js';
 import { makeHome, triage } from '../helpers/cli.js';
+
+const COLOR = new Chalk({ level: 1 });
 
 interface EnvJson {
   schema: string;
@@ -150,10 +154,10 @@ describe('triage env', () => {
       browsers: {},
       probes: {},
     };
-    expect(renderEnvText(report, { tty: true, color: false })).toBe(
+    expect(renderEnvText(report, { tty: true, style: PLAIN })).toBe(
       'System\n  os          Debian GNU/Linux 12 (bookworm)\n  os_version  12\n\nBinaries\n  git         2.39.5\n  docker      not found\n\n' +
         'Captured 2026-11-27T10:00:00.000Z by triage 0.1.0 (redacted: home path → ~, hostname → [HOST]).\n',
     );
-    expect(renderEnvText(report, { tty: true, color: true })).toContain('\u001b[2mnot found\u001b[22m');
+    expect(renderEnvText(report, { tty: true, style: COLOR })).toContain('\u001b[2mnot found\u001b[22m');
   });
 });

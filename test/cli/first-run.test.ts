@@ -10,7 +10,7 @@ import { askFirstRun, needsFirstRun, saveFirstRun } from '../../src/app/first-ru
 import type { Prompter, TextOptions } from '../../src/io/prompter.js';
 import { makeHome, triage } from '../helpers/cli.js';
 
-const ANSWERS = ['--answer', 'browser=Firefox 127', '--answer', 'upload-or-export=Exporting data', '--answer', 'export_format=CSV', '--answer', 'row_count=5200', '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short'];
+const ANSWERS = ['--answer', 'browser=Firefox 127', '--answer', 'upload-or-export=Exporting data', '--answer', 'export_format=CSV', '--answer', 'row_count=5200', '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short', '--answer', 'rows_expected=5200', '--answer', 'rows_received=0', '--answer', 'do-filters-explain-the-missing-rows=No filter; the file really has fewer rows'];
 
 /** Answers text prompts in order and records what was asked; fails on anything else. */
 function scriptedPrompter(replies: string[]): { prompter: Prompter; asked: { message: string; options: TextOptions }[] } {

@@ -1,5 +1,5 @@
 /**
- * `triage --help` into a pipe comes from dist/help.json, rendered at build time (issue 7). It must
+ * `triage --help` into a pipe comes from dist/help.json, rendered at build time. It must
  * be what commander prints; and the snapshot is used only while what it depends on holds.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

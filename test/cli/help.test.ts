@@ -5,11 +5,15 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { PLAIN } from '../../src/render/style.js';
 import { renderHelpTopic } from '../../src/render/help-topic.js';
 import { makeHome, ROOT, triage } from '../helpers/cli.js';
 
-const TOPICS = ['answers', 'exit-codes', 'format', 'redaction', 'shell-completion', 'templates', 'trust'];
+const COLOR = new Chalk({ level: 1 });
+
+const TOPICS = ['answers', 'checks', 'exit-codes', 'format', 'redaction', 'shell-completion', 'templates', 'trust'];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 
@@ -121,7 +125,7 @@ describe('renderHelpTopic', () => {
   it('wraps paragraphs and list items with a hanging indent, keeps code as written', () => {
     const text = renderHelpTopic(
       '# Title\n\nA paragraph that is long enough to need wrapping at forty columns, really.\n\n- An item that also needs wrapping at forty columns here.\n\n```sh\ntriage run x --answer a=b --answer c=d --answer e=f\n```\n',
-      { width: 40, color: false },
+      { width: 40, style: PLAIN },
     );
     expect(text).toBe(
       [
@@ -141,17 +145,17 @@ describe('renderHelpTopic', () => {
   });
 
   it('colours headings and code only when asked', () => {
-    const text = renderHelpTopic('## Section\n\nUse `triage run` and **care**.\n', { width: 80, color: true });
+    const text = renderHelpTopic('## Section\n\nUse `triage run` and **care**.\n', { width: 80, style: COLOR });
     expect(text).toContain('\u001b[1mSection\u001b[22m');
     expect(text).toContain('\u001b[36mtriage run\u001b[39m');
-    expect(renderHelpTopic('Use `triage run` and **care**.\n', { width: 80, color: false })).toBe('Use `triage run` and care.\n');
+    expect(renderHelpTopic('Use `triage run` and **care**.\n', { width: 80, style: PLAIN })).toBe('Use `triage run` and care.\n');
   });
 
   it('shows tables as columns when they fit and as a list when they do not', () => {
     const table = '| key | meaning |\n| --- | --- |\n| a | first |\n| bb | second |\n';
-    expect(renderHelpTopic(table, { width: 80, color: false })).toBe('  key  meaning\n  a    first\n  bb   second\n');
+    expect(renderHelpTopic(table, { width: 80, style: PLAIN })).toBe('  key  meaning\n  a    first\n  bb   second\n');
     const wide = `| code | meaning |\n| --- | --- |\n| 0 | ${'word '.repeat(20).trim()} |\n`;
-    const lines = renderHelpTopic(wide, { width: 40, color: false }).split('\n');
+    const lines = renderHelpTopic(wide, { width: 40, style: PLAIN }).split('\n');
     expect(lines.slice(0, 2)).toEqual(['  0     word word word word word word', '        word word word word word word']);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(40);
   });

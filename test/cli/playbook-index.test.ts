@@ -1,5 +1,5 @@
 /**
- * The playbook index cache, end to end (issue 7): `list`, `search`, `show` and `run` read the
+ * The playbook index cache, end to end: `list`, `search`, `show` and `run` read the
  * index, and between calls playbooks are edited (same size too), added, renamed and deleted. The
  * output is always what it would be with no cache at all: the test runs every command twice,
  * once with the cache of the earlier calls and once with an empty cache directory.

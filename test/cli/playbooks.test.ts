@@ -25,7 +25,7 @@ describe('triage list', () => {
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+VERSION\s+TITLE\s+TAGS\s+SOURCE$/);
-    expect(lines.find((l) => l.startsWith('cannot-log-in '))).toMatch(/^cannot-log-in\s+1\.0\.0\s+Customer cannot log in\s+.*\s+bundled$/);
+    expect(lines.find((l) => l.startsWith('cannot-log-in '))).toMatch(/^cannot-log-in\s+2\.0\.0\s+Customer cannot log in\s+.*\s+bundled$/);
     expect(r.stdout).not.toMatch(ANSI);
     expect(r.stdout).not.toMatch(/[│┌└─]/);
   });
@@ -36,7 +36,7 @@ describe('triage list', () => {
     const items = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(items.length).toBeGreaterThanOrEqual(3);
     const login = items.find((i) => i.id === 'cannot-log-in');
-    expect(login).toMatchObject({ version: '1.0.0', title: 'Customer cannot log in', source: { origin: 'bundled', dir: join(ROOT, 'playbooks') }, path: 'cannot-log-in.md' });
+    expect(login).toMatchObject({ version: '2.0.0', title: 'Customer cannot log in', source: { origin: 'bundled', dir: join(ROOT, 'playbooks') }, path: 'cannot-log-in.md' });
     expect(Object.keys(login!).sort()).toEqual(['id', 'path', 'source', 'summary', 'tags', 'title', 'version']);
   });
 
@@ -76,8 +76,8 @@ describe('triage search', () => {
   it('ranks by description, typos included; --json is an array of hits', () => {
     const r = triage(['search', 'pasword', 'reset', 'emial', '--json']);
     expect(r.code).toBe(0);
-    const hits = JSON.parse(r.stdout) as { id: string; title: string; score: number; matched: string[] }[];
-    expect(hits[0]).toMatchObject({ id: 'password-reset-email-missing' });
+    const hits = JSON.parse(r.stdout) as { id: string; title: string; score: number; strength: string; matched: string[]; cases: unknown[] }[];
+    expect(hits[0]).toMatchObject({ id: 'password-reset-email-missing', strength: 'strong', cases: [] });
     expect(hits[0]!.score).toBeGreaterThan(0);
   });
 
@@ -85,7 +85,7 @@ describe('triage search', () => {
     const found = triage(['search', 'cannot', 'log', 'in', '--limit', '2']);
     expect(found.code).toBe(0);
     expect(found.stdout.trimEnd().split('\n')).toHaveLength(3);
-    expect(found.stdout).toMatch(/^#\s+ID\s+TITLE\s+SCORE\s+MATCHED\n1\s+cannot-log-in\s/);
+    expect(found.stdout).toMatch(/^#\s+ID\s+TITLE\s+SCORE\s+MATCH\s+MATCHED\s+PAST CASES\n1\s+cannot-log-in\s.*\sstrong\s/);
     const none = triage(['search', 'xyzzyqwv']);
     expect(none).toMatchObject({ code: 0, stdout: '' });
     expect(none.stderr).toMatch(/No playbook matches/);

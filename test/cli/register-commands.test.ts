@@ -1,5 +1,5 @@
 /**
- * Only the command being run is registered with commander (issue 7: setting up every command costs
+ * Only the command being run is registered with commander (setting up every command costs
  * start-up time). These tests hold that to "no visible difference": each registrar declares the
  * commands it adds, and help and usage errors read the same with one registrar as with all.
  */

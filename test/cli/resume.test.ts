@@ -89,14 +89,24 @@ describe('triage resume without a terminal', () => {
     expect(after.inputs.map((i) => i.kind)).toEqual(['ask', 'ask', 'check']);
   }, 20_000);
 
-  it('refuses a resume while commands are untrusted, before running anything', async () => {
+  it('remembers --playbooks and --allow-commands: resume needs no flags; a case without them is refused', async () => {
     const home = makeHome();
     const gate = join(mkdtempSync(join(tmpdir(), 'triage-gate-')), 'open');
     gates.push(gate);
     expect((await interruptMidCheck(home, 'TRI-SIGINT-0002', gate)).code).toBe(130);
-    const resumed = triage(['--playbooks', GATED, 'resume', 'TRI-SIGINT-0002'], { home });
+    const session = JSON.parse(readFileSync(sessionPath(home, 'TRI-SIGINT-0002'), 'utf8')) as { origin: { playbookDirs: string[]; allowCommands?: boolean } };
+    expect(session.origin).toEqual({ playbookDirs: [GATED], allowCommands: true });
+    writeFileSync(gate, '');
+    // No --playbooks, no --allow-commands: the check runs again, then the run needs a terminal.
+    const resumed = triage(['resume', 'TRI-SIGINT-0002'], { home });
     expect(resumed.code).toBe(2);
-    expect(resumed.stderr).toContain('Nothing was run.');
+    expect(resumed.stderr).toContain('Resuming case TRI-SIGINT-0002');
+    expect(resumed.stderr).toContain('needs more answer (after-the-check)');
+    // A case started without --allow-commands is refused before anything runs.
+    writeFileSync(sessionPath(home, 'TRI-SIGINT-0002'), JSON.stringify({ ...session, origin: { playbookDirs: [GATED] } }));
+    const refused = triage(['resume', 'TRI-SIGINT-0002'], { home });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Nothing was run.');
     expect(existsSync(sessionPath(home, 'TRI-SIGINT-0002'))).toBe(true);
   }, 20_000);
 

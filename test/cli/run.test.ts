@@ -346,6 +346,7 @@ describe('triage run without a terminal', () => {
         '--answer', 'browser=Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0',
         '--answer', 'upload-or-export=2', '--answer', 'export_format=pdf', '--answer', 'row_count=300',
         '--answer', 'how-big-is-the-export=Smaller, and the download never starts', '--answer', 'does-a-private-window-help=Still nothing',
+        '--answer', 'other_browser=Edge 126', '--answer', 'does-another-browser-help=Still nothing', '--answer', 'does-the-emailed-export-arrive=It arrived',
       ],
       { env },
     );

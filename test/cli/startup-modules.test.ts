@@ -1,5 +1,5 @@
 /**
- * Start-up guarded by counting, not timing (issue 7): which of triage's own files and which
+ * Start-up guarded by counting, not timing: which of triage's own files and which
  * packages a command loads. `--version` loads the entry and almost nothing else; no command
  * loads a heavy package it does not use. Packages are bundled: dist/chunks.json (written by the
  * build) says which packages each chunk holds, dist/vendor/<package>.cjs holds one package each,
@@ -86,7 +86,7 @@ describe('what start-up loads', () => {
 
   it('a run to a JSON report with warm caches: no parser, no prompts, no database, no spinner', () => {
     const args = ['run', 'upload-or-export-fails', '--no-input', '--no-history', '--format', 'json', '--case-id', 'TRI-TRACE-1'];
-    args.push(...['browser=Chrome 131 on macOS', 'upload-or-export=2', 'how-big-is-the-export=3', 'export_format=CSV', 'row_count=4200'].flatMap((a) => ['-a', a]));
+    args.push(...['browser=Chrome 131 on macOS', 'upload-or-export=2', 'how-big-is-the-export=3', 'export_format=CSV', 'row_count=4200', 'rows_expected=4200', 'rows_received=0', 'do-filters-explain-the-missing-rows=3'].flatMap((a) => ['-a', a]));
     loadedBy(args, home, { SOURCE_DATE_EPOCH: '1764201600' });
     const loaded = loadedBy(args, home, { SOURCE_DATE_EPOCH: '1764201600' });
     expect(heavyIn(loaded, ['chalk', 'ua-parser-js'])).toEqual(['commander', 'liquidjs']);

@@ -1,5 +1,5 @@
 /**
- * The stream and exit-code contract (cli-contract.md), for the commands that list and author:
+ * The stream and exit-code contract (docs/cli.md), for the commands that list and author:
  * in a pipe stdout carries only the result (no ANSI, nothing on stderr when all is well), every
  * listing's --json parses, usage errors exit 2 on stderr, and in a real terminal colour follows
  * the TTY, NO_COLOR, --no-color and FORCE_COLOR.
@@ -102,6 +102,11 @@ describe('exit codes', () => {
     const r = triage(['lsit']);
     expect(r.stderr).toBe("error: unknown command 'lsit'. Did you mean 'list'?\nRun `triage --help` for the commands and options, or `triage <command> --help` for one command.\n");
     expect(triage(['zzzzzz']).stderr).toMatch(/^error: unknown command 'zzzzzz'\n/);
+    // A later word that names another command (`list`) does not make the hint point at it.
+    expect(triage(['case', 'list']).stderr).toBe(
+      "error: unknown command 'case'. Did you mean 'cases'?\nRun `triage --help` for the commands and options, or `triage <command> --help` for one command.\n",
+    );
+    expect(triage(['--playbooks', 'list', 'cases', 'lst']).stderr).toContain('Run `triage cases --help`');
   });
 
   it('a usage error inside a command points at that command\'s help', () => {

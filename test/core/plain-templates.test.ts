@@ -1,5 +1,5 @@
 /**
- * Text with no `{` skips Liquid (issue 7): rendering, checking and analysing it must give what
+ * Text with no `{` skips Liquid: rendering, checking and analysing it must give what
  * Liquid gives. A `{{ "" }}` in front sends the same text through Liquid for comparison.
  */
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * The search index cache restores MiniSearch's state directly (issue 7). A restored index must
+ * The search index cache restores MiniSearch's state directly. A restored index must
  * be the index it came from: the same serialised state, and the same ranking for every query,
  * including after a trip through node:v8's structured clone, as the cache stores it.
  */

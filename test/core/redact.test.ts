@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REDACTED, createNoopRedactor, createRedactor } from '../../src/core/redact.js';
+import { REDACTED, createRedactor } from '../../src/core/redact.js';
 import { isCardNumber, luhnValid } from '../../src/core/redact-rules.js';
 
 interface SecretCase {
@@ -162,12 +162,6 @@ describe('secret values and structures', () => {
     expect(r.findings()).toEqual([
       { kind: 'github-token', category: 'secret', preview: 'ghp_••• (40 chars)', replacement: REDACTED, count: 1 },
     ]);
-  });
-
-  it('has a no-op redactor for --no-redact', () => {
-    const r = createNoopRedactor();
-    expect(r.redactText('password=hunter22')).toBe('password=hunter22');
-    expect(r.findings()).toEqual([]);
   });
 });
 

@@ -34,7 +34,8 @@ function craft(name: string, config: ReplyCraftConfig = DEFAULT_REPLY_CRAFT): st
   return validatePlaybook(playbook, { rules: replyCraftRules(config), regexSafety: false })
     .filter((d) => (REPLY_CRAFT_RULE_IDS as readonly string[]).includes(d.rule))
     .map((d) => {
-      expect(d.severity).toBe('warning');
+      // A reply that states what nobody did, or points to a link it lacks, is an error; the rest warn.
+      expect(d.severity).toBe(d.rule === 'reply/unconfirmed-claim' || d.rule === 'reply/promised-link' ? 'error' : 'warning');
       return `${d.file.slice(DIR.length + 1)}:${d.line} ${d.rule}`;
     });
 }
@@ -116,12 +117,16 @@ describe('reply/no-next-step accepts the usual ways of moving the customer on', 
     'The export follows your filters.\n\n1. Clear the filter.\n2. Export again.',
     'The export follows your filters. Clear the filter and export again.',
     'The export follows your filters. Turning the filter off shows every row.',
-    "The export follows your filters. I've cleared the filter on your saved report.",
     'The export follows your filters. You can change them in Settings → Reports.',
     "The export follows your filters. If it ever looks short again, the filter is the first place to look.",
     'The export follows your filters. Would you like me to set up a saved export without them?',
   ])('%s', (reply) => {
     expect(withReply(reply)).toEqual([]);
+  });
+
+  it('counts what the agent did as a way on, and asks that it be confirmed', () => {
+    // "I've cleared" moves the customer on, but nothing in this playbook confirms it was done.
+    expect(withReply("The export follows your filters. I've cleared the filter on your saved report.")).toEqual(['reply/unconfirmed-claim']);
   });
 
   it('but not a reply that only explains', () => {

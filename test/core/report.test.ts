@@ -93,14 +93,14 @@ describe('buildReport', () => {
   it('writes steps to reproduce that someone who never spoke to the customer can follow', () => {
     expect(buildReport(sampleBugCase()).steps_to_reproduce).toEqual([
       'Environment: browser = Firefox 128.0, browser_os = Windows 10, app_version = 4.2.1.',
-      'Which format fails? Asked: “Which format were you exporting when it failed: CSV or PDF?” Answer: PDF.',
+      'Which format fails? PDF.',
       'Observe: The spinner never stops and no file is downloaded.',
     ]);
     const resolved = buildReport(sampleResolvedCase());
     expect(resolved.steps_to_reproduce).toEqual([
       'Environment: browser = Firefox 128.0, browser_os = Windows 10, app_version = 4.2.1.',
-      'Which format fails? Asked: “Which format were you exporting when it failed: CSV or PDF?” Answer: CSV.',
-      'How many rows? Answer: rows: 2400; Under 100,000.',
+      'Which format fails? CSV.',
+      'How many rows? rows: 2400; Under 100,000.',
       'Observe: Filter was hiding rows.',
     ]);
   });
@@ -120,8 +120,8 @@ describe('buildReport', () => {
       },
     });
     expect(report.steps_to_reproduce).toEqual([
-      'Try a private window. Asked: “Please open a private window. Then export again.” Answer: Still fails.',
-      'API reachable. Result: check failed (exit 7)',
+      'Try a private window: Still fails.',
+      'API reachable: check failed (exit 7)',
       'Observe: The spinner never stops and no file is downloaded.',
     ]);
   });
@@ -205,7 +205,7 @@ describe('buildReport', () => {
     expect(report.path[0]!.answer).toBe('api_key: [REDACTED]; pin: [REDACTED]');
     expect(report.actual).toBe('Export failed for key [REDACTED]');
     expect(report.reply).toBe('We never store [REDACTED].');
-    expect(report.replay).toContain("--answer 'api_key=<secret>' --answer 'pin=<secret>'");
+    expect(report.replay).toContain("--answer 'api_key=[REDACTED]' --answer 'pin=[REDACTED]'");
   });
 });
 
@@ -216,7 +216,7 @@ describe('buildReplayCommand', () => {
       'run',
       'export-fails',
       '--no-input',
-      '--case-id',
+      '--replay-of',
       'TRI-20261127-2B9C',
       '--customer',
       'Dana Whitfield',
@@ -254,7 +254,7 @@ describe('buildReplayCommand', () => {
       'run',
       'export-fails',
       '--no-input',
-      '--case-id',
+      '--replay-of',
       'TRI-20261127-7F3A',
       '--channel',
       'chat',

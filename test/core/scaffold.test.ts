@@ -32,7 +32,7 @@ describe('scaffoldPlaybook', () => {
     expect(result.fileCount).toBe(1);
   });
 
-  it('teaches the format by example: env ask and detect, a script, an ask block, choices, three outcome kinds, reply and report blocks', () => {
+  it('teaches the format by example: env ask and detect, a script, an ask block, choices, an action, three outcome kinds, reply and report blocks', () => {
     const { playbook } = parse('login-loop', scaffoldPlaybook('login-loop'));
     expect(playbook).toBeDefined();
     const pb = playbook!;
@@ -43,8 +43,9 @@ describe('scaffoldPlaybook', () => {
     ]);
     expect(pb.nodes.some((n) => n.script.length > 0)).toBe(true);
     expect(pb.nodes.flatMap((n) => n.asks).map((a) => a.key)).toEqual(['error_text']);
-    expect(pb.nodes.filter((n) => n.outcome).map((n) => n.outcome!.kind)).toEqual(['resolved', 'workaround', 'bug']);
-    expect(pb.nodes.filter((n) => n.reply)).toHaveLength(3);
+    expect(pb.nodes.filter((n) => n.outcome).map((n) => n.outcome!.kind)).toEqual(['resolved', 'resolved', 'workaround', 'bug']);
+    expect(pb.nodes.filter((n) => n.reply)).toHaveLength(4);
+    expect(pb.nodes.flatMap((n) => n.actions ?? [])).toMatchObject([{ key: 'reset_sessions', targets: { done: 'does-it-work-after-signing-in-again', failed: 'bug-fails-every-time' } }]);
     expect(pb.nodes.find((n) => n.report)?.report).toMatchObject({ severity: 'medium', component: 'example', labels: ['example'] });
   });
 

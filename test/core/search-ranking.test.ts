@@ -86,6 +86,12 @@ export const DESCRIPTIONS: readonly (readonly [string, string])[] = [
   ['iphone app crashes immediately', 'mobile-app-crashes-on-start'],
   ['the whole site is down for us', 'suspected-outage'],
   ['would be great if you supported calendar sync', 'feature-request-routing'],
+  ["chrome says this site can't be reached and the connection timed out, my phone on 4g works fine", 'cant-reach-service'],
+  ['our integration cant connect to your api server from our office network', 'cant-reach-service'],
+  ['browser warns your connection is not private when I open your site, NET::ERR_CERT_DATE_INVALID', 'certificate-errors'],
+  ['our script fails with ssl error: unable to verify the first certificate', 'certificate-errors'],
+  ['is my old laptop even supported? the app doesnt work properly on my computer', 'computer-readiness'],
+  ['which browser versions do you support, mine is pretty old', 'computer-readiness'],
 ];
 
 function bundledPlaybooks(): Playbook[] {

@@ -120,7 +120,7 @@ describe('buildTemplateContext', () => {
 
   it('gives templates the documented variables, secrets already redacted', () => {
     expect(buildTemplateContext(input)).toEqual({
-      customer: { name: 'Dana Whitfield', first_name: 'Dana', mood: 'frustrated', channel: 'chat', description: 'PDF export hangs' },
+      customer: { name: 'Dana Whitfield', first_name: 'Dana', mood: 'frustrated', channel: 'chat', description: 'PDF export hangs', signals: [] },
       agent: { name: 'Sam Lee' },
       company: {},
       case: { id: 'TRI-20261127-7F3A' },
@@ -128,6 +128,7 @@ describe('buildTemplateContext', () => {
       outcome: { kind: 'bug', title: 'PDF export times out' },
       answers: { rows: 2400, formats: ['CSV', 'PDF'], password: '[REDACTED]', retried: true },
       env: { browser: 'Firefox 128.0' },
+      actions: {},
     });
   });
 

@@ -249,6 +249,23 @@ describe('single-file rules', () => {
     ]);
   });
 
+  it('ask/asked-twice: a key asked again further down the same path, not in a retry loop', () => {
+    const ask = (key: string, prompt: string) => `\`\`\`ask\nkey: ${key}\nprompt: ${prompt}\n\`\`\`\n`;
+    const once = lintOne(`## A\n\n${ask('status', 'Status code?')}\n- [Next](#b)\n\n## B\n\n${ask('other', 'Other?')}\n- [Go](#resolved-done)\n${END}`);
+    expect(once.filter((d) => d.rule === 'ask/asked-twice')).toEqual([]);
+    const twice = lintOne(`## A\n\n${ask('status', 'Status code?')}\n- [Next](#b)\n\n## B\n\n${ask('status', 'Which status code?')}\n- [Go](#resolved-done)\n${END}`);
+    const d = only(twice, 'ask/asked-twice');
+    expect(d.severity).toBe('warning');
+    expect(d.line).toBe(17);
+    expect(d.message).toContain('`A` (line 8) already asked it');
+    // Siblings on different branches are different paths.
+    const branches = lintOne(`## A\n\n- [X](#b)\n- [Y](#c)\n\n## B\n\n${ask('status', 'S?')}\n- [Go](#resolved-done)\n\n## C\n\n${ask('status', 'S?')}\n- [Go](#resolved-done)\n${END}`);
+    expect(branches.filter((d) => d.rule === 'ask/asked-twice')).toEqual([]);
+    // Asking again after "try again" is on purpose.
+    const loop = lintOne(`## A\n\n${ask('code', 'Code?')}\n- [Next](#b)\n\n## B\n\n- [Try again](#a)\n- [Go](#resolved-done)\n${END}`);
+    expect(loop.filter((d) => d.rule === 'ask/asked-twice')).toEqual([]);
+  });
+
   it('pattern/catastrophic can be skipped', () => {
     const playbook = fixture('broken/catastrophic-pattern.md');
     expect(validatePlaybook(playbook, { regexSafety: false })).toEqual([]);

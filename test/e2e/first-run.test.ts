@@ -53,6 +53,9 @@ describe('first run in a pseudo-terminal', () => {
     await first.choose('? Export format', 'CSV');
     await first.answer('? Approximate number of rows', '5200');
     await first.choose('? What did the customer say?', 'Smaller, and the file is empty or cut short');
+    await first.answer('? Rows they expected', '5200');
+    await first.answer('? Rows in the downloaded file', '0');
+    await first.choose('? What did the customer say?', 'No filter; the file really has fewer rows');
     expect(await first.exit()).toBe(0);
     const reply = readOutput(join(outDir, 'first.out'));
     expect(reply).toMatch(/Best regards,?\nSam Rivera\nAcme Cloud\n$/);

@@ -25,19 +25,20 @@ describe('guided triage in a pseudo-terminal', () => {
     await run.answer('? What is the problem, in their words?', 'I was charged twice for my subscription this month');
 
     const ranked = lastFrame(await run.waitFor('Search again with other words')).entries;
-    expect(ranked[0]).toBe('Charged twice');
+    expect(ranked[0]).toBe('Charged twice (strong match)');
     expect(ranked).toContain('🔍 Search again with other words');
+    expect(ranked.at(-1)).toBe('✗ None of these fits');
     expect(ranked.length).toBeGreaterThan(2);
 
     // Picked the wrong one: going back from its first question returns to the list.
-    await run.choose('? Best matching playbooks', 'Charged twice');
+    await run.choose('? Best matching playbooks', 'Charged twice (strong match)');
     await run.waitFor('Charged twice · the customer');
     await run.answer('? Email address on the account or order', '<');
     await run.choose('? Best matching playbooks', '🔍 Search again with other words');
     await run.answer('? Search for', 'export spins and nothing downloads');
     const second = lastFrame(await run.waitFor('Search again with other words')).entries;
-    expect(second[0]).toBe('File upload or export fails');
-    await run.choose('? Best matching playbooks', 'File upload or export fails');
+    expect(second[0]).toBe('File upload or export fails (strong match)');
+    await run.choose('? Best matching playbooks', 'File upload or export fails (strong match)');
 
     await run.answer('? Browser and version', 'Edge 125 on Windows 10');
     await run.choose('? What did the customer say?', 'Exporting data');

@@ -51,6 +51,8 @@ describe('interactive run in a pseudo-terminal', () => {
     run.mark();
     run.type(`<${KEY.enter}`);
     await run.choose('? What did the customer say?', "A file type we don't accept");
+    // Conversion is offered first; the request is logged only when they need the original type.
+    await run.choose('? What did the customer say?', 'They need the original type kept');
 
     expect(await run.exit()).toBe(0);
     const screen = run.text();
@@ -63,7 +65,7 @@ describe('interactive run in a pseudo-terminal', () => {
     expect(stdout).not.toContain('\u001b');
     const report = JSON.parse(stdout) as Record<string, any>;
     expect(report.outcome).toEqual({ kind: 'feature-request', node: 'feature-request-accept-another-file-type', title: 'Accept another file type' });
-    expect(report.path.map((s: { node: string }) => s.node)).toEqual(['upload-or-export', 'what-file-is-it', 'feature-request-accept-another-file-type']);
+    expect(report.path.map((s: { node: string }) => s.node)).toEqual(['upload-or-export', 'what-file-is-it', 'can-they-convert-it', 'feature-request-accept-another-file-type']);
     expect(report.path[1].answer).toBe("file_type: HEIC; file_size_mb: 3; A file type we don't accept");
     expect(report.answers).toEqual({ file_type: 'HEIC', file_size_mb: 3 });
     expect(report.customer).toEqual({ name: 'Dana Q', channel: 'phone', mood: 'angry' });

@@ -55,6 +55,9 @@ describe('Ctrl-C and triage resume in a pseudo-terminal', () => {
     expect(beforeRows).not.toContain('? Browser and version');
     expect(beforeRows).toContain('How big is the export?');
     await resumed.choose('? What did the customer say?', 'Smaller, and the file is empty or cut short');
+    await resumed.answer('? Rows they expected', '5200');
+    await resumed.answer('? Rows in the downloaded file', '0');
+    await resumed.choose('? What did the customer say?', 'No filter; the file really has fewer rows');
     expect(await resumed.exit()).toBe(0);
     expect(existsSync(sessionFile(home, caseId))).toBe(false);
 
@@ -65,7 +68,7 @@ describe('Ctrl-C and triage resume in a pseudo-terminal', () => {
       [
         'run', 'upload-or-export-fails', ...INTAKE, '--case-id', caseId, '--format', 'json',
         '--answer', 'browser=Firefox 127', '--answer', 'upload-or-export=Exporting data', '--answer', 'export_format=CSV',
-        '--answer', 'row_count=5200', '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short',
+        '--answer', 'row_count=5200', '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short', '--answer', 'rows_expected=5200', '--answer', 'rows_received=0', '--answer', 'do-filters-explain-the-missing-rows=No filter; the file really has fewer rows',
       ],
       { env: EPOCH, home: otherHome },
     );
@@ -74,8 +77,8 @@ describe('Ctrl-C and triage resume in a pseudo-terminal', () => {
     const report = JSON.parse(resumedJson) as Record<string, any>;
     expect(report.case.id).toBe(caseId);
     expect(report.outcome.node).toBe('bug-export-file-empty-or-cut-short');
-    expect(report.path.map((s: { node: string }) => s.node)).toEqual(['upload-or-export', 'how-big-is-the-export', 'bug-export-file-empty-or-cut-short']);
-    expect(report.answers).toEqual({ export_format: 'CSV', row_count: 5200 });
+    expect(report.path.map((s: { node: string }) => s.node)).toEqual(['upload-or-export', 'how-big-is-the-export', 'do-filters-explain-the-missing-rows', 'bug-export-file-empty-or-cut-short']);
+    expect(report.answers).toEqual({ export_format: 'CSV', row_count: 5200, rows_expected: 5200, rows_received: 0 });
     // With the clock fixed, the interrupted-and-resumed case is the uninterrupted one, byte for byte.
     expect(resumedJson).toBe(uninterrupted.stdout);
   }, 20_000);

@@ -1,5 +1,5 @@
 /**
- * Parse results cached as JSON (issue 7) must be the parse results: the model is plain data, so
+ * Parse results cached as JSON must be the parse results: the model is plain data, so
  * the round trip is exact, for every bundled playbook and fixture (broken ones included). The
  * cache is addressed by content: another content, path or directory is another entry, and a
  * damaged entry is ignored.

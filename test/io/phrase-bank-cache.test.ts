@@ -1,5 +1,5 @@
 /**
- * The phrase bank cached as JSON (issue 7): a run reads it without the YAML parser. It must be
+ * The phrase bank cached as JSON: a run reads it without the YAML parser. It must be
  * the bank the file says, whatever happened to the file or to the cache since.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The playbook index cache (issue 7) is only ever a shortcut: whatever happens to the playbooks
+ * The playbook index cache is only ever a shortcut: whatever happens to the playbooks
  * (edits of any size, renames, deletions, new files) or to the cache (deleted, corrupt, written by
  * two processes), what it says matches parsing every playbook afresh.
  */

@@ -1,7 +1,7 @@
 /**
  * The bad-input matrix, through the built binary: what agents paste, what playbook directories
  * hold, and what the disk does. Every case: a message that says what, where and what to do, the
- * exit code cli-contract.md documents, no stack trace, no raw escape sequence on the terminal,
+ * exit code docs/cli.md documents, no stack trace, no raw escape sequence on the terminal,
  * and nothing lost.
  */
 import { execFileSync, spawnSync } from 'node:child_process';

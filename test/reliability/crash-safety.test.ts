@@ -181,6 +181,9 @@ describe('kill -9 during an interactive run (a real pseudo-terminal), then resum
     { prompt: '? Export format', choose: 'CSV' },
     { prompt: '? Approximate number of rows', text: '5200' },
     { prompt: '? What did the customer say?', choose: 'Smaller, and the file is empty or cut short' },
+    { prompt: '? Rows they expected', text: '5200' },
+    { prompt: '? Rows in the downloaded file', text: '0' },
+    { prompt: '? What did the customer say?', choose: 'No filter; the file really has fewer rows' },
   ];
   const runs: PtyRun[] = [];
   afterEach(() => {
@@ -212,7 +215,7 @@ describe('kill -9 during an interactive run (a real pseudo-terminal), then resum
       [
         'run', 'upload-or-export-fails', ...INTAKE, '--case-id', caseId, '--format', 'json', '--no-input',
         '--answer', 'browser=Firefox 127', '--answer', 'upload-or-export=Exporting data', '--answer', 'export_format=CSV',
-        '--answer', 'row_count=5200', '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short',
+        '--answer', 'row_count=5200', '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short', '--answer', 'rows_expected=5200', '--answer', 'rows_received=0', '--answer', 'do-filters-explain-the-missing-rows=No filter; the file really has fewer rows',
       ],
       { env: EPOCH, home: (() => {
         const h = makeHome();

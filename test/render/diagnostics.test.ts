@@ -1,4 +1,6 @@
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { PLAIN } from '../../src/render/style.js';
 import type { Diagnostic } from '../../src/core/model.js';
 import {
   formatDiagnostic,
@@ -8,12 +10,14 @@ import {
   renderDiagnosticsText,
 } from '../../src/render/diagnostics.js';
 
+const COLOR = new Chalk({ level: 1 });
+
 const error: Diagnostic = { file: '/repo/playbooks/login.md', line: 12, column: 3, severity: 'error', rule: 'link/missing-node', message: 'Link to #nowhere: no node with that id.' };
 const warning: Diagnostic = { file: '/repo/playbooks/login.md', line: 20, column: 1, severity: 'warning', rule: 'node/unreachable', message: 'Node `Old` cannot be reached.' };
 
 describe('text', () => {
   it('prints file:line:col, severity, message and rule, then a summary', () => {
-    expect(renderDiagnosticsText([error, warning], { color: false, fileCount: 3 })).toBe(
+    expect(renderDiagnosticsText([error, warning], { style: PLAIN, fileCount: 3 })).toBe(
       [
         '/repo/playbooks/login.md:12:3  error  Link to #nowhere: no node with that id.  link/missing-node',
         '/repo/playbooks/login.md:20:1  warning  Node `Old` cannot be reached.  node/unreachable',
@@ -24,16 +28,16 @@ describe('text', () => {
   });
 
   it('says so when there is nothing to report, in the singular for one file', () => {
-    expect(renderDiagnosticsText([], { color: false, fileCount: 1 })).toBe('1 playbook checked, no problems.\n');
-    expect(renderDiagnosticsText([warning, warning], { color: false, fileCount: 2 })).toMatch(/2 playbooks checked: 0 errors, 2 warnings\.\n$/);
+    expect(renderDiagnosticsText([], { style: PLAIN, fileCount: 1 })).toBe('1 playbook checked, no problems.\n');
+    expect(renderDiagnosticsText([warning, warning], { style: PLAIN, fileCount: 2 })).toMatch(/2 playbooks checked: 0 errors, 2 warnings\.\n$/);
   });
 
   it('colours severity and rule only when asked', () => {
-    expect(formatDiagnostic(error, { color: false })).not.toMatch(/\u001b\[/);
-    const coloured = formatDiagnostic(error, { color: true });
-    expect(coloured).toContain('\u001b[31merror\u001b[0m');
-    expect(coloured).toContain('\u001b[2mlink/missing-node\u001b[0m');
-    expect(formatDiagnostic(warning, { color: true })).toContain('\u001b[33mwarning\u001b[0m');
+    expect(formatDiagnostic(error, { style: PLAIN })).not.toMatch(/\u001b\[/);
+    const coloured = formatDiagnostic(error, { style: COLOR });
+    expect(coloured).toContain('\u001b[31merror\u001b[39m');
+    expect(coloured).toContain('\u001b[2mlink/missing-node\u001b[22m');
+    expect(formatDiagnostic(warning, { style: COLOR })).toContain('\u001b[33mwarning\u001b[39m');
   });
 });
 

@@ -68,7 +68,7 @@ describe('renderReportMarkdown', () => {
       'Which format were you exporting when it failed: CSV or PDF?',
       'PDF',
     ]);
-    expect(html).toContain('<pre><code class="language-sh">triage run export-fails --no-input --case-id TRI-20261127-7F3A');
+    expect(html).toContain('<pre><code class="language-sh">triage run export-fails --no-input --replay-of TRI-20261127-7F3A');
     expect(html).toContain('<pre><code class="language-text">Hi Dana,');
   });
 

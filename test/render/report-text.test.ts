@@ -36,7 +36,8 @@ describe('renderReportText', () => {
     );
     expect(text).not.toMatch(LEAKS);
     expect(text).toContain('Severity    not rated');
-    expect(text).toContain('Customer    via phone (confused)');
+    expect(text).toContain('Customer    The customer (no name given) called, confused');
+    expect(text).not.toContain('not asked');
     expect(text).toContain('(none captured)');
     expect(text).toContain('(not stated)');
     expect(text).not.toContain('Agent ');

@@ -27,6 +27,19 @@ describe('off a terminal', () => {
   it('keeps one row per line when a cell holds a newline or tab', () => {
     expect(renderPlainColumns(['A', 'B'], [['x\ny', 'z\tw']])).toBe('A    B\nx y  z w\n');
   });
+
+  it('aligns by the cells a terminal shows: CJK and emoji are two wide', () => {
+    const text = renderPlainColumns(['ID', 'TITLE', 'TAGS'], [['ログイン', 'x', 'a'], ['🔥fire', 'y', 'b'], ['plain', 'z', 'c']]);
+    // Every TITLE cell starts in the same terminal column.
+    const starts = text.trimEnd().split('\n').map((line) => {
+      const cut = line.search(/ {2}[A-Zxyz]/);
+      let cells = 0;
+      for (const ch of line.slice(0, cut)) cells += /[\u3000-\u9fff]|\p{Extended_Pictographic}/u.test(ch) ? 2 : 1;
+      return cells;
+    });
+    expect(new Set(starts).size, text).toBe(1);
+    expect(starts[0]).toBe(8);
+  });
 });
 
 describe('on a terminal', () => {
@@ -69,5 +82,47 @@ describe('fitColumns', () => {
 
   it('never squeezes a column below a readable minimum', () => {
     expect(Math.min(...fitColumns([50, 50, 50, 50], 20)!)).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('tables that fit: ids whole, other columns dropped or wrapped first', () => {
+  const widest = (text: string): number => Math.max(...text.split('\n').map((l) => [...l].length));
+
+  it('search at 80 columns keeps every id whole and fits; at 200 shows every column', async () => {
+    const { renderSearchText } = await import('../../src/render/playbook-list.js');
+    const suggestions = ['data-missing-or-not-syncing', 'email-notifications-missing', 'upload-or-export-fails'].map((id, i) => ({
+      id,
+      title: `A rather long title for the playbook number ${i} that would not fit`,
+      score: 100 - i,
+      strength: i === 0 ? ('strong' as const) : ('weak' as const),
+      matched: ['export', 'empty', 'csv', 'download', 'spins'],
+      cases: [{ id: 'TRI-20261101-0000', sameCustomer: false, outcome: 'resolved: r', startedAt: '2026-11-01', shared: ['a', 'b'] }],
+    }));
+    const narrow = await renderSearchText(suggestions, { tty: true, columns: 80 });
+    expect(widest(narrow)).toBeLessThanOrEqual(80);
+    for (const s of suggestions) expect(narrow).toContain(s.id);
+    expect(narrow).not.toContain('…');
+    const wide = await renderSearchText(suggestions, { tty: true, columns: 200 });
+    expect(wide).toContain('PAST CASES');
+    expect(wide).toContain('TRI-20261101-0000');
+  });
+
+  it('cases list fits 80 columns with the case and playbook ids whole', async () => {
+    const { renderCaseList } = await import('../../src/render/cases.js');
+    const cases = [1, 2].map((n) => ({
+      id: `TRI-20261204-00${n}0`,
+      status: 'done' as const,
+      playbook: { id: 'data-missing-or-not-syncing', version: '2.0.0', title: 'Data missing' },
+      customer: 'Alexandra Montgomery-Smith',
+      channel: 'email',
+      outcome: { kind: 'workaround' as const, title: 'Export in smaller date ranges and merge the files afterwards' },
+      escalated: false,
+      startedAt: '2026-12-04T16:25:00.000Z',
+      durationMs: 84_000,
+    }));
+    const text = renderCaseList(cases, 2, { tty: true, columns: 80 });
+    expect(widest(text)).toBeLessThanOrEqual(80);
+    expect(text).toContain('TRI-20261204-0010');
+    expect(text).toContain('data-missing-or-not-syncing');
   });
 });

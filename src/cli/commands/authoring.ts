@@ -4,6 +4,7 @@ import { EXIT } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
 import { examples, workspaceInput, writeErr, writeOut } from './shared.js';
+import { styleFor } from '../style.js';
 
 export function registerAuthoringCommands(program: Command, ctx: CliContext): void {
   examples(
@@ -23,7 +24,7 @@ export function registerAuthoringCommands(program: Command, ctx: CliContext): vo
     else if (opts.format === 'github') writeOut(ctx, render.renderDiagnosticsGithub(render.relativeDiagnostics(result.diagnostics, ctx.env.GITHUB_WORKSPACE || ctx.cwd)));
     else {
       const diagnostics = render.relativeDiagnostics(result.diagnostics, ctx.cwd);
-      writeOut(ctx, render.renderDiagnosticsText(diagnostics, { color: terminalFor(ctx, command).colorStdout, fileCount: result.fileCount }));
+      writeOut(ctx, render.renderDiagnosticsText(diagnostics, { style: await styleFor(terminalFor(ctx, command).colorStdout), fileCount: result.fileCount }));
     }
     ctx.exit.code = result.errorCount > 0 ? EXIT.checkFailed : EXIT.ok;
   });
@@ -36,11 +37,19 @@ export function registerAuthoringCommands(program: Command, ctx: CliContext): vo
       .option('--title <title>', 'title (default: from the id)')
       .option('--dir <dir>', 'where to write it (default: ./.triage/playbooks)')
       .option('--force', 'overwrite an existing file')
-      .option('--stdout', 'print the playbook instead of writing a file'),
-    ['triage new login-loop', 'triage new login-loop --dir playbooks/', 'triage new login-loop --stdout > my.md'],
-  ).action(async (id: string, opts: { title?: string; dir?: string; force?: boolean; stdout?: boolean }) => {
-    const { createPlaybook } = await import('../../app/new-playbook.js');
-    const result = createPlaybook({ id, title: opts.title, dir: opts.dir, force: Boolean(opts.force), cwd: ctx.cwd, write: !opts.stdout });
+      .option('--stdout', 'print the playbook instead of writing a file')
+      .option('--from-case <case>', 'start from a recorded case no playbook fitted: its description as symptoms, its notes as the first nodes'),
+    ['triage new login-loop', 'triage new login-loop --dir playbooks/', 'triage new login-loop --stdout > my.md', 'triage cases stats  # top knowledge gaps, then: triage new account-transfer --from-case <case>'],
+  ).action(async (id: string, opts: { title?: string; dir?: string; force?: boolean; stdout?: boolean; fromCase?: string }) => {
+    const { createPlaybook, caseSeed } = await import('../../app/new-playbook.js');
+    let seed: import('../../core/scaffold.js').CaseSeed | undefined;
+    if (opts.fromCase !== undefined) {
+      const { withCaseStore, findCase } = await import('../../app/cases.js');
+      const found = caseSeed(await withCaseStore({ env: ctx.env, nowMs: Date.now() }, (store) => findCase(store, opts.fromCase!)));
+      if (!found.gap) writeErr(ctx, `Case ${found.seed.caseId} ran a playbook; starting from its description anyway.`);
+      seed = found.seed;
+    }
+    const result = createPlaybook({ id, title: opts.title, dir: opts.dir, force: Boolean(opts.force), cwd: ctx.cwd, write: !opts.stdout, ...(seed ? { seed } : {}) });
     if (opts.stdout) return writeOut(ctx, result.text);
     writeOut(ctx, result.path);
     writeErr(

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
 import { examples, json, writeErr, writeOut } from './shared.js';
+import { styleFor } from '../style.js';
 
 /** A case record is far smaller; a longer line is not one (an endless line must not exhaust memory). */
 const MAX_IMPORT_LINE = 64 * 1024 * 1024;
@@ -74,7 +75,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       return;
     }
     const { renderCaseList } = await render();
-    writeOut(ctx, renderCaseList(list, total, { tty: terminalFor(ctx, command).stdoutIsTTY }));
+    writeOut(ctx, renderCaseList(list, total, { tty: terminalFor(ctx, command).stdoutIsTTY, columns: ctx.streams.stdout.columns }));
     if (total > list.length) writeErr(ctx, `Showing ${list.length} of ${total} cases; use --limit 0 for all, or filter with --since, --playbook, --outcome.`);
   });
 
@@ -132,7 +133,8 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
     const app = await loadApp();
     const record = await app.withCaseStore(environment(), (store) => app.findCase(store, id));
     const { openWorkspace } = await import('../../app/indexed-workspace.js');
-    const { replayCase, renderReplayText } = await import('../../app/case-replay.js');
+    const { replayCase } = await import('../../core/case-replay.js');
+    const { renderReplayText } = await import('../../render/case-replay.js');
     const { workspaceInput } = await import('./shared.js');
     const workspace = await openWorkspace(workspaceInput(ctx, command));
     await workspace.loadParser();
@@ -171,7 +173,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       return;
     }
     if (relaxed) writeErr(ctx, 'No case matches every word; these match some of them.');
-    writeOut(ctx, renderSearchHits(hits, { color: terminalFor(ctx, command).colorStdout }));
+    writeOut(ctx, renderSearchHits(hits, { style: await styleFor(terminalFor(ctx, command).colorStdout) }));
   });
 
   examples(

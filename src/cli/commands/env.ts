@@ -4,6 +4,7 @@ import { EXIT, TriageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
 import { examples, writeErr, writeOut } from './shared.js';
+import { styleFor } from '../style.js';
 
 interface EnvFlags {
   readonly json?: boolean;
@@ -37,7 +38,10 @@ export function registerEnvCommand(program: Command, ctx: CliContext): void {
       .map((s) => s.trim())
       .filter(Boolean);
     const terminal = terminalFor(ctx, command);
-    if (!flags.redact) writeErr(ctx, terminal.colorStderr ? `\u001b[1;31m${NO_REDACT_WARNING}\u001b[0m` : NO_REDACT_WARNING);
+    if (!flags.redact) {
+      const style = await styleFor(terminal.colorStderr);
+      writeErr(ctx, style.bold(style.red(NO_REDACT_WARNING)));
+    }
 
     const { captureEnvironment } = await import('../../app/env.js');
     const { report, findings } = await captureEnvironment({
@@ -61,7 +65,7 @@ export function registerEnvCommand(program: Command, ctx: CliContext): void {
     const { renderEnvJson, renderEnvMarkdown, renderEnvText } = await import('../../render/env.js');
     if (flags.json) writeOut(ctx, renderEnvJson(report));
     else if (flags.markdown) writeOut(ctx, renderEnvMarkdown(report));
-    else writeOut(ctx, renderEnvText(report, { tty: terminal.stdoutIsTTY, color: terminal.colorStdout }));
+    else writeOut(ctx, renderEnvText(report, { tty: terminal.stdoutIsTTY, style: await styleFor(terminal.colorStdout) }));
     ctx.exit.code = EXIT.ok;
   });
 }

@@ -12,6 +12,7 @@ interface HandoffFlags {
   url?: boolean;
   body?: boolean;
   copy?: boolean;
+  redaction?: 'internal' | 'public';
 }
 
 export function registerHandoffCommand(program: Command, ctx: CliContext): void {
@@ -28,6 +29,7 @@ export function registerHandoffCommand(program: Command, ctx: CliContext): void 
       .option('--issue-type <type>', 'Jira issue type', 'Bug')
       .option('--body', 'print only the issue body in the tracker\'s format (records nothing)')
       .option('--copy', 'also copy the issue body to the clipboard')
+      .addOption(new Option('--redaction <profile>', 'internal keeps account id and emails; public tokenises personal data (default: internal for jira, public for github/gitlab)').choices(['internal', 'public']))
       .addHelpText('after', '\nThe hand-off is recorded in the case history (`triage cases show <case>`). See docs/handoff.md.'),
     [
       'triage handoff --to github --repo acme/web-app',
@@ -51,10 +53,20 @@ export function registerHandoffCommand(program: Command, ctx: CliContext): void 
           submit: flags.submit,
           preferUrl: flags.url,
           bodyOnly: flags.body,
+          ...(flags.redaction ? { redaction: flags.redaction } : {}),
         },
         { store, findTool: (name) => findOnPath(name, ctx.env), runTool: runTrackerCli, now: () => new Date(), cwd: ctx.cwd, env: ctx.env },
       ),
     );
+    writeErr(ctx, `Redaction: ${(await import('../../core/redaction-profiles.js')).describeProfile(result.profile)} (--redaction internal|public).`);
+    if (result.fullText) {
+      // Over the tracker's limit: the body has shortened values; the whole report goes beside it.
+      const { writeFileSync } = await import('node:fs');
+      const { resolve } = await import('node:path');
+      writeFileSync(resolve(ctx.cwd, result.fullText.name), result.fullText.text);
+      const fields = result.fullText.shortened.map((s) => `${s.field} (${s.length.toLocaleString('en-US')} characters)`).join(', ');
+      writeErr(ctx, `The report is longer than ${flags.to} accepts, so the body shortens ${fields}. The full report is in ${result.fullText.name}: attach it to the issue.`);
+    }
     const what = flags.to === 'jira' ? 'the report (Jira wiki markup)' : 'the report';
     const copied = flags.copy ? await (await import('../copy-output.js')).copyWithNotice(ctx, result.body, what) : false;
 

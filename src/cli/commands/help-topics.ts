@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
 import { examples } from './shared.js';
+import { styleFor } from '../style.js';
 
 export function helpTopicsDir(packageRoot: string): string {
   return join(packageRoot, 'docs', 'help');
@@ -67,7 +68,7 @@ export function registerHelpCommand(program: Command, ctx: CliContext): void {
       const term = terminalFor(ctx, command);
       const columns = ctx.streams.stdout.isTTY ? (ctx.streams.stdout.columns ?? 80) : 80;
       const text = readFileSync(join(helpTopicsDir(ctx.packageRoot), `${name}.md`), 'utf8');
-      ctx.streams.stdout.write(renderHelpTopic(text, { width: Math.min(columns, 100) - 1, color: term.colorStdout }));
+      ctx.streams.stdout.write(renderHelpTopic(text, { width: Math.min(columns, 100) - 1, style: await styleFor(term.colorStdout) }));
       if (found && found.used === words.length) ctx.streams.stdout.write(`\nFor the command's options: triage ${words.join(' ')} --help\n`);
       return;
     }

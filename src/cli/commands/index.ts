@@ -37,7 +37,7 @@ const registrars: readonly { readonly register: Register; readonly commands: rea
 
 /**
  * Registers the commands. Given the command about to run, only its own registrar runs: setting
- * up ~25 commands costs several ms of every start-up (issue 7), and a subcommand parses and prints
+ * up ~25 commands costs several ms of every start-up, and a subcommand parses and prints
  * its help the same without its siblings. Otherwise (bare `triage`, help, completion, a typo)
  * every command is registered.
  */

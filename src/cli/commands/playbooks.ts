@@ -27,20 +27,30 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
       .command('search')
       .description('rank playbooks by how well they match a description')
       .argument('<text...>', "the customer's description")
-      .option('--limit <n>', 'how many results', '10')
+      .option('--limit <n>', 'how many results (default: as many as the intake offers)')
+      .option('--customer <name>', "weigh this customer's past cases first, as the intake does")
+      .option('--no-history', 'rank by the description alone, without past cases')
       .option('--json', 'print JSON'),
-    ['triage search "I never got the password reset email"', 'triage search cant log in --json | jq -r ".[0].id"'],
-  ).action(async (words: string[], opts: { json?: boolean; limit: string }, command: Command) => {
-    const limit = parseLimit(opts.limit);
+    ['triage search "I never got the password reset email"', 'triage search cant log in --json | jq -r ".[0].id"', 'triage search --customer "Dana Ortiz" charged twice --json'],
+  ).action(async (words: string[], opts: { json?: boolean; limit?: string; customer?: string; history?: boolean }, command: Command) => {
+    const limit = opts.limit === undefined ? undefined : parseLimit(opts.limit);
     const { searchWorkspace } = await import('../../app/playbooks.js');
-    const hits = await searchWorkspace(workspaceInput(ctx, command), words.join(' '), limit);
-    if (opts.json) return writeOut(ctx, json(hits));
-    if (hits.length === 0) {
+    const { suggestions, problem } = await searchWorkspace(workspaceInput(ctx, command), words.join(' '), {
+      ...(limit ? { limit } : {}),
+      ...(opts.customer?.trim() ? { customer: opts.customer.trim() } : {}),
+      history: opts.history !== false,
+    });
+    if (problem) ctx.streams.stderr.write(`${problem}\n`);
+    if (opts.json) return writeOut(ctx, json(suggestions));
+    if (suggestions.length === 0) {
       ctx.streams.stderr.write('No playbook matches that description. Try other words, or `triage list` to see them all.\n');
       return;
     }
     const { renderSearchText } = await import('../../render/playbook-list.js');
-    writeOut(ctx, await renderSearchText(hits, tableOptions(ctx, command)));
+    writeOut(ctx, await renderSearchText(suggestions, tableOptions(ctx, command)));
+    if (!suggestions.some((s) => s.strength === 'strong')) {
+      ctx.streams.stderr.write('No playbook is a strong match for that description.\n');
+    }
   });
 
   examples(

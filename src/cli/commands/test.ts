@@ -4,6 +4,7 @@ import { EXIT } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
 import { examples, workspaceInput, writeOut } from './shared.js';
+import { styleFor } from '../style.js';
 
 interface TestFlags {
   readonly format: 'text' | 'json' | 'github';
@@ -33,7 +34,7 @@ export function registerTestCommand(program: Command, ctx: CliContext): void {
     const phrases = await loadPhraseBank(bundledTemplatesDir());
     const run = await runPlaybookTests(workspaceInput(ctx, command), paths, { phrases });
     const requireFullCoverage = Boolean(flags.requireFullCoverage);
-    const options = { cwd: ctx.cwd, color: terminalFor(ctx, command).colorStdout, requireFullCoverage };
+    const options = { cwd: ctx.cwd, style: await styleFor(terminalFor(ctx, command).colorStdout), requireFullCoverage };
     if (flags.format === 'json') writeOut(ctx, render.renderTestsJson(run, options));
     else if (flags.format === 'github') writeOut(ctx, render.renderTestsGithub(run, options));
     else writeOut(ctx, render.renderTestsText(run, options));

@@ -3,10 +3,10 @@
  * Nothing runs: recorded probe values and check results are reused. Says whether the current
  * version reaches the same outcome by the same path, and where it parts ways if not.
  */
-import type { CaseRecord } from '../core/case-record.js';
-import { TriageError } from '../core/errors.js';
-import { applyInput, startFlow, viewFlow } from '../core/flow-engine.js';
-import type { FlowState, PlaybookLibrary } from '../core/flow-types.js';
+import type { CaseRecord } from './case-record.js';
+import { TriageError } from './errors.js';
+import { applyInput, startFlow, viewFlow } from './flow-engine.js';
+import type { FlowState, PlaybookLibrary } from './flow-types.js';
 
 export interface ReplayDifference {
   readonly kind: 'version' | 'diverged' | 'needs-input' | 'outcome' | 'path';
@@ -95,15 +95,4 @@ function describeInput(input: CaseRecord['inputs'][number]): string {
     case 'probes':
       return `probes of ${input.playbook}`;
   }
-}
-
-export function renderReplayText(result: ReplayResult): string {
-  const lines = [
-    `Case ${result.case}: ${result.playbook.id} ${result.playbook.recordedVersion} → ${result.playbook.currentVersion}`,
-    `  recorded: ${result.recorded.outcome ?? 'no outcome'}`,
-    `  replayed: ${result.replayed.outcome ?? 'no outcome'}`,
-    result.same ? 'Same outcome by the same path.' : 'What changed:',
-    ...result.differences.filter((d) => !result.same || d.kind !== 'version').map((d) => `  - ${d.message}`),
-  ];
-  return `${lines.join('\n')}\n`;
 }
