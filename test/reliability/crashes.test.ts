@@ -18,6 +18,13 @@ describe('crashes become clear errors', () => {
     expect(result.stderr).not.toContain('internal error');
   });
 
+  it('stdout on a full disk (/dev/full): a clear message, exit 1, no stack trace', () => {
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" list > /dev/full`], { env: childEnv(makeHome()), encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^triage: could not write the output: the disk is full \(ENOSPC\)\.\n  hint: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('cases purge --older-than 99999999999y is a usage error', () => {
     expectCleanError(run(['cases', 'purge', '--older-than', '99999999999y']), 2, /--older-than "99999999999y" is not a duration/);
   });
