@@ -65,7 +65,7 @@ describe('nothing printed carries raw control or direction characters', () => {
 
   it('an interactive run draws prompts and choices with no clipboard write or direction override', async () => {
     const { dir, home } = workspace();
-    const run = spawnTriage(['--playbooks', dir, 'run', 'yaml-escapes', '--customer', 'Bob', '--channel', 'email', '--mood', 'calm', '--description', 'it fails'], { home });
+    const run = spawnTriage(['--playbooks', dir, 'run', 'yaml-escapes', '--customer', 'Bob', '--account', 'acct-1', '--channel', 'email', '--mood', 'calm', '--description', 'it fails'], { home });
     try {
       await run.answer(/Version/, '1.0');
       await run.choose(/Prompt/, 'two');
