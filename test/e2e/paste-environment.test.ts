@@ -28,11 +28,8 @@ describe('pasting an environment during a run', () => {
     await run.answer('? Browser and version', ':paste');
     await run.waitFor('? Paste the environment the customer sent');
     run.mark();
-    run.type(`User-Agent: ${CHROME_UA}${KEY.enter}`);
-    await run.waitFor('line 2');
-    run.type(`app_version: 4.2.1${KEY.enter}`);
-    await run.waitFor('line 3');
-    run.type(KEY.enter);
+    // Pasted in one go, as a terminal delivers a paste: every line is kept.
+    run.type(`User-Agent: ${CHROME_UA}${KEY.enter}app_version: 4.2.1${KEY.enter}${KEY.enter}`);
     await run.waitFor('Attached 5 environment details to the case; answered: browser.');
     // The browser question is answered by the paste; the page address is still asked.
     await run.answer('? Address of the broken page', 'https://app.example.com/projects/42/board');
