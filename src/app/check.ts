@@ -6,6 +6,7 @@
  * which outcome the checks lead to.
  */
 import { join } from 'node:path';
+import { createSecretsOnlyRedactor } from '../core/redaction-profiles.js';
 import type { AnswerValue, CheckResult } from '../core/flow-types.js';
 import { applyCheckExpect } from '../core/check-expect.js';
 import { commandGuard, substituteArgv } from '../core/flow-engine.js';
@@ -94,7 +95,15 @@ export async function runChecks(playbook: Playbook, options: CheckOptions): Prom
   const byNode = new Map(checks.map((c) => [c.node, c.passed]));
   const walk = walkChecks(playbook, (nodeId) => byNode.get(nodeId));
   const first = checks.find((c) => c.node === walk.firstFailure) ?? checks.find((c) => !c.passed);
-  return {
+  // Answers to `secret: true` asks (and anything shaped like a secret) never reach the listing:
+  // not in the argv shown, nor in what a command echoed back, nor in probe values.
+  const secretValues = playbook.nodes
+    .flatMap((n) => n.asks)
+    .filter((ask) => ask.secret && answers[ask.key] !== undefined)
+    .map((ask) => String(answers[ask.key]))
+    .filter((v) => v.length >= 3);
+  const redactor = createSecretsOnlyRedactor(secretValues);
+  return redactor.redactDeep({
     playbook: { id: playbook.id, version: playbook.version, path: playbook.path },
     probes,
     checks,
@@ -110,5 +119,5 @@ export async function runChecks(playbook: Playbook, options: CheckOptions): Prom
         }
       : null,
     outcome: walk.outcome ?? null,
-  };
+  });
 }

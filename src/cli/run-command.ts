@@ -335,8 +335,11 @@ async function assertCaseIdFree(id: string, options: { replace: boolean; history
   if (options.replace) return;
   const where: string[] = [];
   try {
-    openSessionStore(dataDir).load(id);
-    where.push('an interrupted session');
+    const session = openSessionStore(dataDir).load(id);
+    // A session interrupted before any answer was saved holds nothing to lose: run it again.
+    if (session.status !== 'open' || session.inputs.some((input) => input.kind === 'ask' || input.kind === 'env' || input.kind === 'choice')) {
+      where.push('an interrupted session');
+    }
   } catch (error) {
     if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
   }
@@ -577,7 +580,8 @@ function machineIdentity(): { homePath?: string; hostname?: string } {
 function warnUnusedAnswers(library: PlaybookLibrary, playbookId: string, prefill: Readonly<Record<string, AnswerValue>>, ctx: CliContext, chalk: ChalkInstance): void {
   const start = library.get(playbookId);
   if (!start) return;
-  const known = new Set<string>();
+  // scope, frequency and started are asked before a bug or escalation report is final.
+  const known = new Set<string>(['scope', 'frequency', 'started']);
   for (const playbook of reachablePlaybooks(library, start)) {
     for (const field of playbook.env) known.add(field.key);
     for (const node of playbook.nodes) {

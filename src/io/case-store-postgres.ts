@@ -20,7 +20,7 @@ import {
 } from '../core/case-query.js';
 import { buildCaseStats, type CaseStats, type CountRow, type EscalationRow, type FirstContactRow, type MedianRow } from '../core/case-stats.js';
 import { TriageError } from '../core/errors.js';
-import { redactUrl, type CaseStore, type UpsertResult } from './case-store.js';
+import { redactUrl, withoutUrlSecrets, type CaseStore, type UpsertResult } from './case-store.js';
 import {
   ambiguousCaseError,
   andWhere,
@@ -48,7 +48,7 @@ async function query<T extends pg.QueryResultRow>(db: Queryable, sql: string, pa
 }
 
 function connectionError(url: string, error: unknown): TriageError {
-  return new TriageError('database-connect', `Cannot use the case history at ${redactUrl(url)}: ${(error as Error).message}.`, {
+  return new TriageError('database-connect', `Cannot use the case history at ${redactUrl(url)}: ${withoutUrlSecrets((error as Error).message, url)}.`, {
     hint: 'Check TRIAGE_DATABASE_URL and that the server is reachable, or unset it to use the local SQLite history.',
     cause: error,
   });
