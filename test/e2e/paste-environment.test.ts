@@ -19,7 +19,7 @@ describe('pasting an environment during a run', () => {
     const home = makeHome();
     const out = join(mkdtempSync(join(tmpdir(), 'triage-out-')), 'report.json');
     run = spawnTriage(
-      ['run', 'page-broken-in-one-browser', '--customer', 'Ana', '--channel', 'chat', '--mood', 'calm', '--description', 'blank page', '--format', 'json'],
+      ['run', 'page-broken-in-one-browser', '--customer', 'Ana', '--account', 'acct-1', '--channel', 'chat', '--mood', 'calm', '--description', 'blank page', '--format', 'json'],
       { home, stdoutFile: out },
     );
 
@@ -33,7 +33,11 @@ describe('pasting an environment during a run', () => {
     await run.waitFor('Attached 5 environment details to the case; answered: browser.');
     // The browser question is answered by the paste; the page address is still asked.
     await run.answer('? Address of the broken page', 'https://app.example.com/projects/42/board');
-    await run.choose('? What did the customer say?', 'Supported, but an old version');
+    await run.choose('? What they see', 'Blank page');
+    await run.answer('? What they were trying to do', 'open the project board');
+    await run.choose('? What did the customer say?', 'Noted');
+    await run.choose('? What did the customer say?', 'A supported browser, but older than the latest two versions');
+    await run.choose('? What did the customer say?', 'Fixed after the update');
 
     expect(await run.exit()).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as { environment: Record<string, string>; outcome: { kind: string } };
