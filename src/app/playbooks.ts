@@ -48,8 +48,6 @@ export interface SuggestOptions {
   /** Weigh the case history (default true). */
   readonly history?: boolean;
   readonly limit?: number;
-  /** A case not to count as its own evidence (the open case being resumed). */
-  readonly excludeCase?: string;
 }
 
 /**
@@ -70,7 +68,7 @@ export async function suggestPlaybooks(workspace: IndexedWorkspace, env: NodeJS.
   const past =
     options.history === false
       ? { cases: [] }
-      : await findPastCases(description, { customer: options.customer, dataDir: triagePaths(env).data, env, excludeId: options.excludeCase });
+      : await findPastCases(description, { customer: options.customer, dataDir: triagePaths(env).data, env });
   const similar = similarPastCases(description, options.customer, past.cases);
   const titles = new Map(workspace.effective.map((p) => [p.id, p.title]));
   const suggestions = rankSuggestions({ hits, similar, titles, limit: options.limit ?? SUGGESTION_LIMIT });

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { CaseOrigin, CaseRecord, Intake } from '../core/case-record.js';
 import { applyCheckExpect } from '../core/check-expect.js';
-import { TriageError } from '../core/errors.js';
+import { EXIT, TriageError } from '../core/errors.js';
 import { startFlow, viewFlow } from '../core/flow-engine.js';
 import type { AnswerValue, FlowState, PlaybookLibrary } from '../core/flow-types.js';
 import type { Playbook } from '../core/model.js';
@@ -142,8 +142,9 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
   let prefill: Record<string, AnswerValue> = {};
   // Replaying validates the saved inputs against the current playbook version.
   try {
-    ({ state, prefill } = withoutStoredSecrets(env.library, state, env.ui));
+    ({ state, prefill } = withoutStoredSecrets(env.library, state, env.ui, record.id, Boolean(env.prompter)));
   } catch (error) {
+    if (error instanceof TriageError && error.code === 'session/secret-needed') throw error;
     throw new TriageError('session/stale', `Case ${record.id} cannot be resumed: the playbook changed since it was saved (${(error as Error).message}).`, {
       hint: `Start again with \`triage run ${record.playbook.id}\`.`,
     });
@@ -157,7 +158,13 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
  * as if it were the value. Resuming goes back to the first such answer, so it is asked again; the
  * answers given after it are offered again as prefilled answers (they still apply if they fit).
  */
-function withoutStoredSecrets(library: PlaybookLibrary, state: FlowState, ui: RunUi): { state: FlowState; prefill: Record<string, AnswerValue> } {
+function withoutStoredSecrets(
+  library: PlaybookLibrary,
+  state: FlowState,
+  ui: RunUi,
+  caseId: string,
+  canAsk: boolean,
+): { state: FlowState; prefill: Record<string, AnswerValue> } {
   const view = viewFlow(library, state);
   const secret = new Set(view.secretKeys);
   const cut = state.inputs.findIndex((input) => input.kind === 'ask' && secret.has(input.key) && input.value === REDACTED);
@@ -169,6 +176,13 @@ function withoutStoredSecrets(library: PlaybookLibrary, state: FlowState, ui: Ru
     else if (input.kind === 'choice') prefill[input.node] = input.label;
   }
   const key = (state.inputs[cut] as { key: string }).key;
+  if (!canAsk) {
+    // The session stays as it is: nothing is cut back until someone can answer again.
+    throw new TriageError('session/secret-needed', `Case ${caseId} needs the secret answer to "${key}" again (secrets are never saved), and \`triage resume\` asks it only in a terminal.`, {
+      exitCode: EXIT.usage,
+      hint: `Run \`triage resume ${caseId}\` in a terminal.`,
+    });
+  }
   ui.notice(`The answer to "${key}" is secret and was not saved; it is asked again.`);
   return { state: { playbook: state.playbook, inputs: state.inputs.slice(0, cut) }, prefill };
 }

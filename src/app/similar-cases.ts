@@ -34,7 +34,7 @@ export function historyMayExist(options: { readonly dataDir: string; readonly en
 
 export async function findPastCases(
   description: string,
-  options: { readonly customer?: string; readonly dataDir: string; readonly env: NodeJS.ProcessEnv; readonly excludeId?: string },
+  options: { readonly customer?: string; readonly dataDir: string; readonly env: NodeJS.ProcessEnv },
 ): Promise<{ cases: PastCase[]; problem?: string }> {
   const words = significantWords(description);
   if (words.length === 0 || !historyMayExist(options)) return { cases: [] };
@@ -43,7 +43,7 @@ export async function findPastCases(
     const { openCaseStore } = await import('../io/case-store.js');
     store = await openCaseStore({ dataDir: options.dataDir, env: options.env });
     const hits = await store.searchCases(words.join(' '), { match: 'any', customer: options.customer, filter: { status: 'done' }, limit: CANDIDATES });
-    return { cases: hits.filter((hit) => hit.record.id !== options.excludeId).map((hit) => pastCaseOf(hit.record)) };
+    return { cases: hits.map((hit) => pastCaseOf(hit.record)) };
   } catch (error) {
     return { cases: [], problem: `Past cases could not be searched (${(error as Error).message}); continuing without them.` };
   } finally {

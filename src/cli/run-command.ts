@@ -81,7 +81,9 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       ...(flags.answers ? await readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
       ...parseAnswerFlags(flags.answer ?? []),
     };
+    // `--signal` or `signals:` in the answers file; the intake reads them from the flags.
     const givenSignals = takeSignals(flags.signal, prefill);
+    const intakeFlags: RunFlags = givenSignals === undefined ? flags : { ...flags, signal: givenSignals.join(',') || 'none' };
     const attached = flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {};
     const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
     let env: RunEnvironment = {
@@ -219,8 +221,9 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
             ...(answered.has('mood') ? { mood: intake.customer.mood } : {}),
             ...(answered.has('description') ? { description: intake.description } : {}),
             ...(answered.has('account') ? { account: intake.customer.account ?? '' } : {}),
+            ...(answered.has('signals') ? { signal: (intake.customer.signals ?? []).join(',') || 'none' } : {}),
           };
-          intake = await askIntake({ ...flags, ...known }, prompter, chalk, ctx, intakeProgress(resuming.playbook));
+          intake = await askIntake({ ...intakeFlags, ...known }, prompter, chalk, ctx, intakeProgress(resuming.playbook));
         }
         finished = resuming.playbook.id ? await startCase(resuming.playbook.id, intake, env, false) : await pickAndRun(intake, prompter);
       } else {
@@ -229,10 +232,10 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     } else if (request.mode === 'run') {
       if (request.playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
       else await assertRunnable(loaded, request.playbookId);
-      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
       // Refuse untrusted commands before the agent types the intake, not after.
       assertRunAllowed(request.playbookId, env);
-      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)), givenSignals);
+      const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)));
       if (interactive && flags.history !== false) {
         showSimilarCases((await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, true)).similar, ctx, chalk);
       }
@@ -241,8 +244,8 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
-      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, Boolean(flags.replaceCase), dataDir, ctx);
-      const intake = await askIntake(flags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET), givenSignals);
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
+      const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET));
       finished = await pickAndRun(intake, prompter);
     }
     caseId = finished.record.id;
@@ -328,8 +331,8 @@ export function probeDeps(settings: Settings, env: NodeJS.ProcessEnv): ProbeDeps
  * `--case-id` names a case that exists (in the history, or as an interrupted session): exit 2
  * rather than overwrite it, unless `--replace-case` says to replace it.
  */
-async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, ctx: CliContext): Promise<void> {
-  if (replace) return;
+async function assertCaseIdFree(id: string, options: { replace: boolean; history: boolean }, dataDir: string, ctx: CliContext): Promise<void> {
+  if (options.replace) return;
   const where: string[] = [];
   try {
     openSessionStore(dataDir).load(id);
@@ -337,13 +340,16 @@ async function assertCaseIdFree(id: string, replace: boolean, dataDir: string, c
   } catch (error) {
     if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
   }
-  const { openCaseStore } = await import('../io/case-store.js');
-  const store = await openCaseStore({ dataDir, env: ctx.env });
-  try {
-    const found = await store.getCase(id).catch(() => undefined);
-    if (found?.id === id) where.push('the case history');
-  } finally {
-    await store.close().catch(() => undefined);
+  // --no-history records nothing, so a stored case of that id cannot be overwritten.
+  if (options.history) {
+    const { openCaseStore } = await import('../io/case-store.js');
+    const store = await openCaseStore({ dataDir, env: ctx.env });
+    try {
+      const found = await store.getCase(id).catch(() => undefined);
+      if (found?.id === id) where.push('the case history');
+    } finally {
+      await store.close().catch(() => undefined);
+    }
   }
   if (where.length === 0) return;
   throw new TriageError('run/case-exists', `Case ${id} already exists (in ${where.join(' and ')}); --case-id will not overwrite it.`, {
@@ -384,22 +390,16 @@ async function createPrompter(ctx: CliContext): Promise<Prompter> {
 /** Told after every intake answer: what is known so far, and which questions are answered. */
 type IntakeProgress = (intake: Intake, answered: readonly IntakeQuestion[]) => void;
 
-async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext, onProgress?: IntakeProgress, givenSignals?: readonly Signal[]): Promise<Intake> {
+async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext, onProgress?: IntakeProgress): Promise<Intake> {
   let name = flags.customer === undefined ? undefined : sanitizeForTerminal(flags.customer).trim();
   let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
   let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
   let description = flags.description === undefined ? undefined : sanitizeForTerminal(flags.description).trim();
   let account = flags.account === undefined ? undefined : sanitizeForTerminal(flags.account).trim();
-  let signals: readonly Signal[] | undefined = givenSignals;
+  // Given by --signal or the answers file (already checked), else confirmed below, else detected.
+  let signals: readonly Signal[] | undefined = flags.signal === undefined ? undefined : parseSignals(flags.signal).signals;
   const intake = (): Intake => ({
-    // Without a person to confirm them, what the description shows is taken as it is.
-    customer: {
-      ...(name ? { name } : {}),
-      channel: channel ?? 'email',
-      mood: mood ?? 'calm',
-      ...(account ? { account } : {}),
-      signals: signals ?? detectSignals(description ?? '').map((d) => d.signal),
-    },
+    customer: { ...(name ? { name } : {}), channel: channel ?? 'email', mood: mood ?? 'calm', ...(account ? { account } : {}), ...(signals !== undefined ? { signals } : {}) },
     description: description ?? '',
   });
   if (prompter) {
@@ -433,10 +433,10 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
     if (description === undefined) {
       questions.push({ key: 'description', ask: (allowBack) => prompter.text('What is the problem, in their words?', { allowBack, ...(description ? { default: description } : {}) }), set: (v) => (description = v.trim()) });
     } else given.push('description');
-    if (givenSignals === undefined) {
+    if (signals === undefined) {
       // Signals found in the description are shown for the agent to confirm; none found, nothing asked.
       questions.push({ key: 'signals', ask: (allowBack) => confirmSignals(description ?? '', prompter, allowBack, chalk, ctx), set: (v) => (signals = parseSignals(v).signals) });
-    }
+    } else given.push('signals');
     if (questions.length > 0) ctx.streams.stderr.write(`${chalk.bold('New case')} ${chalk.dim('— who is it, and what happened?')}\n`);
     for (let i = 0; i < questions.length; ) {
       const answer = await questions[i]!.ask(i > 0);
@@ -449,7 +449,22 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
       onProgress?.(intake(), [...given, ...questions.slice(0, i).map((q) => q.key)]);
     }
   }
+  // Without a person to confirm them, what the description shows is taken as it is.
+  signals ??= detectSignals(description ?? '').map((d) => d.signal);
   return intake();
+}
+
+/** The signals the description shows, ticked, for the agent to confirm or change; `none` without asking when it shows none. */
+async function confirmSignals(description: string, prompter: Prompter, allowBack: boolean, chalk: ChalkInstance, ctx: CliContext): Promise<string | typeof BACK> {
+  const detected = detectSignals(description);
+  if (detected.length === 0) return 'none';
+  ctx.streams.stderr.write(`${chalk.dim(`In their words: ${detected.map((d) => `“${sanitizeForTerminal(d.evidence)}”`).join(', ')}`)}\n`);
+  const choices = SIGNALS.map((signal) => {
+    const found = detected.find((d) => d.signal === signal);
+    return { label: found ? `${SIGNAL_LABELS[signal]} — “${sanitizeForTerminal(found.evidence)}”` : SIGNAL_LABELS[signal], value: signal, checked: found !== undefined };
+  });
+  const chosen = await prompter.chooseMany('What should the reply take into account? (space toggles, enter confirms)', choices, { allowBack });
+  return chosen === BACK ? BACK : chosen.join(',') || 'none';
 }
 
 /** The intake's ranking: the same call `triage search` makes. */
@@ -465,20 +480,6 @@ async function suggestionsFor(
   const ranking = await suggestPlaybooks(loaded, ctx.env, description, { ...(customer ? { customer } : {}), history });
   if (ranking.problem) ctx.streams.stderr.write(`${chalk.yellow(ranking.problem)}\n`);
   return ranking;
-}
-
-/** The signals the description shows, ticked, for the agent to confirm or change; '' (none) without asking when it shows none. */
-async function confirmSignals(description: string, prompter: Prompter, allowBack: boolean, chalk: ChalkInstance, ctx: CliContext): Promise<string | typeof BACK> {
-  const detected = detectSignals(description);
-  if (detected.length === 0) return 'none';
-  ctx.streams.stderr.write(`${chalk.dim(`In their words: ${detected.map((d) => `“${sanitizeForTerminal(d.evidence)}”`).join(', ')}`)}
-`);
-  const choices = SIGNALS.map((signal) => {
-    const found = detected.find((d) => d.signal === signal);
-    return { label: found ? `${SIGNAL_LABELS[signal]} — “${sanitizeForTerminal(found.evidence)}”` : SIGNAL_LABELS[signal], value: signal, checked: found !== undefined };
-  });
-  const chosen = await prompter.chooseMany('What should the reply take into account? (space toggles, enter confirms)', choices, { allowBack });
-  return chosen === BACK ? BACK : chosen.join(',') || 'none';
 }
 
 /** "Has this happened before?": the past cases that pass the similarity bar, this customer's first, on stderr. */

@@ -3,6 +3,7 @@
  * target is read, and, given what the I/O side observed, whether it passed, in engineer words and
  * in customer words. Pure: the clock, the settings and the observation come in as arguments.
  */
+import { boundedRegexTest } from './bounded-regex.js';
 
 export const PROBE_NAMES = ['dns', 'tcp', 'tls', 'http', 'clock', 'proxy', 'disk', 'version'] as const;
 export type ProbeName = (typeof PROBE_NAMES)[number];
@@ -517,12 +518,15 @@ function judgeTls(o: Extract<ProbeObservation, { probe: 'tls' }>, options: Judge
   return pass(observed, values);
 }
 
+/** A playbook's or setting's pattern, case-insensitive, with the same time limit as every other pattern. */
 function safeTest(pattern: string, text: string): boolean {
+  let re: RegExp;
   try {
-    return new RegExp(pattern, 'i').test(text);
+    re = new RegExp(pattern, 'i');
   } catch {
     return false;
   }
+  return boundedRegexTest(re, text) === 'match';
 }
 
 function describeDuration(seconds: number): string {

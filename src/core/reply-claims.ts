@@ -521,7 +521,9 @@ export function replyProblems(reply: string, facts: ReplyFacts): string[] {
   }
   const title = facts.outcome.title.trim();
   const lower = reply.toLowerCase();
-  if (title !== '' && (lower.includes(`(${title.toLowerCase()})`) || (title.split(/\s+/).length >= 3 && lower.includes(title.toLowerCase())))) {
+  // How a title leaks: dropped into a sentence in brackets by `({{ outcome.title }})`. A title
+  // that reads as ordinary words ("Sign in from a private window") may well be a step.
+  if (title !== '' && lower.includes(`(${title.toLowerCase()})`)) {
     problems.push(`shows the outcome's title "${title}", which is written for agents, not customers`);
   }
   const clash = conflictingTimelines(reply);

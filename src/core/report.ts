@@ -19,6 +19,7 @@ import { buildTemplateContext, present, redactAnswers, REDACTED, type TemplateCo
 import { renderTemplate } from './templates.js';
 import { escapeRegExp } from './escape-regexp.js';
 import { detectSignals, type Signal } from './signals.js';
+import { isUncertainOs, reconcileOs, statedOperatingSystem } from './user-agent.js';
 
 export const REPORT_SCHEMA = 'triage.report/v1';
 
@@ -295,6 +296,21 @@ function orderEnvironment(env: Readonly<Record<string, string>>, playbooks: read
   return ordered;
 }
 
+/**
+ * A User-Agent's OS (`<key>_os`) that it cannot settle (Windows 10 or 11, a frozen macOS) gives
+ * way to what the customer stated: an `os` answer or env value, else their description.
+ */
+function withStatedOs(env: Record<string, string>, answers: Readonly<Record<string, AnswerValue>>, description: string): Record<string, string> {
+  const statedAnswer = answers.os ?? answers.operating_system;
+  const stated = (statedAnswer !== undefined ? formatAnswerValue(statedAnswer) : undefined) || env.os || env.operating_system || statedOperatingSystem(description);
+  if (stated === undefined || stated.trim() === '') return env;
+  const result = { ...env };
+  for (const [key, value] of Object.entries(env)) {
+    if (key.endsWith('_os') && isUncertainOs(value)) result[key] = reconcileOs(value, stated);
+  }
+  return result;
+}
+
 function durationMs(startedAt: string, finishedAt: string): number {
   const start = Date.parse(startedAt);
   const end = Date.parse(finishedAt);
@@ -324,7 +340,7 @@ export function buildReport(input: ReportInput): Report {
   const secrets = secretValues(input.view.answers, input.view.secretKeys);
   const clean = (text: string): string => redactText(text, secrets, input.view.secretKeys);
   const answers = redactAnswers(input.view.answers, input.view.secretKeys);
-  const environment = orderEnvironment(input.view.env, [input.startPlaybook, playbook]);
+  const environment = withStatedOs(orderEnvironment(input.view.env, [input.startPlaybook, playbook]), answers, intake.description);
   const path = input.view.path.map((step) => ({
     playbook: step.playbook,
     node: step.node,

@@ -7,8 +7,8 @@
  * two distinctive words in common: stop-words, bare numbers and everyday support words never
  * count, and one shared word is never enough), and then it lifts the playbook that
  * solved it by at most EVIDENCE_BOOST, so it can reorder close matches but never pass a clearly
- * stronger one. A playbook is `strong` when the description itself matches it well; when none is,
- * the agent is told so and can go on without one.
+ * stronger one. A playbook is `strong` when the description itself matches it well, on more than
+ * everyday words; when none is, the agent is told so and can go on without one.
  */
 import { searchTerms, tokenizeText, type SearchHit } from './playbook-search.js';
 
@@ -78,6 +78,12 @@ const COMMON_TERMS = new Set(
       return terms === null ? [] : Array.isArray(terms) ? terms : [terms];
     }),
 );
+
+/** A word every support conversation uses ("last", "week", "account"): no match rests on it alone. */
+function isEverydayWord(word: string): boolean {
+  const terms = searchTerms(word);
+  return terms === null || (Array.isArray(terms) ? terms : [terms]).every((term) => COMMON_TERMS.has(term) || /^\d+$/.test(term));
+}
 
 /** The terms of a text that can make two descriptions alike: no stop-words, no bare numbers. */
 export function significantTerms(text: string): Map<string, string> {
@@ -178,7 +184,7 @@ export function rankSuggestions(input: {
     id: hit.id,
     title: hit.title,
     score: Math.round(score * 1000) / 1000,
-    strength: hit.score >= STRONG_SCORE && hit.score >= STRONG_SHARE * best ? 'strong' : 'weak',
+    strength: hit.score >= STRONG_SCORE && hit.score >= STRONG_SHARE * best && hit.matched.some((word) => !isEverydayWord(word)) ? 'strong' : 'weak',
     matched: hit.matched,
     cases: (evidence.get(hit.id) ?? []).slice(0, CASES_PER_SUGGESTION),
   }));

@@ -450,6 +450,8 @@ const rulePatterns: PlaybookRule = ({ playbook, report, options }) => {
   for (const node of playbook.nodes) {
     for (const ask of node.asks) if (ask.pattern !== undefined) patterns.push({ source: ask.pattern, line: ask.line, what: `ask \`${ask.key}\` pattern` });
     if (node.check?.expect.stdout !== undefined) patterns.push({ source: node.check.expect.stdout, line: node.check.line, what: '`expect.stdout`' });
+    if (node.check?.expect.status !== undefined) patterns.push({ source: node.check.expect.status, line: node.check.line, what: '`expect.status`' });
+    if (node.check?.expect.issuer !== undefined) patterns.push({ source: node.check.expect.issuer, line: node.check.line, what: '`expect.issuer`' });
   }
   for (const { source, line, what } of patterns) {
     try {

@@ -99,6 +99,15 @@ function answerLines(record: CaseRecord): [string, string][] {
   return lines;
 }
 
+/** Who and how they contacted us; for a case stopped in the intake, only what was answered. */
+function customerLine(record: CaseRecord): string {
+  const { customer } = record.intake;
+  if (record.stage !== 'intake') return describeCustomer(customer);
+  const answered: readonly string[] = record.intakeAnswered ?? [];
+  const known = [customer.name, answered.includes('channel') ? `via ${customer.channel}` : undefined, answered.includes('mood') ? customer.mood : undefined].filter(Boolean);
+  return `${known.length > 0 ? known.join(', ') : 'nothing yet'} (intake not finished)`;
+}
+
 function caseFields(record: CaseRecord): [string, string][] {
   const customer = record.intake.customer;
   return [
@@ -106,7 +115,7 @@ function caseFields(record: CaseRecord): [string, string][] {
     ['Status', record.status],
     ['Playbook', record.playbook.id ? `${record.playbook.title} (${record.playbook.id} ${record.playbook.version})` : 'not chosen yet'],
     ...(record.status === 'open' ? [['Continue', `triage resume ${record.id}${record.stage ? ` (stopped ${record.stage === 'intake' ? 'in the intake' : 'at the playbook picker'})` : ''}`] as [string, string]] : []),
-    ['Customer', describeCustomer(customer)],
+    ['Customer', customerLine(record)],
     ...(customer.account ? [['Account', customer.account] as [string, string]] : []),
     ...(record.replayOf ? [['Replay of', record.replayOf] as [string, string]] : []),
     ...(record.agent ? [['Agent', record.agent] as [string, string]] : []),

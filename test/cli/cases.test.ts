@@ -147,7 +147,7 @@ describe.each(backends)('triage cases on $name', (backend) => {
     const text = run(['show', 'TRI-20261101-AAA1', '--format', 'text']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Case {8}TRI-20261101-AAA1$/m);
-    expect(text.stdout).toContain('Ada Lovelace, via email (calm)');
+    expect(text.stdout).toContain('Ada Lovelace wrote by email, calm');
     const markdown = run(['show', 'tri-20261101-bu']);
     expect(markdown.stdout).toContain('## Case TRI-20261101-BUG1');
     expect(markdown.stdout).toContain('| Outcome | bug: bug at the end of export-fails |');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
+import { schemaErrors } from '../helpers/schemas.js';
 import { cleanEnv, makeTestPki, refusingPort, startDns, startHttps, startProxy, triageAsync, type Running, type TestPki } from '../helpers/net-servers.js';
 
 interface CheckJson {
@@ -68,6 +69,7 @@ describe('cant-reach-service', () => {
     expect(json!.checks.find((c) => c.probe === 'tls')!.values).toMatchObject({ issuer: 'Triage Test CA', trusted: true, hostname_match: true });
     expect(json!.checks.find((c) => c.probe === 'http')!.observed).toMatch(/^HTTP 200 in \d+ ms$/);
     expect(json!.first_failure).toBeNull();
+    expect(schemaErrors('check', json)).toEqual([]);
     expect(json!.outcome).toEqual({ node: 'resolved-the-service-is-reachable-from-this-computer', kind: 'resolved', title: 'The service is reachable from this computer' });
   });
 
@@ -78,6 +80,7 @@ describe('cant-reach-service', () => {
     expect(json!.first_failure!.detail).toMatch(/expired on .* \(3 days ago\)/);
     expect(json!.first_failure!.customer).toBe("our service's security certificate has expired");
     expect(json!.outcome?.node).toBe('escalate-the-secure-connection-fails');
+    expect(schemaErrors('check', json)).toEqual([]);
   });
 
   it('tells a refused port apart, and stops the path there', async () => {

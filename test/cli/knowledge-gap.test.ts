@@ -70,14 +70,17 @@ describe('cases no playbook fits', () => {
     expect(text).toContain('TRI-GAP-2');
   });
 
-  it('triage new --from-case starts a playbook from a gap case that lints and tests clean', () => {
+  it('triage new --from-case starts a playbook from a gap case that lints clean, with tests through its notes', () => {
     const r = triage(['new', 'account-ownership-transfer', '--from-case', 'TRI-GAP-1', '--dir', 'pb'], { home });
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(join(home, 'pb', 'account-ownership-transfer.md'), 'utf8');
     expect(text).toContain(`  - "I'd like to transfer my account ownership to my colleague"`);
     expect(text).toContain('Checked the admin panel; there is no transfer option');
     expect(triage(['lint', 'pb'], { home })).toMatchObject({ code: 0 });
-    expect(triage(['test', 'pb'], { home }).code).toBe(0);
+    // Its starter tests walk through the two seeded nodes to every outcome.
+    const tested = JSON.parse(triage(['test', 'pb', '--format', 'json'], { home }).stdout) as { totals: { outcomes: number; covered: number }; files: { cases: { path: string[] }[] }[] };
+    expect(tested.totals.covered).toBe(tested.totals.outcomes);
+    for (const c of tested.files[0]!.cases) expect(c.path.slice(0, 2)).toEqual(['what-did-the-customer-ask', 'what-was-tried-before']);
     expect(triage(['new', 'x-y', '--from-case', 'TRI-NOPE', '--dir', 'pb'], { home }).code).toBe(2);
   });
 });

@@ -73,20 +73,16 @@ describe('triage resume without a terminal', () => {
       { kind: 'ask', node: 'before-the-check', key: 'gate', value: gate },
     ]);
 
-    // Resumed in a pipe: the check runs again (the gate is open now), then the run needs a choice
-    // that only a terminal can give. The message says so and names the key and its labels.
+    // Resumed in a pipe: the secret was never saved, so the check must not get "[REDACTED]" in
+    // its place; the secret is asked again, which only a terminal can do. Nothing is cut back.
     writeFileSync(gate, '');
     const resumed = triage(['--playbooks', GATED, 'resume', '--allow-commands'], { home });
     expect(resumed.code).toBe(2);
     expect(resumed.stdout).toBe('');
-    expect(resumed.stderr).toContain('Resuming case TRI-SIGINT-0001 (A check that waits for a gate file), 2 answers so far.');
-    expect(resumed.stderr).toContain('Case TRI-SIGINT-0001 needs more answer (after-the-check), and `triage resume` asks them only in a terminal');
-    expect(resumed.stderr).toContain('"Yes, it works", "No"');
+    expect(resumed.stderr).toContain('Case TRI-SIGINT-0001 needs the secret answer to "password" again');
     expect(resumed.stderr).toContain('Run `triage resume TRI-SIGINT-0001` in a terminal');
-    expect(resumed.stderr).not.toContain('--answer after-the-check');
-    // Still there to resume at a terminal, with the check result now saved too.
     const after = JSON.parse(readFileSync(sessionPath(home, 'TRI-SIGINT-0001'), 'utf8')) as { inputs: { kind: string }[] };
-    expect(after.inputs.map((i) => i.kind)).toEqual(['ask', 'ask', 'check']);
+    expect(after.inputs.map((i) => i.kind)).toEqual(['ask', 'ask']);
   }, 20_000);
 
   it('remembers --playbooks and --allow-commands: resume needs no flags; a case without them is refused', async () => {
@@ -101,7 +97,8 @@ describe('triage resume without a terminal', () => {
     const resumed = triage(['resume', 'TRI-SIGINT-0002'], { home });
     expect(resumed.code).toBe(2);
     expect(resumed.stderr).toContain('Resuming case TRI-SIGINT-0002');
-    expect(resumed.stderr).toContain('needs more answer (after-the-check)');
+    // (A secret answer is never saved, so it is asked again first.)
+    expect(resumed.stderr).toContain('needs more answer (password)');
     // A case started without --allow-commands is refused before anything runs.
     writeFileSync(sessionPath(home, 'TRI-SIGINT-0002'), JSON.stringify({ ...session, origin: { playbookDirs: [GATED] } }));
     const refused = triage(['resume', 'TRI-SIGINT-0002'], { home });
@@ -109,6 +106,29 @@ describe('triage resume without a terminal', () => {
     expect(refused.stderr).toContain('Nothing was run.');
     expect(existsSync(sessionPath(home, 'TRI-SIGINT-0002'))).toBe(true);
   }, 20_000);
+
+  it('a case stopped at the playbook picker needs a terminal to continue, and stays saved', () => {
+    const home = makeHome();
+    const path = sessionPath(home, 'TRI-20261204-PICK');
+    mkdirSync(join(path, '..'), { recursive: true });
+    const record = {
+      id: 'TRI-20261204-PICK',
+      status: 'open',
+      stage: 'picker',
+      playbook: { id: '', version: '', title: '', path: '' },
+      intake: { customer: { name: 'Mo', channel: 'chat', mood: 'calm' }, description: 'the dashboard is slow' },
+      inputs: [],
+      startedAt: '2026-12-04T10:00:00.000Z',
+      updatedAt: '2026-12-04T10:00:00.000Z',
+      handoffs: [],
+      origin: { playbookDirs: [] },
+    };
+    writeFileSync(path, JSON.stringify(record));
+    const resumed = triage(['resume'], { home });
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain('Case TRI-20261204-PICK stopped at the playbook picker; continuing it needs a terminal.');
+    expect(existsSync(path)).toBe(true);
+  });
 
   it('exits 2 when there is nothing to resume, or no such case', () => {
     const home = makeHome();

@@ -277,7 +277,7 @@ describe('triage run without a terminal', () => {
     expect(r.severity).toBe('high');
     expect(r.component).toBe('widgets');
     expect(r.labels).toEqual(['widget', 'regression']);
-    expect(r.customer).toEqual({ name: 'Lin Ho', channel: 'chat', mood: 'angry' });
+    expect(r.customer).toEqual({ name: 'Lin Ho', channel: 'chat', mood: 'angry', account: null, signals: [] });
     expect(r.description).toBe('The widget is broken again');
     expect(r.environment).toEqual({ app_version: '3.2' });
     expect(r.answers).toEqual({ api_token: '[REDACTED]', plan: 'Team', notes: 'after the update', seats: 7 });
@@ -362,7 +362,16 @@ describe('triage run without a terminal', () => {
     const shell = spawnShell(`${report.replay} --format json`, { ...isolatedEnv(home), ...env, PATH: `${bin}:${process.env.PATH ?? ''}` }, home);
     expect(shell.stderr).toBe('');
     expect(shell.code).toBe(0);
-    expect(shell.stdout).toBe(original.stdout);
+    // A new case, linked to the original; otherwise the same report.
+    const first = JSON.parse(original.stdout) as { case: { id: string } };
+    const again = JSON.parse(shell.stdout) as { case: { id: string }; replay_of: string };
+    expect(again.case.id).not.toBe(first.case.id);
+    expect(again.replay_of).toBe(first.case.id);
+    const same = (text: string, id: string): unknown => {
+      const { replay: _replay, replay_of: _of, ...rest } = JSON.parse(text.split(id).join('CASE')) as Record<string, unknown>;
+      return rest;
+    };
+    expect(same(shell.stdout, again.case.id)).toEqual(same(original.stdout, first.case.id));
   });
 
   it('writes no colour into pipes', () => {

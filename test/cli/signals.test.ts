@@ -1,17 +1,13 @@
 /** Customer signals through the CLI: detected from --description, --signal, signals: in answers, the report. */
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { triage } from '../helpers/cli.js';
 
-const ANSWERS = [
-  '--answer', 'browser=Firefox 128',
-  '--answer', 'upload-or-export=Exporting data',
-  '--answer', 'export_format=PDF',
-  '--answer', 'row_count=500',
-  '--answer', 'how-big-is-the-export=Smaller, and the download never starts',
-  '--answer', 'does-a-private-window-help=Still nothing',
-];
+// A playbook of the test fixtures, so the test depends only on what it checks.
+const PLAYBOOKS = join(import.meta.dirname, '..', 'fixtures', 'actions');
+const ANSWERS = ['--answer', 'are-both-charges-settled=Both completed', '--answer', 'refund_duplicate=failed'];
 const run = (args: string[], input?: string) =>
-  triage(['run', 'upload-or-export-fails', '--no-input', '--case-id', 'TRI-20261204-SIG1', '--customer', 'Dana', ...ANSWERS, ...args], input === undefined ? {} : { input });
+  triage(['--playbooks', PLAYBOOKS, 'run', 'duplicate-charge', '--no-input', '--case-id', 'TRI-20261204-SIG1', '--customer', 'Dana', ...ANSWERS, ...args], input === undefined ? {} : { input });
 
 describe('customer signals', () => {
   it('takes them from the description without prompts, records them in the JSON report and the replay line', () => {

@@ -17,6 +17,7 @@ import { caseTemplateContext } from '../../src/core/report.js';
 import { renderReportMarkdown } from '../../src/render/report-markdown.js';
 import { renderReportText } from '../../src/render/report-text.js';
 import { renderReportJson } from '../../src/render/report-json.js';
+import { renderReportJira } from '../../src/render/report-jira.js';
 import { parseAnswersText } from '../../src/app/answers-file.js';
 
 function pb(body: string, id = 'charge'): string {
@@ -390,6 +391,9 @@ describe('action results: templates, report and replay', () => {
     expect(JSON.parse(renderReportJson(report)).actions).toEqual(report.actions);
     expect(renderReportMarkdown(report)).toContain('| Refund the duplicate payment in Billing → Payments. | done (RF-1234) | `refund_duplicate` |');
     expect(renderReportText(report)).toMatch(/Agent actions\n-+\n {2}1\. Refund the duplicate payment in Billing → Payments\.\n {5}→ done \(RF-1234\) \[refund_duplicate\]/);
+    const jira = renderReportJira(report);
+    expect(jira).toContain('h3. Agent actions');
+    expect(jira).toContain('||Action||Result||Key||\n|Refund the duplicate payment in Billing → Payments.|done (RF-1234)|{{refund_duplicate}}|');
     expect(buildReplayCommand(input)).toContain("--answer 'both-settled=Yes' --answer 'refund_duplicate=done' --answer 'refund_duplicate.reference=RF-1234'");
   });
 });

@@ -230,6 +230,12 @@ describe('probe check blocks', () => {
     expect(rules(SOURCE.replace('timeout: 3000', 'timeout: 3000\nexpect:\n  exit: 0'))).toContainEqual(expect.stringContaining('`expect.exit` judges a command'));
   });
 
+  it('lint probe patterns like every other pattern', () => {
+    const http = parse(SOURCE.replace("probe: [tcp, '{{answers.url}}']\ntimeout: 3000", "probe: [http, '{{answers.url}}']\ntimeout: 3000\nexpect:\n  status: '^(2'"));
+    expect(http.diagnostics).toEqual([]);
+    expect(validatePlaybook(http.playbook).map((d) => `${d.rule} ${d.message}`)).toContainEqual(expect.stringMatching(/^pattern\/invalid-regex .*`expect.status`/));
+  });
+
   it('lint placeholders in targets like command placeholders', () => {
     const { playbook } = parse(SOURCE.replace("probe: [tcp, '{{answers.url}}']", "probe: [tcp, 'https://{{answers.host}}']"));
     expect(validatePlaybook(playbook).map((d) => d.rule)).toContain('check/placeholder');

@@ -134,7 +134,7 @@ describe('composeReply', () => {
     expect(bug).toMatch(/case TRI-20261127-7F3A/);
     expect(bug).toMatch(/within two business days/);
     const escalated = reply({ kind: 'escalate' });
-    expect(escalated).toMatch(/specialist team/);
+    expect(escalated).toMatch(/They'll have everything you've told me/);
     expect(escalated).toMatch(/TRI-20261127-7F3A/);
     const feature = reply({ kind: 'feature-request' });
     expect(feature).toMatch(/product team/);

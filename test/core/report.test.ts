@@ -92,13 +92,13 @@ describe('buildReport', () => {
 
   it('writes steps to reproduce that someone who never spoke to the customer can follow', () => {
     expect(buildReport(sampleBugCase()).steps_to_reproduce).toEqual([
-      'Environment: browser = Firefox 128.0, browser_os = Windows 10, app_version = 4.2.1.',
+      'Environment: browser = Firefox 128.0, browser_os = Windows 10 or 11, app_version = 4.2.1.',
       'Which format fails? PDF.',
       'Observe: The spinner never stops and no file is downloaded.',
     ]);
     const resolved = buildReport(sampleResolvedCase());
     expect(resolved.steps_to_reproduce).toEqual([
-      'Environment: browser = Firefox 128.0, browser_os = Windows 10, app_version = 4.2.1.',
+      'Environment: browser = Firefox 128.0, browser_os = Windows 10 or 11, app_version = 4.2.1.',
       'Which format fails? CSV.',
       'How many rows? rows: 2400; Under 100,000.',
       'Observe: Filter was hiding rows.',

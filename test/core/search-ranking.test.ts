@@ -4,14 +4,10 @@
  * would pick. Every one must rank that playbook first. The hit rate is printed; if a change to
  * the ranking or the playbooks makes it drop, fix the ranking (boosts, synonyms), not the table.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Playbook } from '../../src/core/model.js';
-import { parsePlaybook } from '../../src/core/parse-playbook.js';
+import { bundledPlaybooks } from '../helpers/bundled-playbooks.js';
 import { buildSearchIndex, searchDocument, searchPlaybooks } from '../../src/core/playbook-search.js';
 
-const BUNDLED = resolve(import.meta.dirname, '..', '..', 'playbooks');
 
 /** [what the customer wrote, the playbook that should come first] */
 export const DESCRIPTIONS: readonly (readonly [string, string])[] = [
@@ -94,16 +90,6 @@ export const DESCRIPTIONS: readonly (readonly [string, string])[] = [
   ['which browser versions do you support, mine is pretty old', 'computer-readiness'],
 ];
 
-function bundledPlaybooks(): Playbook[] {
-  return readdirSync(BUNDLED)
-    .filter((name) => name.endsWith('.md') && !name.startsWith('_') && !name.startsWith('.'))
-    .map((name) => {
-      const path = join(BUNDLED, name);
-      const { playbook } = parsePlaybook(readFileSync(path, 'utf8'), { path, dir: BUNDLED });
-      if (!playbook) throw new Error(`${name} did not parse`);
-      return playbook;
-    });
-}
 
 describe('search ranks the right bundled playbook first', () => {
   const playbooks = bundledPlaybooks();

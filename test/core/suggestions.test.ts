@@ -4,27 +4,13 @@
  * playbook past a clearly stronger match. The held-out descriptions (test/fixtures/intake) keep
  * top-1 at 90% or more with a history of unrelated cases present.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Playbook } from '../../src/core/model.js';
-import { parsePlaybook } from '../../src/core/parse-playbook.js';
+import { bundledPlaybooks } from '../helpers/bundled-playbooks.js';
 import { buildSearchIndex, searchDocument, searchPlaybooks, type SearchHit } from '../../src/core/playbook-search.js';
 import { descriptionSimilarity, hasStrongMatch, rankSuggestions, similarPastCases, type PastCase } from '../../src/core/suggestions.js';
 import { HELD_OUT, UNCOVERED, UNRELATED_HISTORY } from '../fixtures/intake/held-out.js';
 
-const BUNDLED = resolve(import.meta.dirname, '..', '..', 'playbooks');
 
-function bundledPlaybooks(): Playbook[] {
-  return readdirSync(BUNDLED)
-    .filter((name) => name.endsWith('.md') && !name.startsWith('_') && !name.startsWith('.'))
-    .map((name) => {
-      const path = join(BUNDLED, name);
-      const { playbook } = parsePlaybook(readFileSync(path, 'utf8'), { path, dir: BUNDLED });
-      if (!playbook) throw new Error(`${name} did not parse`);
-      return playbook;
-    });
-}
 
 const HISTORY: PastCase[] = UNRELATED_HISTORY.map((h, i) => ({
   id: `TRI-20261101-00${i}0`,
@@ -77,7 +63,7 @@ describe('descriptions alike', () => {
 });
 
 describe('evidence from past cases', () => {
-  const hit = (id: string, score: number): SearchHit => ({ id, title: id, score, matched: [] });
+  const hit = (id: string, score: number): SearchHit => ({ id, title: id, score, matched: ['refund'] });
   const supporting = (id: string, playbook: string, sameCustomer: boolean) => ({ id, sameCustomer, playbook: { id: playbook, title: playbook }, outcome: 'resolved: r', startedAt: '2026-11-01', shared: ['x', 'y'] });
   const known = new Map([
     ['a', 'A'],
@@ -141,5 +127,12 @@ describe('held-out descriptions with a history of unrelated cases', () => {
     const strong = HELD_OUT.filter(([description, expected]) => rank(description).find((s) => s.id === expected)?.strength === 'strong').length;
     expect(strong / HELD_OUT.length).toBeGreaterThanOrEqual(0.85);
     for (const description of UNCOVERED) expect(hasStrongMatch(rank(description)), description).toBe(false);
+  });
+
+  it('a match on everyday words alone ("last week") is weak however high it scores', () => {
+    const ranked = rank('Hi there, the export to PDF cuts off the last column, and it happened last week too');
+    expect(ranked[0]).toMatchObject({ id: 'upload-or-export-fails', strength: 'strong' });
+    for (const s of ranked.slice(1)) if (s.matched.every((w) => ['last', 'week', 'happened'].includes(w))) expect(s.strength, s.id).toBe('weak');
+    expect(ranked.filter((s) => s.strength === 'strong').map((s) => s.id)).toEqual(['upload-or-export-fails']);
   });
 });

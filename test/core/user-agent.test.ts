@@ -16,11 +16,11 @@ const UA = {
 
 describe('parseUserAgent', () => {
   it.each([
-    ['Chrome on Windows', UA.chromeWindows, { browser: 'Chrome 126.0.0.0', os: 'Windows 10', device: 'desktop' }],
-    ['Edge on Windows', UA.edgeWindows, { browser: 'Edge 126.0.2592.87', os: 'Windows 10', device: 'desktop' }],
+    ['Chrome on Windows', UA.chromeWindows, { browser: 'Chrome 126.0.0.0', os: 'Windows 10 or 11', device: 'desktop' }],
+    ['Edge on Windows', UA.edgeWindows, { browser: 'Edge 126.0.2592.87', os: 'Windows 10 or 11', device: 'desktop' }],
     ['Safari on iPhone', UA.iphone, { browser: 'Mobile Safari 17.5', os: 'iOS 17.5', device: 'iPhone (mobile)' }],
     ['Safari on iPad', UA.ipad, { browser: 'Mobile Safari 17.5', os: 'iOS 17.5', device: 'iPad (tablet)' }],
-    ['Safari on a Mac (frozen version)', UA.safariMac, { browser: 'Safari 17.5', os: 'macOS (10.15.7 or later)', device: 'desktop' }],
+    ['Safari on a Mac (frozen version)', UA.safariMac, { browser: 'Safari 17.5', os: 'macOS (version not sent by the browser: it reports 10.15.7 on every macOS since 11)', device: 'desktop' }],
     ['Firefox on Linux', UA.firefoxLinux, { browser: 'Firefox 127.0', os: 'Linux', device: 'desktop' }],
     ['Chrome on Android', UA.pixel, { browser: 'Chrome 126.0.6478.122', os: 'Android 14', device: 'Pixel 8 (mobile)' }],
   ])('%s', (_name, ua, expected) => {
@@ -43,5 +43,25 @@ describe('looksLikeUserAgent', () => {
     expect(looksLikeUserAgent('Chrome')).toBe(false);
     expect(looksLikeUserAgent('Chrome 126 on Windows 11')).toBe(false);
     expect(looksLikeUserAgent(`${UA.chromeWindows}\nsecond line`)).toBe(false);
+  });
+});
+
+describe('what a User-Agent cannot tell', () => {
+  it('finds the OS a customer named, and lets it outrank the guess', async () => {
+    const { statedOperatingSystem, reconcileOs } = await import('../../src/core/user-agent.js');
+    expect(statedOperatingSystem('Export fails on my Windows 11 laptop')).toBe('Windows 11');
+    expect(statedOperatingSystem('I updated to macOS Sonoma 14.5 yesterday')).toBe('macOS Sonoma 14.5');
+    expect(statedOperatingSystem('It fails in Chrome')).toBeUndefined();
+    expect(reconcileOs('Windows 10 or 11', 'Windows 11')).toBe('Windows 11 (as the customer said; the User-Agent says Windows 10 or 11)');
+    expect(reconcileOs('Windows 10 or 11', undefined)).toBe('Windows 10 or 11');
+  });
+
+  it('puts the stated OS in the report environment', async () => {
+    const { buildReport } = await import('../../src/core/report.js');
+    const { sampleBugCase } = await import('../helpers/sample-case.js');
+    const base = sampleBugCase();
+    const report = buildReport({ ...base, intake: { ...base.intake, description: 'On Windows 11, exporting to PDF spins forever.' } });
+    expect(report.environment.browser_os).toBe('Windows 11 (as the customer said; the User-Agent says Windows 10 or 11)');
+    expect(buildReport(base).environment.browser_os).toBe('Windows 10 or 11');
   });
 });

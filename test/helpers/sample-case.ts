@@ -202,7 +202,7 @@ const envInputs: FlowInput[] = [
   { kind: 'env', key: 'app_version', value: '4.2.1' },
 ];
 // The order probes finished in, not the playbook's order: the report must not depend on it.
-const environment = { app_version: '4.2.1', browser_os: 'Windows 10', browser: 'Firefox 128.0' };
+const environment = { app_version: '4.2.1', browser_os: 'Windows 10 or 11', browser: 'Firefox 128.0' };
 
 const which = (label: string): PathStep => ({
   playbook: 'export-fails',

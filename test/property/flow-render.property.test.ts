@@ -44,7 +44,9 @@ function distances(library: PlaybookLibrary): Map<Key, number> {
       const from = keyOf(playbook.id, node.id);
       if (node.outcome) outcomes.push(from);
       const targets: Key[] = [];
+      const steering = node.actions?.find((a) => Object.keys(a.targets).length > 0);
       if (node.check) for (const id of [node.check.pass, node.check.fail]) targets.push(keyOf(playbook.id, id));
+      else if (steering) for (const id of Object.values(steering.targets)) targets.push(keyOf(playbook.id, id));
       else {
         for (const choice of node.choices) {
           const to = library.resolveLink(playbook, choice.target);
@@ -146,7 +148,12 @@ function walk(library: PlaybookLibrary, start: string, numbers: readonly number[
         break;
       }
       case 'action': {
-        const status = pending.statuses[whim % pending.statuses.length]!;
+        // Heading for an outcome: the result whose target is nearest one (`done` when nothing is steered).
+        const targetDistance = (s: (typeof pending.statuses)[number]) => {
+          const target = pending.action.targets[s];
+          return target === undefined ? 0 : (dist.get(keyOf(pending.playbook.id, target)) ?? Infinity);
+        };
+        const status = heading ? [...pending.statuses].sort((a, b) => targetDistance(a) - targetDistance(b))[0]! : pending.statuses[whim % pending.statuses.length]!;
         input = { kind: 'action', node: pending.node.id, key: pending.action.key, status, ...(whim % 3 === 0 ? { reference: junk ? text() : `RF-${whim}` } : {}) };
         break;
       }

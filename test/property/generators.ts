@@ -61,6 +61,7 @@ export const SAFE_PATTERNS: readonly { readonly pattern: string; readonly sample
   { pattern: '^INC-\\d+$', sample: 'INC-42' },
   { pattern: '^\\d{4}-\\d{2}-\\d{2}$', sample: '2024-05-01' },
   { pattern: '^[1-5]\\d\\d$', sample: '404' },
+  { pattern: '^5\\d\\d$', sample: '503' },
   { pattern: '^https?://\\S+$', sample: 'https://example.com/x' },
   { pattern: '^[A-Za-z0-9][A-Za-z0-9-]{3,24}$', sample: 'ORD-12345' },
   { pattern: '^[A-Za-z0-9_-]{4}$', sample: 'ab12' },
@@ -96,6 +97,8 @@ interface QuestionSpec {
   /** Indexes into the node list; the first one always moves forward, so an outcome is reachable. */
   targets: number[];
   check?: { pass: number; fail: number; capture?: string; expectExit?: number };
+  /** An agent action: recorded only, or (without a check) moving on by its result. */
+  action?: { steer: boolean; failed: number; notNeeded?: number; reference: boolean };
 }
 interface OutcomeSpec {
   kind: 'outcome';
@@ -165,6 +168,15 @@ export const generatedPlaybook: fc.Arbitrary<GeneratedPlaybook> = fc
             }),
             { nil: undefined, freq: 4 },
           ),
+          action: fc.option(
+            fc.record({
+              steer: fc.boolean(),
+              failed: fc.integer({ min: 0, max: total - 1 }),
+              notNeeded: fc.option(fc.integer({ min: 0, max: total - 1 }), { nil: undefined }),
+              reference: fc.boolean(),
+            }),
+            { nil: undefined, freq: 3 },
+          ),
         })
         .map((q): QuestionSpec => ({
           kind: 'question',
@@ -173,6 +185,8 @@ export const generatedPlaybook: fc.Arbitrary<GeneratedPlaybook> = fc
           asks: q.asks,
           targets: [...new Set([q.forward, ...q.extra])],
           ...(q.check ? { check: q.check } : {}),
+          // An action with targets never shares a node with a check (lint's action/with-check).
+          ...(q.action ? { action: { ...q.action, steer: q.action.steer && !q.check } } : {}),
         }));
     const outcome = fc
       .record({
@@ -217,13 +231,23 @@ function renderGenerated(id: string, envAsk: boolean, nodes: NodeSpec[]): Genera
         if (ask.choices) lines.push(`choices: [${ask.choices.join(', ')}]`);
         lines.push(`required: ${ask.required}`, `secret: ${ask.secret}`, '```', '');
       }
+      if (node.action) {
+        const { steer, failed, notNeeded, reference } = node.action;
+        lines.push('```action', `key: act${i}`, `do: Do the thing for node ${i}.`);
+        if (reference) lines.push('reference: Reference number');
+        if (steer) {
+          lines.push(`done: '#${slug(node.targets[0]!)}'`, `failed: '#${slug(failed)}'`);
+          if (notNeeded !== undefined) lines.push(`not-needed: '#${slug(notNeeded)}'`);
+        }
+        lines.push('```', '');
+      }
       if (node.check) {
         lines.push('```check', `run: [node, -e, '0', '{{answers.${node.asks[0]?.key ?? 'none'}}}']`);
         lines.push(`pass: '#${slug(node.check.pass)}'`, `fail: '#${slug(node.check.fail)}'`);
         if (node.check.capture) lines.push(`capture: ${node.check.capture}`);
         if (node.check.expectExit !== undefined) lines.push('expect:', `  exit: ${node.check.expectExit}`);
         lines.push('```', '');
-      } else {
+      } else if (!node.action?.steer) {
         for (const t of node.targets) lines.push(`- [Go to ${t}](#${slug(t)})`);
         lines.push('');
       }

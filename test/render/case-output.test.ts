@@ -137,7 +137,7 @@ describe('summaryRows', () => {
     expect(rows).toEqual([
       ['answer: rows', '2400'],
       ['env: browser', 'Firefox 128.0'],
-      ['env: browser_os', 'Windows 10'],
+      ['env: browser_os', 'Windows 10 or 11'],
       ['env: app_version', '4.2.1'],
       ['case', 'TRI-20261127-2B9C'],
     ]);

@@ -309,3 +309,25 @@ describe('renderTree on a deep chain', () => {
     expect(lines.filter((l) => l.startsWith('⋯ ')).length).toBeGreaterThan(10);
   });
 });
+
+describe('action nodes', () => {
+  const source = fileURLToPath(new URL('../fixtures/actions/duplicate-charge.md', import.meta.url));
+  const actions = (): Playbook => {
+    const result = parsePlaybook(readFileSync(source, 'utf8'), { path: source, dir: dirname(source) });
+    expect(result.diagnostics).toEqual([]);
+    return result.playbook!;
+  };
+
+  it('draws an action that moves on by its result as its own shape, with one edge per result', () => {
+    const mermaid = renderMermaid(actions());
+    expect(mermaid).toContain('  n1[/"Refund the duplicate"/]');
+    expect(mermaid).toContain('  n1 -->|"done"| n2');
+    expect(mermaid).toContain(`  n1 -->|"couldn't do it"| n3`);
+    const dot = renderDot(actions());
+    expect(dot).toContain('"refund-the-duplicate" [label="Refund the duplicate", shape=parallelogram];');
+    expect(dot).toContain('"refund-the-duplicate" -> "escalate-refund-blocked" [label="couldn\'t do it"];');
+    const tree = renderTree(actions());
+    expect(tree).toContain('[Both completed] ▶ Refund the duplicate');
+    expect(tree).toMatch(/\[done\] ■ Resolved: Duplicate refunded/);
+  });
+});

@@ -123,7 +123,7 @@ describe('escapeJiraText', () => {
   it('leaves ordinary words and word-internal punctuation readable', () => {
     expect(escapeJiraText('export-fails snake_case a+b 2^10 x~y')).toBe('export-fails snake_case a+b 2^10 x~y');
     expect(escapeJiraText('*bold* _it_ -del- +ins+ ^sup^ ~sub~')).toBe('\\*bold\\* \\_it\\_ \\-del\\- \\+ins\\+ \\^sup\\^ \\~sub\\~');
-    expect(escapeJiraText('{code} [link|http://x] a|b !img.png!')).toBe('\\{code\\} \\[link\\|http://x\\] a\\|b \\!img.png\\!');
+    expect(escapeJiraText('{code} [link|http://x] a|b !img.png!')).toBe('\\{code\\} \\[link&#124;http://x\\] a&#124;b \\!img.png\\!');
     expect(escapeJiraText('a -- b --- c ??cite??')).toBe('a \\-\\- b \\-\\-\\- c \\?\\?cite\\?\\?');
     expect(escapeJiraText('C:\\Users\\dana and \\\\server\\share and a\\*b')).toBe('C:\\Users\\dana and &#92;\\server\\share and a&#92;\\*b');
     expect(escapeJiraText('Tom &amp; Jerry & co')).toBe('Tom &amp;amp; Jerry & co');
@@ -150,14 +150,14 @@ describe('jiraParagraph', () => {
       { numRuns: 1000 },
     );
     expect(jiraParagraph('h1. Big\nbq. quote\n# one\n* two\n- three\n|| x ||\n----')).toBe(
-      '&#104;1. Big\n&#98;q. quote\n&#35; one\n\\* two\n\\- three\n\\|\\| x \\|\\|\n\\-\\-\\-\\-',
+      '&#104;1. Big\n&#98;q. quote\n&#35; one\n\\* two\n\\- three\n&#124;&#124; x &#124;&#124;\n\\-\\-\\-\\-',
     );
   });
 });
 
 describe('cells, monospace and blocks', () => {
   it('a cell is one line with \\\\ line breaks and no live pipe; an empty cell is a space', () => {
-    expect(jiraCell('a | b\nsecond line')).toBe('a \\| b \\\\ second line');
+    expect(jiraCell('a | b\nsecond line')).toBe('a &#124; b \\\\ second line');
     expect(jiraCell('  ')).toBe(' ');
   });
 
@@ -305,7 +305,7 @@ describe('renderReportJira', () => {
     const answerRows = answers.lines.slice(1).map((row) => cells(row).values);
     const weird = answerRows.find((row) => row[0]!.includes('we'))!;
     expect(readJiraLine(weird[0]!.slice(2, -2), { lineStart: false, inTable: true })).toEqual({ text: 'we|ird', markup: [] });
-    expect(weird[1]).toBe('a\\|b \\\\ c');
+    expect(weird[1]).toBe('a&#124;b \\\\ c');
     // Paragraphs under Expected and Actual read back literally.
     const after = (title: string): Block => parsed[parsed.findIndex((b) => b.kind === 'heading' && b.text === title) + 1]!;
     expect(readJiraLine(after('Expected').lines[0]!, { lineStart: true })).toEqual({ text: report.expected, markup: [] });

@@ -53,7 +53,7 @@ describe('renderReportMarkdown', () => {
     expect(tableRows(html, '<h2>')[0]).toEqual(['Case', '<code>TRI-20261127-7F3A</code>']);
     expect(tableRows(html, '<h3>Environment</h3>')).toEqual([
       ['<code>browser</code>', 'Firefox 128.0'],
-      ['<code>browser_os</code>', 'Windows 10'],
+      ['<code>browser_os</code>', 'Windows 10 or 11'],
       ['<code>app_version</code>', '4.2.1'],
     ]);
     const steps = html.slice(html.indexOf('<h3>Steps to reproduce</h3>'));
@@ -94,7 +94,7 @@ describe('renderReportMarkdown', () => {
     const path = tableRows(html, 'Path through the playbook');
     expect(path[0]).toHaveLength(4);
     expect(path[0]![2]).toBe('Line one<br>Line two | with pipe');
-    expect(path[0]![3]).toBe('<code>PDF</code>'); // inline Markdown in answers is kept
+    expect(path[0]![3]).toBe('`PDF`'); // customer text shows as typed, never as Markdown
     // The customer's text cannot open or close a <details> of ours.
     expect(html.match(/<details>/g)).toHaveLength(1); // only the path's; this report has no reply
     expect(html).toContain('It says &lt;details&gt; then &lt;/details&gt;');
