@@ -276,6 +276,15 @@ const ruleActions: PlaybookRule = ({ playbook, graph, report }) => {
       if (first !== undefined) {
         report('action/duplicate-key', 'error', { line: action.line }, `Node \`${node.heading}\` already has action \`${action.key}\` (line ${first}); the second result would overwrite the first. Rename one key, or merge the two actions.`);
       } else seen.set(action.key, action.line);
+      // The instruction is shown to the agent and printed in reports exactly as written.
+      if (/\{\{|\{%/.test(action.do) || (action.reference !== undefined && /\{\{|\{%/.test(action.reference))) {
+        report(
+          'action/template-in-text',
+          'error',
+          { line: action.line },
+          `Action \`${action.key}\` has a template (\`{{ … }}\` or \`{% … %}\`) in its \`do\` or \`reference\` text, which is shown to the agent and printed in the report as written. Write it as plain text (e.g. "the card the customer named"); the answers it would show are already in the report.`,
+        );
+      }
       const clash = envKeys.has(action.key)
         ? 'an env field'
         : askKeys.has(action.key)

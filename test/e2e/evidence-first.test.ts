@@ -30,7 +30,7 @@ describe('evidence first', () => {
     await run.answer('? Browser and version', '');
     await run.waitFor('(429)');
     await run.answer('? HTTP status code in the log', '');
-    await run.waitFor('(since 9am)');
+    await run.waitFor('(9am)');
     await run.answer('? When it started', 'yesterday 14:00 UTC');
     await run.waitFor('(900)');
     // Back from the rate: the start time typed a moment ago is offered again.
