@@ -47,7 +47,19 @@ export function createTrustCheck(policy: TrustPolicy): (playbook: Playbook) => b
   // By where the file really is, not the playbook directory it was found in: trusting
   // `team/billing` covers `team/billing/x.md` when `team` is what was searched, and a symlink in a
   // trusted directory to a file or directory elsewhere does not bring that file into trust.
-  return (playbook) => policy.allowCommands || roots.some((root) => isInside(dirname(real(playbook.path)), root));
+  // A repository's `.triage/playbooks` comes with whatever was cloned: trusting a directory above
+  // it (`~/work`) does not trust it; only trusting that directory (or one inside it) does.
+  return (playbook) => {
+    if (policy.allowCommands) return true;
+    const file = dirname(real(playbook.path));
+    const project = isProjectDirectory(playbook.dir) ? real(playbook.dir) : undefined;
+    return roots.some((root) => isInside(file, root) && (project === undefined || isInside(root, project)));
+  };
+}
+
+/** A working directory's `.triage/playbooks` (the project playbook directory). */
+function isProjectDirectory(dir: string): boolean {
+  return /(^|[\\/])\.triage[\\/]playbooks[\\/]?$/.test(dir);
 }
 
 export interface PlaybookCommand {

@@ -37,6 +37,25 @@ describe('a working-directory playbook overriding a bundled id', () => {
     expect(existsSync(marker)).toBe(true);
   });
 
+  it('trusting a directory above a repository does not trust its ./.triage/playbooks', () => {
+    const home = makeHome();
+    const project = join(home, 'work', 'repo');
+    const marker = join(home, 'ran');
+    mkdirSync(join(project, '.triage', 'playbooks'), { recursive: true });
+    writeFileSync(
+      join(project, '.triage', 'playbooks', 'probe.md'),
+      ['---', 'id: probe-here', 'title: Probe', 'version: 1.0.0', '---', '', '## Start', '', '```check', `run: [${JSON.stringify(process.execPath)}, -e, "require('fs').writeFileSync(process.argv[1], '')", ${JSON.stringify(marker)}]`, "pass: '#resolved-ok'", "fail: '#resolved-ok'", '```', '', '## Resolved: OK', '', '```reply', 'Fine. Please restart the app.', '```', ''].join('\n'),
+    );
+    expect(triage(['trust', join(home, 'work')], { home }).code).toBe(0);
+    const refused = triage(['check', 'probe-here'], { home, cwd: project });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('its directory is not trusted');
+    expect(existsSync(marker)).toBe(false);
+    expect(triage(['trust', '.triage/playbooks'], { home, cwd: project }).code).toBe(0);
+    expect(triage(['check', 'probe-here'], { home, cwd: project }).code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+  });
+
   it('a working-directory playbook with a new id is not announced', () => {
     const home = makeHome();
     const project = join(home, 'repo');

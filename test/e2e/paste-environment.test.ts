@@ -19,7 +19,7 @@ describe('pasting an environment during a run', () => {
     const home = makeHome();
     const out = join(mkdtempSync(join(tmpdir(), 'triage-out-')), 'report.json');
     run = spawnTriage(
-      ['run', 'page-broken-in-one-browser', '--customer', 'Ana', '--channel', 'chat', '--mood', 'calm', '--description', 'blank page', '--format', 'json'],
+      ['run', 'page-broken-in-one-browser', '--customer', 'Ana', '--account', 'acct-1', '--channel', 'chat', '--mood', 'calm', '--description', 'blank page', '--format', 'json'],
       { home, stdoutFile: out },
     );
 
@@ -44,7 +44,7 @@ describe('pasting an environment during a run', () => {
     expect(report.outcome.kind).toBe('resolved');
     expect(report.environment).toMatchObject({
       browser: 'Chrome 126.0.0.0',
-      browser_os: 'Windows 10',
+      browser_os: 'Windows 10 or 11',
       app_version: '4.2.1',
       page_url: 'https://app.example.com/projects/42/board',
     });

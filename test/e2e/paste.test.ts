@@ -23,7 +23,7 @@ function echoWorkspace(): { home: string; dir: string; out: string } {
 describe('pasting into prompts', () => {
   it('a multi-line paste into a multiline ask keeps every line', async () => {
     const { home, dir, out } = echoWorkspace();
-    run = spawnTriage(['--playbooks', dir, 'run', 'echo', '--customer', 'Ana', '--channel', 'chat', '--mood', 'calm', '--description', 'it broke', '--format', 'json'], { home, stdoutFile: out });
+    run = spawnTriage(['--playbooks', dir, 'run', 'echo', '--customer', 'Ana', '--account', 'acct-1', '--channel', 'chat', '--mood', 'calm', '--description', 'it broke', '--format', 'json'], { home, stdoutFile: out });
     await run.answer('? App version', '1.2.3');
     await run.waitFor('? What happened?');
     run.type(`first line${KEY.enter}second line${KEY.enter}third line${KEY.enter}${KEY.enter}`);
