@@ -6,9 +6,10 @@
  * which outcome the checks lead to.
  */
 import { join } from 'node:path';
+import { createSecretsOnlyRedactor } from '../core/redaction-profiles.js';
 import type { AnswerValue, CheckResult } from '../core/flow-types.js';
 import { applyCheckExpect } from '../core/check-expect.js';
-import { substituteArgv } from '../core/flow-engine.js';
+import { commandGuard, substituteArgv } from '../core/flow-engine.js';
 import type { OutcomeKind, Playbook } from '../core/model.js';
 import { walkChecks } from '../core/check-walk.js';
 import { assertCommandsAllowed, createTrustCheck } from './trust.js';
@@ -42,6 +43,8 @@ export async function runChecks(playbook: Playbook, options: CheckOptions): Prom
     else answers[key] = value;
   }
   const nodes = playbook.nodes.filter((n) => n.check);
+  // Every command line is built (and a refused value reported) before any command runs.
+  const commandArgv = new Map(nodes.filter((n) => !n.check!.probe).map((n) => [n, substituteArgv(n.check!.run, { answers, env }, commandGuard(n.check!, playbook.path))]));
   // Independent checks run concurrently; each has its own timeout.
   const checks = await Promise.all(
     nodes.map(async (node): Promise<CheckEntry> => {
@@ -67,7 +70,7 @@ export async function runChecks(playbook: Playbook, options: CheckOptions): Prom
           values: probe.values,
         };
       }
-      const argv = substituteArgv(check.run, { answers, env });
+      const argv = commandArgv.get(node)!;
       const result = applyCheckExpect(check, await options.runCommand(argv, { timeoutMs: check.timeoutMs }));
       return {
         node: node.id,
@@ -92,7 +95,15 @@ export async function runChecks(playbook: Playbook, options: CheckOptions): Prom
   const byNode = new Map(checks.map((c) => [c.node, c.passed]));
   const walk = walkChecks(playbook, (nodeId) => byNode.get(nodeId));
   const first = checks.find((c) => c.node === walk.firstFailure) ?? checks.find((c) => !c.passed);
-  return {
+  // Answers to `secret: true` asks (and anything shaped like a secret) never reach the listing:
+  // not in the argv shown, nor in what a command echoed back, nor in probe values.
+  const secretValues = playbook.nodes
+    .flatMap((n) => n.asks)
+    .filter((ask) => ask.secret && answers[ask.key] !== undefined)
+    .map((ask) => String(answers[ask.key]))
+    .filter((v) => v.length >= 3);
+  const redactor = createSecretsOnlyRedactor(secretValues);
+  return redactor.redactDeep({
     playbook: { id: playbook.id, version: playbook.version, path: playbook.path },
     probes,
     checks,
@@ -108,5 +119,5 @@ export async function runChecks(playbook: Playbook, options: CheckOptions): Prom
         }
       : null,
     outcome: walk.outcome ?? null,
-  };
+  });
 }

@@ -15,6 +15,7 @@ import { createSecretsOnlyRedactor } from '../core/redaction-profiles.js';
 import { driveFlow, type RunUi } from './drive-flow.js';
 import { REDACTION_STAND_IN } from '../core/report.js';
 import { REDACTED } from '../core/redact.js';
+import { CASE_FACT_KEYS, CASE_FACT_PROMPTS, detectCaseFacts, type CaseFacts } from '../core/case-facts.js';
 import { finishCase, type FinishedCase, type FinishSettings } from './finish-case.js';
 import { assertCommandsAllowed, createTrustCheck } from './trust.js';
 import { redactSessionInputs } from './session-redaction.js';
@@ -138,6 +139,8 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
       hint: 'Add its directory with --playbooks, or start a new case.',
     });
   }
+  // Refuse untrusted commands before anything else is decided (or asked) about the case.
+  assertRunAllowed(record.playbook.id, env);
   let state: FlowState = { playbook: record.playbook.id, inputs: record.inputs };
   let prefill: Record<string, AnswerValue> = {};
   // Replaying validates the saved inputs against the current playbook version.
@@ -245,7 +248,43 @@ async function continueCase(
     canLeave: options.canLeave,
     description: record.intake.description,
   });
+  const facts = await askCaseFacts(record, finalState, prefill, { ...attached, ...prefill }, env);
+  if (facts !== undefined) record = { ...record, intake: { ...record.intake, facts } };
   const finished = finishCase({ record, state: finalState, library: env.library, settings: env.settings, finishedAt: env.clock(), attachedEnv: attached });
   sessions.save(finished.record);
   return finished;
+}
+
+/**
+ * Before a bug or escalation report is final: scope, frequency and when it started, when the
+ * playbook did not ask them. Interactive: asked once each, skippable (Enter), with what the
+ * description suggests offered for confirmation. Non-interactive: only what the answers give.
+ */
+async function askCaseFacts(
+  record: CaseRecord,
+  state: FlowState,
+  prefill: Readonly<Record<string, AnswerValue>>,
+  given: Readonly<Record<string, AnswerValue>>,
+  env: RunEnvironment,
+): Promise<CaseFacts | undefined> {
+  const view = viewFlow(env.library, state);
+  if (view.pending.kind !== 'outcome' || (view.pending.outcome.kind !== 'bug' && view.pending.outcome.kind !== 'escalate')) return undefined;
+  const facts: CaseFacts = { ...record.intake.facts };
+  const suggested = detectCaseFacts(record.intake.description);
+  let asked = false;
+  for (const key of CASE_FACT_KEYS) {
+    const known = view.answers[key] ?? view.env[key] ?? facts[key];
+    if (known !== undefined && String(known).trim() !== '') continue;
+    const value = given[key] ?? prefill[key];
+    if (value !== undefined && String(value).trim() !== '') {
+      facts[key] = String(value).trim();
+      continue;
+    }
+    if (!env.prompter) continue;
+    if (!asked) env.ui.notice('Before the report is final (Enter skips a question):');
+    asked = true;
+    const answer = await env.prompter.text(CASE_FACT_PROMPTS[key], { allowBack: false, ...(suggested[key] ? { default: suggested[key], hint: 'from the description; clear it to leave it out' } : { hint: 'optional' }) });
+    if (typeof answer === 'string' && answer.trim() !== '') facts[key] = answer.trim();
+  }
+  return Object.keys(facts).length > 0 ? facts : undefined;
 }

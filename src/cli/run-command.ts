@@ -335,8 +335,11 @@ async function assertCaseIdFree(id: string, options: { replace: boolean; history
   if (options.replace) return;
   const where: string[] = [];
   try {
-    openSessionStore(dataDir).load(id);
-    where.push('an interrupted session');
+    const session = openSessionStore(dataDir).load(id);
+    // A session interrupted before any answer was saved holds nothing to lose: run it again.
+    if (session.status !== 'open' || session.inputs.some((input) => input.kind === 'ask' || input.kind === 'env' || input.kind === 'choice')) {
+      where.push('an interrupted session');
+    }
   } catch (error) {
     if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
   }
@@ -363,21 +366,13 @@ function interruptMessage(caseId: string | undefined): string {
 }
 
 /** `--answers -`: a terminal on stdin would give nothing (or wait for Ctrl-D with no prompt); say how to use it. */
-function readAnswersStdin(ctx: CliContext): string {
+function readAnswersStdin(ctx: CliContext): NodeJS.ReadableStream {
   if (ctx.streams.stdin.isTTY) {
     throw new TriageError('answers/stdin-is-terminal', '--answers - reads the answers from stdin, but stdin is this terminal.', {
       hint: 'Pipe them in (`triage run <playbook> --answers - < answers.yaml`), give a file (`--answers answers.yaml`), or leave --answers out to be asked.',
     });
   }
-  return readStdin();
-}
-
-function readStdin(): string {
-  try {
-    return readFileSync(0, 'utf8');
-  } catch {
-    return '';
-  }
+  return ctx.streams.stdin;
 }
 
 function writeResult(path: string, text: string): void {
@@ -585,7 +580,8 @@ function machineIdentity(): { homePath?: string; hostname?: string } {
 function warnUnusedAnswers(library: PlaybookLibrary, playbookId: string, prefill: Readonly<Record<string, AnswerValue>>, ctx: CliContext, chalk: ChalkInstance): void {
   const start = library.get(playbookId);
   if (!start) return;
-  const known = new Set<string>();
+  // scope, frequency and started are asked before a bug or escalation report is final.
+  const known = new Set<string>(['scope', 'frequency', 'started']);
   for (const playbook of reachablePlaybooks(library, start)) {
     for (const field of playbook.env) known.add(field.key);
     for (const node of playbook.nodes) {
@@ -621,7 +617,8 @@ export async function checkCommand(ctx: CliContext, command: Command, playbookId
   const { parseCheckFailOn, checkExitCode } = await import('../app/check-exit.js');
   const failOn = parseCheckFailOn(flags.failOn);
   const format = flags.format ?? (flags.json ? 'json' : 'text');
-  const { settings } = readSettingsFast(ctx.env);
+  const { settings, problem } = readSettingsFast(ctx.env);
+  if (problem) ctx.streams.stderr.write(`${problem}\n`);
   const loaded = await openWorkspace(workspaceInput(ctx, command));
   const playbook = await assertRunnable(loaded, playbookId);
   const checked = await runChecks(playbook, {

@@ -18,6 +18,11 @@ export interface Intake {
     readonly account?: string;
   };
   readonly description: string;
+  /**
+   * Scope, frequency and when it started, when the playbook did not ask them: confirmed by the
+   * agent before a bug or escalation report was final, or given as answers (case-facts.ts).
+   */
+  readonly facts?: Partial<Record<'scope' | 'frequency' | 'started', string>>;
 }
 
 export interface CaseRecord {

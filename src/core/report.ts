@@ -372,9 +372,9 @@ export function buildReport(input: ReportInput): Report {
     },
     agent: context.agent.name ?? null,
     description: clean(intake.description.trim()),
-    scope: answerText(answers, 'scope', environment),
-    frequency: answerText(answers, 'frequency', environment),
-    started: answerText(answers, 'started', environment),
+    scope: answerText(answers, 'scope', environment) ?? (intake.facts?.scope?.trim() ? clean(intake.facts.scope.trim()) : null),
+    frequency: answerText(answers, 'frequency', environment) ?? (intake.facts?.frequency?.trim() ? clean(intake.facts.frequency.trim()) : null),
+    started: answerText(answers, 'started', environment) ?? (intake.facts?.started?.trim() ? clean(intake.facts.started.trim()) : null),
     environment,
     answers,
     actions: (input.view.actions ?? []).map((action) => ({

@@ -24,6 +24,8 @@ export interface CaseStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Where the cases are: a file path, or the database URL without its password. */
   readonly location: string;
+  /** Ids of damaged rows that lists, searches and exports skipped so far. */
+  readonly damaged: readonly string[];
   /**
    * Saves a case (transactional, idempotent by id). A save whose `updatedAt` is older than the
    * stored one is ignored, so a late or repeated save never undoes a later one.
@@ -81,9 +83,32 @@ export function caseStoreTarget(options: CaseStoreOptions = {}): CaseStoreTarget
   return { backend: 'sqlite', file: join(dir, SQLITE_FILE_NAME) };
 }
 
-/** The URL with any password replaced, for messages. */
+/** `text` (a driver's error message) with the URL's password and the URL itself taken out. */
+export function withoutUrlSecrets(text: string, url: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/+/i.exec(url)?.[0] ?? '';
+  const rest = url.slice(scheme.length);
+  const userinfo = rest.slice(0, Math.max(0, rest.lastIndexOf('@')));
+  const password = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
+  let out = text.split(url).join(redactUrl(url));
+  if (password.length > 0) out = out.split(password).join('***');
+  return out;
+}
+
+/**
+ * The URL with any password replaced, for messages, however malformed it is: everything between
+ * the user name and the last `@` (passwords may contain `@`, `/` or `:`), and `password=` query
+ * parameters. Without a scheme or a user part, a `user:secret@host` shape is still caught.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  const scheme = /^[a-z][a-z0-9+.-]*:\/+/i.exec(url)?.[0] ?? '';
+  let rest = url.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) {
+    const userinfo = rest.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    rest = `${colon >= 0 ? `${userinfo.slice(0, colon)}:***` : userinfo}@${rest.slice(at + 1)}`;
+  }
+  return `${scheme}${rest}`.replace(/([?&;\s](?:password|passwd|pwd|sslpassword)=)[^&;\s]*/gi, '$1***');
 }
 
 /**
@@ -94,20 +119,24 @@ export function redactUrl(url: string): string {
 export async function openCaseStore(options: CaseStoreOptions = {}): Promise<CaseStore> {
   const target = caseStoreTarget(options);
   let opened: Promise<CaseStore> | undefined;
+  let resolved: CaseStore | undefined;
   const backend = (): Promise<CaseStore> => {
     opened ??= (async () => {
       if (target.backend === 'postgres') {
         const { openPostgresCaseStore } = await import('./case-store-postgres.js');
-        return openPostgresCaseStore(target.url);
+        return openPostgresCaseStore(target.url, options.env ?? process.env);
       }
       const { openSqliteCaseStore } = await import('./case-store-sqlite.js');
       return openSqliteCaseStore(target.file);
-    })();
+    })().then((store) => (resolved = store));
     return opened;
   };
   return {
     backend: target.backend,
     location: target.backend === 'postgres' ? redactUrl(target.url) : target.file,
+    get damaged() {
+      return resolved?.damaged ?? [];
+    },
     upsertCase: async (record) => (await backend()).upsertCase(record),
     upsertCases: async (records) => (await backend()).upsertCases(records),
     getCase: async (id) => (await backend()).getCase(id),

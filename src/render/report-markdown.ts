@@ -24,8 +24,8 @@ const INLINE_SPECIAL = /[\\`*_[\]~!|]/g;
 export function escapeMarkdownLine(line: string): string {
   return escapeHtml(line)
     .replace(INLINE_SPECIAL, '\\$&')
-    .replace(/^(\s*)([#>+=-])/, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+    .replace(/^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s|$)|=+\s*$|-+\s*$)/, '$1\\$2')
+    .replace(/^(\s*\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
 }
 
 /** Multi-line text, each line escaped (escapeMarkdownLine). */

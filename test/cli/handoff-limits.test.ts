@@ -2,7 +2,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeHome, triage } from '../helpers/cli.js';
+import { parse } from 'yaml';
+import { ROOT, makeHome, triage } from '../helpers/cli.js';
+
+/** The answers of the bundled test case that files a regression bug, with `current_symptom` a pasted log. */
+function bugAnswers(pasted: string): string[] {
+  const spec = parse(readFileSync(join(ROOT, 'playbooks', 'fix-regressed.test.yaml'), 'utf8')) as { cases: { answers: Record<string, unknown>; outcome: string }[] };
+  const bug = spec.cases.find((c) => c.outcome.startsWith('bug-'))!;
+  return Object.entries({ ...bug.answers, current_symptom: pasted }).flatMap(([key, value]) => ['--answer', `${key}=${String(value)}`]);
+}
 
 const LIMITS = { github: 65_536, gitlab: 1_000_000, jira: 32_767 } as const;
 
@@ -11,10 +19,7 @@ describe('hand-off bodies with a 100,000-character answer', () => {
     const home = makeHome();
     const pasted = `${'ERROR 500 at /api/export | retrying\n'.repeat(2_800)}`.slice(0, 99_990);
     const run = triage(
-      ['run', 'charged-twice', '--no-input', '--case-id', 'TRI-BIG', '--format', 'json',
-        '--answer', 'account_email=ben@example.com', '--answer', `charge_details=${pasted}`, '--answer', 'card_last4=1234',
-        '--answer', 'what-is-on-their-statement=Both have gone through', '--answer', 'what-do-our-records-show=Two payments for the same invoice or order',
-        '--answer', 'has-the-duplicate-already-been-refunded=Not refunded yet'],
+      ['run', 'fix-regressed', '--no-input', '--case-id', 'TRI-BIG', '--format', 'json', ...bugAnswers(pasted)],
       { home },
     );
     expect(run.code, run.stderr).toBe(0);

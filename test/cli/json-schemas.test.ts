@@ -24,6 +24,13 @@ function parsed(stdout: string): unknown {
   return JSON.parse(stdout) as unknown;
 }
 
+/** Keys of an object and of the objects in it (not their values), to compare documents' shapes. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length > 0 ? [shape(value[0])] : [];
+  if (value === null || typeof value !== 'object') return typeof value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? 'null' : shape(v)]));
+}
+
 /** The fenced ```json blocks of a document, parsed. */
 function jsonBlocks(doc: string): unknown[] {
   const text = readFileSync(join(ROOT, doc), 'utf8');
@@ -81,6 +88,9 @@ describe('JSON outputs validate against their schemas', () => {
     );
     expect(full.code, full.stderr).toBe(0);
     expect(schemaErrors('report', parsed(full.stdout))).toEqual([]);
+    // docs/report-format.md shows this run: its example has the fields the real report has.
+    const [example] = jsonBlocks('docs/report-format.md') as Record<string, unknown>[];
+    expect(shape(example)).toEqual(shape(parsed(full.stdout)));
     const reply = triage(['run', 'refund-request', '--no-input', '--format', 'json', '--emit', 'reply', '--no-history', '-a', 'why-do-they-want-a-refund=It renewed when they meant to cancel', '-a', 'reference=INV-20431', '-a', 'charge_date=2024-06-02', '-a', 'amount=49.00 EUR', '-a', 'plan=Pro, monthly', '-a', 'when-was-it-charged=Within the refund window, 500 or less', '-a', 'cancel_subscription=done', '-a', 'refund_payment=done', '-a', 'refund_payment.reference=RF-88120'], { home });
     expect(reply.code, reply.stderr).toBe(0);
     expect(schemaErrors('reply', parsed(reply.stdout))).toEqual([]);

@@ -15,6 +15,8 @@ interface SpecCase {
   name: string;
   intake?: { customer?: string; mood?: string; channel?: string; description?: string };
   answers?: Record<string, unknown>;
+  /** Injected check results: a real run runs the checks, so it may end elsewhere. */
+  checks?: Record<string, unknown>;
   outcome: string;
 }
 
@@ -93,7 +95,10 @@ describe('the replay line', () => {
         continue;
       }
       const report = JSON.parse(original.stdout) as JsonReport;
-      expect(report.outcome.node, `${playbook} / ${spec.name}`).toBe(spec.outcome.replace(/^.*#/, ''));
+      // With injected check results the real checks decide; the replay must still agree with the original.
+      if (spec.checks === undefined && report.outcome.node !== spec.outcome.replace(/^.*#/, '')) {
+        failures.push(`${playbook} / ${spec.name}: the original run reached ${report.outcome.node}, not ${spec.outcome}`);
+      }
       // The report printed by default (public profile) carries no personal data, not even in the replay line.
       expect(report.replay).not.toMatch(/pat\.doe@example\.com|7946|acct-4711/);
       const replayed = runReplayLine(report.replay, makeHome());

@@ -78,7 +78,7 @@ describe('parsePastedEnvironment', () => {
     expect(parsePastedEnvironment(`  ${ua}\n`)).toEqual({
       user_agent: ua,
       browser: 'Chrome 126.0.0.0',
-      browser_os: 'Windows 10',
+      browser_os: 'Windows 10 or 11',
       browser_device: 'desktop',
     });
   });

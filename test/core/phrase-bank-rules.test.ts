@@ -171,14 +171,17 @@ describe('replies fit the conversation', () => {
     expect(third).toContain('open Reports and choose the CSV option for now');
   });
 
-  it('"presentation in an hour": says what can be done right now, before the fix', () => {
+  it('"presentation in an hour": the deadline is carried on the case, and the way around it today still leads', () => {
     const first = replyFor(calmFirst, 'calm');
     const deadline = replyFor(presentation, 'calm');
     expect(deadline).not.toBe(first);
-    expect(deadline).toMatch(/With your deadline so close, start with what you can do right now, without waiting for the fix\./);
-    expect(first).not.toMatch(/deadline|right now/);
+    // A bug reply has nothing of its own to offer "right now" (the block may, or may not): it says
+    // what is true, that the handover carries the deadline.
+    expect(deadline).toMatch(/Your deadline goes with it, so the team knows how urgent it is\./);
+    expect(deadline).toContain('open Reports and choose the CSV option for now');
+    expect(first).not.toMatch(/deadline|urgent/);
     // In chat too, in fewer words.
-    expect(replyFor(presentation, 'frustrated', 'chat')).toMatch(/short on time, so start with what works right now/);
+    expect(replyFor(presentation, 'frustrated', 'chat')).toMatch(/Your deadline goes with it, so the team knows it's urgent\./);
   });
 
   it('acknowledges business impact', () => {

@@ -278,3 +278,17 @@ describe('buildReplayCommand', () => {
     expect(shellQuote('k=v', true)).toBe("'k=v'");
   });
 });
+
+describe('case facts and the account', () => {
+  it('takes scope, frequency and started from the confirmed intake facts, and the account from the intake', () => {
+    const base = sampleBugCase();
+    const report = buildReport({
+      ...base,
+      intake: { ...base.intake, customer: { ...base.intake.customer, account: 'acct-4711' }, facts: { scope: 'my whole team', started: 'since yesterday' } },
+    });
+    expect(report.scope).toBe('my whole team');
+    expect(report.started).toBe('since yesterday');
+    expect(report.frequency).toBeNull();
+    expect(report.customer.account).toBe('acct-4711');
+  });
+});

@@ -23,7 +23,7 @@ const NO_PROXY_ENV = { HTTPS_PROXY: undefined, https_proxy: undefined, HTTP_PROX
 
 describe('cant-reach-service at a terminal', () => {
   it('shows each probe under a spinner and stops at the expired certificate', async () => {
-    run = spawnTriage(['run', 'cant-reach-service', '--customer', 'Noor', '--channel', 'chat', '--mood', 'calm', '--description', 'cannot connect', '--emit', 'reply'], {
+    run = spawnTriage(['run', 'cant-reach-service', '--customer', 'Noor', '--channel', 'chat', '--mood', 'calm', '--description', 'cannot connect', '--account', 'ACME-42', '--emit', 'reply'], {
       home: makeHome(),
       env: { ...NO_PROXY_ENV, NODE_EXTRA_CA_CERTS: pki.caFile },
     });

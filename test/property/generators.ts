@@ -61,6 +61,7 @@ export const SAFE_PATTERNS: readonly { readonly pattern: string; readonly sample
   { pattern: '^INC-\\d+$', sample: 'INC-42' },
   { pattern: '^\\d{4}-\\d{2}-\\d{2}$', sample: '2024-05-01' },
   { pattern: '^[1-5]\\d\\d$', sample: '404' },
+  { pattern: '^5\\d\\d$', sample: '503' },
   { pattern: '^https?://\\S+$', sample: 'https://example.com/x' },
   { pattern: '^[A-Za-z0-9][A-Za-z0-9-]{3,24}$', sample: 'ORD-12345' },
   { pattern: '^[A-Za-z0-9_-]{4}$', sample: 'ab12' },
