@@ -14,6 +14,8 @@ import { openCaseStore, type CaseStore, type UpsertResult } from '../io/case-sto
 export interface CasesEnvironment {
   readonly env: NodeJS.ProcessEnv;
   readonly nowMs: number;
+  /** Told what stderr should say (damaged rows skipped). */
+  readonly notice?: (message: string) => void;
 }
 
 /** Opens the history for one command and always closes it. */
@@ -22,6 +24,12 @@ export async function withCaseStore<T>(environment: CasesEnvironment, work: (sto
   try {
     return await work(store);
   } finally {
+    const { damaged } = store;
+    if (damaged.length > 0) {
+      environment.notice?.(
+        `triage: skipped ${damaged.length} damaged case${damaged.length === 1 ? '' : 's'} in the case history (${store.location}): ${damaged.slice(0, 5).join(', ')}${damaged.length > 5 ? ', …' : ''}. The other cases are shown; restore the damaged ones from a backup or an export.`,
+      );
+    }
     await store.close();
   }
 }

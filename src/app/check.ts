@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createSecretsOnlyRedactor } from '../core/redaction-profiles.js';
 import type { AnswerValue, CheckResult } from '../core/flow-types.js';
 import { applyCheckExpect } from '../core/check-expect.js';
-import { substituteArgv } from '../core/flow-engine.js';
+import { commandGuard, substituteArgv } from '../core/flow-engine.js';
 import type { OutcomeKind, Playbook } from '../core/model.js';
 import { walkChecks } from '../core/check-walk.js';
 import { assertCommandsAllowed, createTrustCheck } from './trust.js';
@@ -43,6 +43,8 @@ export async function runChecks(playbook: Playbook, options: CheckOptions): Prom
     else answers[key] = value;
   }
   const nodes = playbook.nodes.filter((n) => n.check);
+  // Every command line is built (and a refused value reported) before any command runs.
+  const commandArgv = new Map(nodes.filter((n) => !n.check!.probe).map((n) => [n, substituteArgv(n.check!.run, { answers, env }, commandGuard(n.check!, playbook.path))]));
   // Independent checks run concurrently; each has its own timeout.
   const checks = await Promise.all(
     nodes.map(async (node): Promise<CheckEntry> => {
@@ -68,7 +70,7 @@ export async function runChecks(playbook: Playbook, options: CheckOptions): Prom
           values: probe.values,
         };
       }
-      const argv = substituteArgv(check.run, { answers, env });
+      const argv = commandArgv.get(node)!;
       const result = applyCheckExpect(check, await options.runCommand(argv, { timeoutMs: check.timeoutMs }));
       return {
         node: node.id,

@@ -82,18 +82,19 @@ export function trustDirectory(env: NodeJS.ProcessEnv, cwd: string, dir: string,
     /* missing: `problem` says so */
   }
   const settings = openSettings(env);
-  const current = settings.get('trusted') ?? [];
   if (!trust) {
-    // A trusted directory that was deleted or moved can still be removed by the path it had.
-    const stored = real ?? absolute;
-    const next = current.filter((d) => d !== stored);
-    if (next.length !== current.length) settings.set('trusted', next);
-    return { dir: stored, changed: next.length !== current.length };
+    // By the path as recorded (a real path at trust time) or as given: a trusted directory that
+    // was deleted, moved, or replaced by a symlink can still be removed by the path it had.
+    return settings.update<'trusted', TrustChange>('trusted', (current = []) => {
+      const next = current.filter((d) => d !== absolute && d !== real);
+      const removed = current.find((d) => d === absolute || d === real);
+      return { value: next, result: { dir: removed ?? real ?? absolute, changed: next.length !== current.length } };
+    });
   }
   if (real === undefined) {
     throw new TriageError('trust/not-a-directory', `${dir}: ${problem} (${absolute}).`, { hint: 'Give the playbook directory to trust, e.g. `triage trust ./team-playbooks`.' });
   }
-  if (current.includes(real)) return { dir: real, changed: false };
-  settings.set('trusted', [...current, real]);
-  return { dir: real, changed: true };
+  return settings.update<'trusted', TrustChange>('trusted', (current = []) =>
+    current.includes(real) ? { value: current, result: { dir: real, changed: false } } : { value: [...current, real], result: { dir: real, changed: true } },
+  );
 }

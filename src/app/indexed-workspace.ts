@@ -88,9 +88,18 @@ export async function openIndexedWorkspace(input: WorkspaceInput): Promise<Index
     } else if (slot.entry.errors > 0) filesWithErrors.add(slot.path);
   }
   const winners = new Map<string, IndexedPlaybook>();
+  const origins = new Map<string, string>(directories.map((d) => [d.path, d.origin]));
   for (const file of files) {
     const summary = file.entry.playbook;
     if (!summary) continue;
+    const replaced = winners.get(summary.id);
+    // Whoever clones a repository gets its ./.triage/playbooks: one of its files taking over a
+    // playbook id from elsewhere is never silent.
+    if (replaced && file.dir.origin === 'project') {
+      input.notice?.(
+        `triage: ${file.path} (in this working directory's .triage/playbooks) overrides the ${origins.get(replaced.dir) ?? 'earlier'} playbook ${summary.id} (${replaced.path}).`,
+      );
+    }
     winners.delete(summary.id);
     winners.set(summary.id, { ...summary, path: file.path, dir: file.dir.path, hash: file.entry.hash });
   }

@@ -4,6 +4,9 @@ import { dirname } from 'node:path';
 import type { Diagnostic, Playbook } from '../core/model.js';
 import { parsePlaybook } from '../core/parse-playbook.js';
 import { replyCraftConfig, replyCraftRules } from '../core/reply-craft.js';
+import { parsePhraseBank, phraseLines, type PhraseBank } from '../core/phrases.js';
+import { phraseBankProblems } from '../core/phrase-bank-check.js';
+import { bundledTemplatesDir, phraseBankPath } from '../io/phrase-bank.js';
 import { validateLibrary, validatePlaybook, type ValidateOptions } from '../core/validate.js';
 import { listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from '../io/discovery.js';
 import { loadPlaybookFiles } from '../io/load-playbooks.js';
@@ -59,8 +62,40 @@ export function lintPlaybooks(input: WorkspaceInput, paths: readonly string[]): 
     ...partialModels(files, loaded.parsed).flatMap((p) => validatePlaybook(p, options)),
     ...validateLibrary(loaded.parsed, { dirs: directories.map((d) => d.path) }),
   ];
+  // The phrase bank wraps every reply: what it says is checked with the workspace.
+  if (paths.length === 0) diagnostics.push(...phraseBankDiagnostics());
   const sorted = sortDiagnostics(dedupeDiagnostics(diagnostics));
   return { diagnostics: sorted, fileCount: files.length, errorCount: sorted.filter((d) => d.severity === 'error').length, notices };
+}
+
+/**
+ * The bundled phrase bank against what no wrapper phrase may say (phrase-bank-check.ts): errors
+ * with the file and line. A bank that does not load is left to `run`, which says why.
+ */
+function phraseBankDiagnostics(): Diagnostic[] {
+  let file: string;
+  let source: string;
+  try {
+    file = phraseBankPath(bundledTemplatesDir());
+    source = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  let bank: PhraseBank;
+  try {
+    bank = parsePhraseBank(source, file);
+  } catch {
+    return [];
+  }
+  const lineOf = phraseLines(source);
+  return phraseBankProblems(bank).map((problem) => ({
+    file,
+    line: lineOf(problem.part, problem.rule, problem.phrase) ?? 1,
+    column: 1,
+    severity: 'error' as const,
+    rule: problem.id,
+    message: `The ${problem.part} phrase ${problem.message}.`,
+  }));
 }
 
 function partialModels(files: readonly FoundFile[], parsed: readonly Playbook[]): Playbook[] {

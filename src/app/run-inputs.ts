@@ -1,5 +1,5 @@
 /** Answers and environment given up front: --answer key=value, --answers file|-, --env-file. */
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, TriageError } from '../core/errors.js';
 import type { AnswerValue } from '../core/flow-types.js';
@@ -25,14 +25,28 @@ export function parseAnswerFlags(flags: readonly string[]): Record<string, strin
 }
 
 /** --answers: a file, or `-` for stdin. The YAML parser loads only here (answers-file.ts). */
-export async function readAnswersFile(path: string, cwd: string, readStdin: () => string): Promise<Record<string, AnswerValue>> {
+/** An answers file is a few KB; past this it is not one (`/dev/zero`, a log given by mistake). */
+const MAX_ANSWERS_BYTES = 16 * 1024 * 1024;
+
+export async function readAnswersFile(path: string, cwd: string, stdin: () => NodeJS.ReadableStream): Promise<Record<string, AnswerValue>> {
   const { parseAnswersText } = await import('./answers-file.js');
-  if (path === '-') return parseAnswersText(readStdin(), '<stdin>');
+  const { readAllBounded, InputTooLarge } = await import('../io/bounded-read.js');
+  const tooLarge = (error: unknown): never => {
+    if (!(error instanceof InputTooLarge)) throw error;
+    throw new TriageError('answers/too-large', `The answers ${path === '-' ? 'on stdin are' : `file ${path} is`} over ${MAX_ANSWERS_BYTES / (1024 * 1024)} MB, so it is no answers file.`, {
+      hint: 'Give a map of key: value, e.g. `browser: Firefox 128`.',
+      topic: 'answers',
+    });
+  };
+  // A pipe is read to its end, however slowly it is written (`(sleep 1; cat a.yaml) | triage run … --answers -`).
+  if (path === '-') return parseAnswersText(await readAllBounded(stdin(), MAX_ANSWERS_BYTES).catch(tooLarge), '<stdin>');
   const full = resolve(cwd, path);
   let text: string;
   try {
-    text = readFileSync(full, 'utf8');
+    if (statSync(full).isDirectory()) readFileSync(full); // throws EISDIR, reported below
+    text = await readAllBounded(createReadStream(full), MAX_ANSWERS_BYTES).catch(tooLarge);
   } catch (error) {
+    if (error instanceof TriageError) throw error;
     throw new TriageError('answers/unreadable', `Cannot read the answers file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
       hint: 'Check the path; use --answers - to read the answers from stdin.',
     });

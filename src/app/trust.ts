@@ -29,12 +29,37 @@ function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
 }
 
+/**
+ * A trusted directory as `triage trust` recorded it: its real path then. It counts only while that
+ * path still is that directory: once it (or a directory above it) has been replaced by a symlink,
+ * it would trust wherever the symlink points, so it trusts nothing.
+ */
+function stillTrusted(dir: string): boolean {
+  try {
+    return realpathSync(dir) === dir;
+  } catch {
+    return false;
+  }
+}
+
 export function createTrustCheck(policy: TrustPolicy): (playbook: Playbook) => boolean {
-  const roots = [policy.bundledDir, ...policy.trustedDirs].map(real);
+  const roots = [real(policy.bundledDir), ...policy.trustedDirs.filter(stillTrusted)];
   // By where the file really is, not the playbook directory it was found in: trusting
   // `team/billing` covers `team/billing/x.md` when `team` is what was searched, and a symlink in a
   // trusted directory to a file or directory elsewhere does not bring that file into trust.
-  return (playbook) => policy.allowCommands || roots.some((root) => isInside(dirname(real(playbook.path)), root));
+  // A repository's `.triage/playbooks` comes with whatever was cloned: trusting a directory above
+  // it (`~/work`) does not trust it; only trusting that directory (or one inside it) does.
+  return (playbook) => {
+    if (policy.allowCommands) return true;
+    const file = dirname(real(playbook.path));
+    const project = isProjectDirectory(playbook.dir) ? real(playbook.dir) : undefined;
+    return roots.some((root) => isInside(file, root) && (project === undefined || isInside(root, project)));
+  };
+}
+
+/** A working directory's `.triage/playbooks` (the project playbook directory). */
+function isProjectDirectory(dir: string): boolean {
+  return /(^|[\\/])\.triage[\\/]playbooks[\\/]?$/.test(dir);
 }
 
 export interface PlaybookCommand {

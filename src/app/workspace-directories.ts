@@ -14,6 +14,8 @@ export interface WorkspaceInput {
   readonly flagDirs: readonly string[];
   /** The triage version: the playbook index of another version is not used. */
   readonly version?: string;
+  /** Told what the user should know about the directories (a playbook in the working directory overriding another), for stderr. */
+  readonly notice?: (message: string) => void;
 }
 
 export function workspaceDirectories(input: WorkspaceInput): PlaybookDirectory[] {

@@ -366,21 +366,13 @@ function interruptMessage(caseId: string | undefined): string {
 }
 
 /** `--answers -`: a terminal on stdin would give nothing (or wait for Ctrl-D with no prompt); say how to use it. */
-function readAnswersStdin(ctx: CliContext): string {
+function readAnswersStdin(ctx: CliContext): NodeJS.ReadableStream {
   if (ctx.streams.stdin.isTTY) {
     throw new TriageError('answers/stdin-is-terminal', '--answers - reads the answers from stdin, but stdin is this terminal.', {
       hint: 'Pipe them in (`triage run <playbook> --answers - < answers.yaml`), give a file (`--answers answers.yaml`), or leave --answers out to be asked.',
     });
   }
-  return readStdin();
-}
-
-function readStdin(): string {
-  try {
-    return readFileSync(0, 'utf8');
-  } catch {
-    return '';
-  }
+  return ctx.streams.stdin;
 }
 
 function writeResult(path: string, text: string): void {
@@ -625,7 +617,8 @@ export async function checkCommand(ctx: CliContext, command: Command, playbookId
   const { parseCheckFailOn, checkExitCode } = await import('../app/check-exit.js');
   const failOn = parseCheckFailOn(flags.failOn);
   const format = flags.format ?? (flags.json ? 'json' : 'text');
-  const { settings } = readSettingsFast(ctx.env);
+  const { settings, problem } = readSettingsFast(ctx.env);
+  if (problem) ctx.streams.stderr.write(`${problem}\n`);
   const loaded = await openWorkspace(workspaceInput(ctx, command));
   const playbook = await assertRunnable(loaded, playbookId);
   const checked = await runChecks(playbook, {

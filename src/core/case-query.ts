@@ -231,8 +231,12 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 export function parseDuration(text: string): number | undefined {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(min|m|h|d|w|y)\s*$/i.exec(text);
   if (!match) return undefined;
-  return Math.round(Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]!);
+  const ms = Math.round(Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]!);
+  // Past this, "now minus the duration" is no date at all (`99999999999y`).
+  return ms <= MAX_DURATION_MS ? ms : undefined;
 }
+
+const MAX_DURATION_MS = 1000 * UNIT_MS.y!;
 
 /**
  * `--since`: a duration back from now (`7d`) or a date/time (`2026-01-01`, ISO 8601; a bare date is
@@ -246,7 +250,7 @@ export function parseSince(text: string, nowMs: number, flag = '--since'): numbe
     if (!Number.isNaN(ms)) return ms;
   }
   throw new TriageError('usage', `${flag} ${JSON.stringify(text)} is neither a duration nor a date.`, {
-    hint: `Use a duration such as 7d, 12h, 2w or a date such as 2026-01-01.`,
+    hint: `Use a duration such as 7d, 12h, 2w (at most 1000y) or a date such as 2026-01-01.`,
   });
 }
 
@@ -255,7 +259,7 @@ export function parseOlderThan(text: string): number {
   const duration = parseDuration(text);
   if (duration === undefined || duration <= 0) {
     throw new TriageError('usage', `--older-than ${JSON.stringify(text)} is not a duration.`, {
-      hint: 'Use a duration such as 90d, 12w or 1y.',
+      hint: 'Use a duration such as 90d, 12w or 1y (at most 1000y).',
     });
   }
   return duration;

@@ -75,7 +75,8 @@ export function evidenceFrom(text: string, from = 'the description'): Evidence {
     statusCode: fact(statusCodeIn(text)),
     browser: fact(browserIn(text)),
     errorText: fact(errorText?.replace(/\s+/g, ' ')),
-    started: fact(STARTED_PATTERN.exec(text)?.[0]),
+    // The time alone ("yesterday"): reports already say "since", "started".
+    started: fact(STARTED_PATTERN.exec(text)?.[1]),
   };
   return { ...Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)), numbers };
 }

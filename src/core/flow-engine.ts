@@ -5,7 +5,7 @@
  * same view, so "back" is dropping inputs and "resume" is loading them.
  */
 import { allowedAnswers, formatAnswerValue, matchChoiceLink, parseActionReference, parseActionStatus, parseAnswer, parseEnvAnswer } from './answer-values.js';
-import { TriageError } from './errors.js';
+import { EXIT, TriageError } from './errors.js';
 import type { ActionRecord, AnswerValue, CheckResult, FlowInput, FlowState, FlowView, Pending, PathStep, PlaybookLibrary } from './flow-types.js';
 import { closestMatch } from './did-you-mean.js';
 import { looksLikeUserAgent, parseUserAgent } from './user-agent.js';
@@ -311,7 +311,7 @@ function pendingOf(cursor: Cursor): Pending {
     const values = { answers: Object.fromEntries(cursor.answers), env: Object.fromEntries(cursor.env) };
     // A probe's argv is its name and target candidates; the first non-empty one is probed.
     const { probe } = node.check;
-    const argv = probe ? [probe.name, ...substituteArgv(probe.targets, values)] : substituteArgv(node.check.run, values);
+    const argv = probe ? [probe.name, ...substituteArgv(probe.targets, values)] : substituteArgv(node.check.run, values, commandGuard(node.check, playbook.path));
     return { kind: 'check', playbook, node, check: node.check, argv };
   }
   if (node.choices.length > 0) return { kind: 'choice', playbook, node, choices: node.choices };
@@ -330,24 +330,51 @@ export function actionStatuses(action: ActionBlock): ActionStatus[] {
 
 const WHOLE_PLACEHOLDER = /^\s*\{\{\s*(answers|env)\.([A-Za-z0-9_-]+)\s*\}\}\s*$/;
 
+/** The option rule of a check's command (see substituteArgv). */
+export function commandGuard(check: Pick<CheckBlock, 'allowOptions' | 'line'>, file: string): OptionGuard {
+  return { allowOptions: check.allowOptions ?? [], file, line: check.line };
+}
+
+export interface OptionGuard {
+  readonly allowOptions: readonly string[];
+  readonly file?: string;
+  readonly line?: number;
+}
+
 /**
  * A check's argv with each whole-element `{{answers.x}}` / `{{ env.x }}` replaced by the value as
  * one element (lists joined with `, `, a missing value as ''). Never shell-parsed; an element
  * that merely contains a placeholder amid other text is left as written.
+ *
+ * With `guard` (a command's argv): a value starting with `-` would be read as an option of the
+ * command (`--output=/tmp/x`, `-rf`), so it is refused (exit 2, naming the key) unless an earlier
+ * element is `--` (the end of options) or the check lists the key under `allow-options`.
  */
 export function substituteArgv(
   argv: readonly string[],
   values: { readonly answers: Readonly<Record<string, AnswerValue>>; readonly env: Readonly<Record<string, string>> },
+  guard?: OptionGuard,
 ): string[] {
-  return argv.map((element) => {
+  const endOfOptions = argv.indexOf('--');
+  return argv.map((element, index) => {
     const match = WHOLE_PLACEHOLDER.exec(element);
     if (!match) return element;
-    const [, scope, key = ''] = match;
+    const [, scope = 'answers', key = ''] = match;
     const source: Readonly<Record<string, AnswerValue>> = scope === 'env' ? values.env : values.answers;
-    const value = Object.hasOwn(source, key) ? source[key] : undefined;
-    if (value === undefined) return '';
-    if (Array.isArray(value)) return value.join(', ');
-    return String(value);
+    const raw = Object.hasOwn(source, key) ? source[key] : undefined;
+    const value = raw === undefined ? '' : Array.isArray(raw) ? raw.join(', ') : String(raw);
+    if (guard === undefined || !value.startsWith('-')) return value;
+    const allowed = (endOfOptions !== -1 && endOfOptions < index) || guard.allowOptions.some((k) => k === key || k === `${scope}.${key}`);
+    if (allowed) return value;
+    throw new TriageError(
+      'check/option-value',
+      `The ${scope === 'env' ? 'environment value' : 'answer'} for "${key}" starts with "-", so the check command would read it as an option; it was not run.`,
+      {
+        exitCode: EXIT.usage,
+        ...(guard.file === undefined ? {} : { file: guard.file, ...(guard.line === undefined ? {} : { line: guard.line }) }),
+        hint: `Give "${key}" a value that does not start with "-". If the command should accept it, the playbook can put \`--\` before the placeholder in \`run\` or list the key under \`allow-options\`.`,
+      },
+    );
   });
 }
 
@@ -399,7 +426,9 @@ function consume(library: PlaybookLibrary, cursor: Cursor, input: FlowInput, mod
       const value = mode === 'apply' ? validAnswer(ask, input.value) : input.value;
       cursor.answers.set(ask.key, value);
       if (ask.secret && !cursor.secretKeys.includes(ask.key)) cursor.secretKeys.push(ask.key);
-      currentStep(cursor).answers.push(`${ask.key}: ${ask.secret ? '[REDACTED]' : formatAnswerValue(value)}`);
+      const shown = ask.secret ? '[REDACTED]' : formatAnswerValue(value);
+      // A skipped optional question says nothing in the path ("told: " reads as a gap).
+      if (shown.trim() !== '') currentStep(cursor).answers.push(`${ask.key}: ${shown}`);
       cursor.autoSteps = 0;
       stored = { kind: 'ask', node: input.node, key: input.key, value: Array.isArray(value) ? Object.freeze([...value]) : value };
       break;

@@ -11,3 +11,9 @@ export function liquidMessage(message: string): string {
     .replace(/\bMaximum call stack size exceeded\b/g, 'the template is nested too deeply')
     .replace(/\.+$/, '');
 }
+
+/** Longest template source accepted, in characters (lint and run alike); playbook blocks are a few hundred. */
+export const TEMPLATE_PARSE_LIMIT = 200_000;
+
+/** `{{ "now" | date: … }}`: refused at render time (output must be reproducible), so lint says so too. */
+export const CLOCK_DATE = /(["'])\s*(now|today)\s*\1\s*\|\s*date\b/i;

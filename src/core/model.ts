@@ -117,6 +117,11 @@ export interface CheckBlock {
   /** Target node ids, leading `#` removed. */
   readonly pass: string;
   readonly fail: string;
+  /**
+   * Placeholder keys (`pattern`, or `answers.pattern` / `env.pattern`) whose values may start
+   * with `-` and so become an option of the command; any other such value is refused.
+   */
+  readonly allowOptions?: readonly string[];
   readonly line: number;
 }
 

@@ -901,6 +901,7 @@ function readCheck(block: RawBlock, node: NodeDraft): void {
     ...(values.capture === undefined ? {} : { capture: values.capture as string }),
     pass: (values.pass as string | undefined) ?? '',
     fail: (values.fail as string | undefined) ?? '',
+    ...(values['allow-options'] === undefined ? {} : { allowOptions: values['allow-options'] as string[] }),
     line: block.line,
   };
 }

@@ -101,6 +101,16 @@ function lineOf(doc: Document, lines: LineCounter, path: readonly (string | numb
   return undefined;
 }
 
+/** The line of each phrase in a bank's source: `(part, rule, phrase)` → line (1-based). */
+export function phraseLines(source: string): (part: PhrasePart, rule: number, phrase: number) => number | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines });
+  return (part, rule, phrase) => {
+    const sayIsList = isSeq(doc.getIn([part, rule, 'say'], true));
+    return lineOf(doc, lines, [part, rule, 'say', ...(sayIsList ? [phrase] : [])]);
+  };
+}
+
 function issuePath(issue: v.BaseIssue<unknown>): (string | number)[] {
   return (issue.path ?? []).map((item) => item.key as string | number);
 }

@@ -19,7 +19,7 @@ export const FRONT_MATTER_KEYS = ['id', 'title', 'version', 'summary', 'tags', '
 export const REQUIRED_FRONT_MATTER_KEYS = ['id', 'title', 'version'] as const;
 export const ENV_FIELD_KEYS = ['key', 'ask', 'detect', 'run', 'pattern', 'required', 'parse', 'timeout'] as const;
 export const ASK_KEYS = ['key', 'prompt', 'type', 'choices', 'pattern', 'required', 'secret'] as const;
-export const CHECK_KEYS = ['run', 'probe', 'timeout', 'expect', 'capture', 'pass', 'fail'] as const;
+export const CHECK_KEYS = ['run', 'probe', 'timeout', 'expect', 'capture', 'pass', 'fail', 'allow-options'] as const;
 /** `exit` and `stdout` judge a command; the others judge a built-in probe (probe-checks.ts). */
 export const EXPECT_KEYS = ['exit', 'stdout', 'status', 'min_days', 'require', 'issuer', 'max_skew', 'min_free', 'minimums'] as const;
 export const COMMAND_EXPECT_KEYS: readonly string[] = ['exit', 'stdout'];
@@ -88,8 +88,12 @@ function positiveMs(name: string) {
     v.number((i) => `\`${name}\` must be a number of milliseconds, e.g. 5000, not ${describeValue(i.input)}.`),
     v.integer(`\`${name}\` must be a whole number of milliseconds.`),
     v.minValue(1, `\`${name}\` must be at least 1 (milliseconds).`),
+    // Node's timers take at most 2^31-1 ms; a larger value would silently become 1 ms.
+    v.maxValue(MAX_TIMEOUT_MS, `\`${name}\` must be at most ${MAX_TIMEOUT_MS} milliseconds (about 24 days).`),
   );
 }
+
+const MAX_TIMEOUT_MS = 2_147_483_647;
 
 function argv(name: string) {
   return v.pipe(
@@ -197,6 +201,7 @@ export const checkSchemas = {
   capture: answerKey('capture'),
   pass: nodeRef('pass'),
   fail: nodeRef('fail'),
+  'allow-options': list('allow-options'),
 } satisfies Record<(typeof CHECK_KEYS)[number], Schema>;
 
 export const expectSchemas = {

@@ -287,10 +287,13 @@ export function searchTerms(word: string): string | string[] | null {
   return typeof synonym === 'string' ? synonym : [...synonym];
 }
 
-/** Lower-case, strip apostrophes and punctuation, drop stop words, fold simple plurals. */
+const MAX_TERM_LENGTH = 64;
+
+/** Lower-case, strip apostrophes and punctuation, drop stop words and overlong words, fold simple plurals. */
 export function normaliseTerm(term: string): string | null {
   const t = term.toLowerCase().replace(/['’]/g, '').replace(/[^\p{L}\p{N}]+/gu, '');
-  if (t.length < 2 || STOP_WORDS.has(t)) return null;
+  // No word a customer types is longer; fuzzy matching a 60,000-letter "word" needs gigabytes.
+  if (t.length < 2 || t.length > MAX_TERM_LENGTH || STOP_WORDS.has(t)) return null;
   // Numbers stay numbers: "429s" is the status code 429.
   if (/^\d+s$/.test(t)) return t.slice(0, -1);
   if (t.length > 4 && t.endsWith('ies')) return `${t.slice(0, -3)}y`;

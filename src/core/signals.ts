@@ -72,6 +72,8 @@ const TABLE: Readonly<Record<Signal, readonly RegExp[]>> = {
     /\bneed\s+(?:it|this|them|the\s+\w+|to\s+\w+(?:\s+\w+)?)\s+(?:today|tonight|now|right\s+away|by|before|this\s+(?:morning|afternoon|evening))\b/,
     /\bdue\s+(?:today|tomorrow|tonight|by|on|in|this|at)\b/,
     /\b(?:running\s+out\s+of\s+time|out\s+of\s+time|last\s+minute|against\s+the\s+clock)\b/,
+    // "if it isn't fixed today", "sorted by tonight", "working again this morning"
+    /\b(?:fixed|sorted(?:\s+out)?|resolved|working(?:\s+again)?|done)\s+(?:by\s+)?(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b/,
   ],
   'cancel-threat': [
     // "fix it or I'm cancelling", "or I will cancel", "or we leave"
@@ -79,6 +81,8 @@ const TABLE: Readonly<Record<Signal, readonly RegExp[]>> = {
     // "I'm cancelling", "we are leaving", "I'll cancel my subscription", "ready to switch"
     /\b(?:i|we)\s*(?:['’]m|['’]re|['’]ll|\s+am|\s+are|\s+will|\s+want\s+to|\s+would\s+like\s+to|\s+have\s+decided\s+to|\s+intend\s+to)\s+(?:(?:going|about|ready|planning|thinking\s+about|considering)\s+(?:to\s+)?)?(?:cancel(?:l?ing)?|leav(?:e|ing)|switch(?:ing)?|quit(?:ting)?|clos(?:e|ing)|mov(?:e|ing))\s+(?:my|our|the|this)?\s*(?:subscription|account|plan|membership|contract|service|business|provider|to\s+(?:a\s+|another\s+|your\s+)?(?:competitor|provider|service|vendor|tool|app))\b/,
     /\b(?:thinking|thinking\s+about|considering|ready|about|planning|going)\s+(?:to\s+)?(?:cancel(?:l?ing)?|leav(?:e|ing)|switch(?:ing)?)\b/,
+    // A bare "I'm cancelling." / "…, we're leaving" that ends its clause
+    /\b(?:i|we)\s*(?:['’]m|['’]re|['’]ll|\s+am|\s+are|\s+will)\s+(?:cancel(?:l?ing)?|leav(?:e|ing)|quit(?:ting)?)\s*(?:[.!?,;]|$)/,
     /\b(?:switch(?:ing)?|mov(?:e|ing)|go(?:ing)?)\s+to\s+(?:a\s+)?(?:competitor|another\s+(?:provider|service|company|vendor|tool|app))\b|\btake\s+(?:my|our)\s+business\s+elsewhere\b|\bdone\s+with\s+(?:you|your\s+(?:company|service|product))\b|\blast\s+chance\b|\bcancel(?:l?ing)?\s+(?:my|our)\s+(?:subscription|account|plan|membership|contract)\b|\bchargeback\b/,
   ],
   'business-impact': [

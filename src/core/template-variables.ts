@@ -3,7 +3,7 @@
  * analyzeSync), so lint sees exactly what the renderer will. Also the variables a template may use.
  */
 import { Liquid } from 'liquidjs';
-import { liquidMessage } from './liquid-message.js';
+import { CLOCK_DATE, liquidMessage, TEMPLATE_PARSE_LIMIT } from './liquid-message.js';
 
 /**
  * Template roots with a fixed set of properties; keep in step with TemplateContext
@@ -78,6 +78,15 @@ function deepFreeze<T>(value: T): T {
 }
 
 function analyzeWithLiquid(source: string): TemplateAnalysis {
+  // What `run` refuses, lint refuses too.
+  if (source.length > TEMPLATE_PARSE_LIMIT) {
+    return { ok: false, message: `it is ${source.length.toLocaleString('en-US')} characters long, over the ${TEMPLATE_PARSE_LIMIT.toLocaleString('en-US')} a template may have`, line: 1, column: 1 };
+  }
+  const clock = CLOCK_DATE.exec(source);
+  if (clock) {
+    const before = source.slice(0, clock.index);
+    return { ok: false, message: `\`"${clock[2]}" | date\` is not available: templates render the same output every time, so they cannot read the clock; ask for the date (an \`ask\` block) if the reply needs one`, line: before.split('\n').length, column: clock.index - before.lastIndexOf('\n') };
+  }
   const fileTag = FILE_TAGS.exec(source);
   if (fileTag) {
     const before = source.slice(0, fileTag.index);

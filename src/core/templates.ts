@@ -10,10 +10,9 @@
 import { Liquid, type FS, type FilterImplOptions } from 'liquidjs';
 import { formatAnswerValue } from './answer-values.js';
 import { TriageError } from './errors.js';
-import { liquidMessage } from './liquid-message.js';
+import { liquidMessage, TEMPLATE_PARSE_LIMIT } from './liquid-message.js';
 
-/** Longest template source accepted, in characters; playbook blocks are a few hundred. */
-const PARSE_LIMIT = 200_000;
+const PARSE_LIMIT = TEMPLATE_PARSE_LIMIT;
 /** Wall-clock cap per render, in ms: a safety net, the memory limit usually stops loops first. */
 const RENDER_LIMIT_MS = 1_000;
 /** Objects/characters a render may allocate (ranges charge their length, so `(1..10000000)` fails). */

@@ -276,6 +276,15 @@ const ruleActions: PlaybookRule = ({ playbook, graph, report }) => {
       if (first !== undefined) {
         report('action/duplicate-key', 'error', { line: action.line }, `Node \`${node.heading}\` already has action \`${action.key}\` (line ${first}); the second result would overwrite the first. Rename one key, or merge the two actions.`);
       } else seen.set(action.key, action.line);
+      // The instruction is shown to the agent and printed in reports exactly as written.
+      if (/\{\{|\{%/.test(action.do) || (action.reference !== undefined && /\{\{|\{%/.test(action.reference))) {
+        report(
+          'action/template-in-text',
+          'error',
+          { line: action.line },
+          `Action \`${action.key}\` has a template (\`{{ … }}\` or \`{% … %}\`) in its \`do\` or \`reference\` text, which is shown to the agent and printed in the report as written. Write it as plain text (e.g. "the card the customer named"); the answers it would show are already in the report.`,
+        );
+      }
       const clash = envKeys.has(action.key)
         ? 'an env field'
         : askKeys.has(action.key)
@@ -346,6 +355,37 @@ const ruleCheckPlaceholders: PlaybookRule = ({ playbook, report }) => {
           ? `\`run\` element ${JSON.stringify(arg)} mixes a placeholder with other text. Commands never go through a shell, so a placeholder must be a whole element: split it, e.g. \`[grep, -e, '{{answers.pattern}}', app.log]\`.`
           : `\`run\` element ${JSON.stringify(arg)}: only \`{{answers.<key>}}\` and \`{{env.<key>}}\` can be substituted into a command (no filters or other variables).`,
       );
+    }
+  }
+};
+
+/**
+ * A placeholder whose value starts with `-` would be an option of the command, so run refuses
+ * such values; warn where the playbook neither ends the options with `--` before the placeholder
+ * nor allows options from that key (every command here could take options).
+ */
+const ruleCheckOptionPlaceholders: PlaybookRule = ({ playbook, report }) => {
+  for (const node of playbook.nodes) {
+    const check = node.check;
+    if (!check) continue;
+    const endOfOptions = check.run.indexOf('--');
+    const allowed = check.allowOptions ?? [];
+    const keys = new Set<string>();
+    check.run.forEach((arg, index) => {
+      const match = /^\{\{\s*(answers|env)\.([^\s{}|.[\]]+)\s*\}\}$/.exec(arg.trim());
+      if (!match) return;
+      const [, scope, key] = match as unknown as [string, string, string];
+      keys.add(key).add(`${scope}.${key}`);
+      if ((endOfOptions !== -1 && endOfOptions < index) || allowed.includes(key) || allowed.includes(`${scope}.${key}`)) return;
+      report(
+        'check/placeholder-option',
+        'warning',
+        { line: check.line },
+        `\`run\` element ${JSON.stringify(arg)} is not preceded by \`--\`: a value starting with "-" would be an option of \`${check.run[0] ?? ''}\`, so \`run\` refuses such values. Put \`--\` before it if the command accepts it (e.g. \`[grep, -e, --, '{{${scope}.${key}}}', app.log]\`), or list \`${key}\` under \`allow-options\` if it may be an option.`,
+      );
+    });
+    for (const key of allowed) {
+      if (!keys.has(key)) report('check/placeholder-option', 'warning', { line: check.line }, `\`allow-options\` lists \`${key}\`, which is not a placeholder in \`run\`. Remove it, or fix the key.`);
     }
   }
 };
@@ -540,6 +580,7 @@ export const PLAYBOOK_RULES: readonly PlaybookRule[] = [
   ruleOutcomeChoices,
   ruleCheckWithChoices,
   ruleCheckPlaceholders,
+  ruleCheckOptionPlaceholders,
   ruleAsks,
   ruleActions,
   ruleAnswerKeyCollisions,
@@ -965,7 +1006,55 @@ const ruleOpenTemplateVariables: LibraryRule = (ctx) => {
   }
 };
 
-export const LIBRARY_RULES: readonly LibraryRule[] = [ruleIds, ruleCrossLinks, ruleUnreachable, ruleOpenTemplateVariables];
+/**
+ * A loop that runs through other playbooks (a.md → b.md → a.md) with no outcome on the way: each
+ * file alone looks fine (a link to another playbook counts as a way out), so only the library
+ * can see it. Reported once per playbook, at its first such node; a trap inside one file is
+ * `flow/cycle-no-exit`'s.
+ */
+const ruleCrossPlaybookLoops: LibraryRule = ({ playbooks, links, graph, report }) => {
+  const key = (playbook: Playbook, nodeId: string) => `${playbook.path}#${nodeId}`;
+  const previous = new Map<string, string[]>();
+  const exits: string[] = [];
+  const addEdge = (from: string, to: string) => {
+    const list = previous.get(to);
+    if (list) list.push(from);
+    else previous.set(to, [from]);
+  };
+  for (const playbook of playbooks) {
+    const g = graph(playbook);
+    for (const node of playbook.nodes) {
+      const here = key(playbook, node.id);
+      if (node.outcome || g.brokenLinks.has(node.id) || (node.choices.length === 0 && !node.check && !steeringAction(node))) exits.push(here);
+      for (const next of g.next.get(node.id) ?? []) addEdge(here, key(playbook, next));
+    }
+  }
+  for (const link of links.crossLinks) {
+    const from = key(link.from, link.node.id);
+    // A broken link is its own diagnostic; here it counts as a way out.
+    if (link.to.kind === 'ok') addEdge(from, key(link.to.playbook, link.to.nodeId));
+    else exits.push(from);
+  }
+  const canExit = reach(exits, previous);
+  for (const playbook of playbooks) {
+    const g = graph(playbook);
+    const localExits = playbook.nodes
+      .filter((n) => n.outcome || g.leavesFile.has(n.id) || g.brokenLinks.has(n.id) || (n.choices.length === 0 && !n.check && !steeringAction(n)))
+      .map((n) => n.id);
+    const canLeave = reach(localExits, g.previous);
+    const trapped = playbook.nodes.find((n) => canLeave.has(n.id) && !canExit.has(key(playbook, n.id)));
+    if (!trapped) continue;
+    report(
+      playbook,
+      'flow/cycle-no-exit',
+      'error',
+      { line: trapped.line },
+      `Once a run reaches #${trapped.id}, it can only loop through other playbooks and back: no outcome is reachable from it in this playbook or in the ones it links to. Add a choice that leads to an outcome (e.g. \`- [Still failing](#escalate-...)\`).`,
+    );
+  }
+};
+
+export const LIBRARY_RULES: readonly LibraryRule[] = [ruleIds, ruleCrossLinks, ruleUnreachable, ruleOpenTemplateVariables, ruleCrossPlaybookLoops];
 
 function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));

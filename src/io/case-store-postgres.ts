@@ -28,6 +28,7 @@ import {
   limitClause,
   numberPlaceholders,
   parseStoredRecord,
+  storedRecordOrSkip,
   statsQueries,
   whereClause,
   type SqlValue,
@@ -97,11 +98,44 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
   }
 }
 
-export async function openPostgresCaseStore(url: string): Promise<CaseStore> {
+/**
+ * Seconds any one database call may wait for a lock (TRIAGE_DATABASE_TIMEOUT, default 10); a
+ * statement may run three times that. A locked table or a stuck server then ends in an error that
+ * says what triage waited for, never in a silent hang.
+ */
+export function databaseTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.TRIAGE_DATABASE_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 && seconds <= 3600 ? Math.round(seconds * 1000) : 10_000;
+}
+
+/** A timeout from PostgreSQL (or from the client, when the server never answers) as a clear error; undefined for any other error. */
+function timeoutError(url: string, error: unknown, lockMs: number): TriageError | undefined {
+  const code = (error as { code?: string }).code;
+  const message = (error as Error).message ?? '';
+  const what =
+    code === '55P03'
+      ? `waited ${lockMs / 1000} s for a lock on the cases table, which another session holds (a long transaction, a migration or a manual LOCK)`
+      : code === '57014'
+        ? `a query ran for more than ${(3 * lockMs) / 1000} s and was cancelled`
+        : /query read timeout/i.test(message)
+          ? `the server did not answer for ${(4 * lockMs) / 1000} s`
+          : undefined;
+  if (what === undefined) return undefined;
+  return new TriageError('database-timeout', `The case history at ${redactUrl(url)} did not answer: triage ${what}.`, {
+    hint: 'Find the session holding the lock (`SELECT * FROM pg_locks JOIN pg_stat_activity USING (pid)`) or retry later; TRIAGE_DATABASE_TIMEOUT sets the seconds to wait.',
+    cause: error,
+  });
+}
+
+export async function openPostgresCaseStore(url: string, env: NodeJS.ProcessEnv = process.env): Promise<CaseStore> {
+  const lockMs = databaseTimeoutMs(env);
   const pool = new pg.Pool({
     connectionString: url,
     max: 4,
     connectionTimeoutMillis: 10_000,
+    lock_timeout: lockMs,
+    statement_timeout: 3 * lockMs,
+    query_timeout: 4 * lockMs,
     idleTimeoutMillis: 5_000,
     application_name: 'triage',
     // BIGINT (ms timestamps, counts) as numbers: every value we store fits in 2^53.
@@ -117,21 +151,25 @@ export async function openPostgresCaseStore(url: string): Promise<CaseStore> {
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof TriageError) throw error;
-    throw connectionError(url, error);
+    throw timeoutError(url, error, lockMs) ?? connectionError(url, error);
   }
-  return new PostgresCaseStore(pool, url);
+  return new PostgresCaseStore(pool, url, lockMs);
 }
 
 class PostgresCaseStore implements CaseStore {
   readonly backend = 'postgres' as const;
   readonly location: string;
+  readonly damaged: string[] = [];
   private readonly pool: pg.Pool;
   private readonly url: string;
   private readonly upsertSql: string;
 
-  constructor(pool: pg.Pool, url: string) {
+  private readonly lockMs: number;
+
+  constructor(pool: pg.Pool, url: string, lockMs: number) {
     this.pool = pool;
     this.url = url;
+    this.lockMs = lockMs;
     this.location = redactUrl(url);
     const columns = [...CASE_COLUMNS, 'stored_ms'];
     const updates = columns
@@ -150,6 +188,8 @@ class PostgresCaseStore implements CaseStore {
       return await work();
     } catch (error) {
       if (error instanceof TriageError) throw error;
+      const timedOut = timeoutError(this.url, error, this.lockMs);
+      if (timedOut) throw timedOut;
       // Connection-level failures are the user's to fix; SQL errors are ours and stay bugs.
       const code = (error as { code?: string }).code;
       // 08 connection, 28 authentication, 3D000 no such database, 42501 no privilege, 53 resources, 57P shutdown.
@@ -185,7 +225,7 @@ class PostgresCaseStore implements CaseStore {
       const id = idOrPrefix.trim();
       if (id === '') return undefined;
       const exact = await query<{ record: string }>(this.pool, 'SELECT record FROM cases WHERE id = ?', [id]);
-      if (exact[0]) return parseStoredRecord(exact[0].record);
+      if (exact[0]) return parseStoredRecord(exact[0].record, id);
       const rows = await query<{ id: string; record: string }>(
         this.pool,
         `SELECT id, record FROM cases WHERE id ILIKE ? ESCAPE '\\' ORDER BY id LIMIT 5`,
@@ -193,19 +233,22 @@ class PostgresCaseStore implements CaseStore {
       );
       if (rows.length === 0) return undefined;
       if (rows.length > 1) throw ambiguousCaseError(id, rows.map((r) => r.id));
-      return parseStoredRecord(rows[0]!.record);
+      return parseStoredRecord(rows[0]!.record, rows[0]!.id);
     });
   }
 
   listCases(filter: CaseFilter = {}): Promise<CaseSummary[]> {
     return this.run(async () => {
       const where = whereClause(filter);
-      const rows = await query<{ record: string }>(
+      const rows = await query<{ id: string; record: string }>(
         this.pool,
-        `SELECT record FROM cases ${where.sql} ORDER BY started_ms DESC, id DESC${limitClause(filter.limit)}`,
+        `SELECT id, record FROM cases ${where.sql} ORDER BY started_ms DESC, id DESC${limitClause(filter.limit)}`,
         where.params,
       );
-      return rows.map((r) => summaryOf(parseStoredRecord(r.record)));
+      return rows.flatMap((r) => {
+        const record = storedRecordOrSkip(r.record, r.id, this.damaged);
+        return record ? [summaryOf(record)] : [];
+      });
     });
   }
 
@@ -223,7 +266,7 @@ class PostgresCaseStore implements CaseStore {
       const key = customerKey(options.customer);
       const where = andWhere(whereClause(options.filter, 'c'), 'c.search @@ q.query');
       // Rank everything that matches, keep the top rows, and only then build headlines (slow).
-      const rows = await query<{ record: string; score: number; same: boolean; snippet: string }>(
+      const rows = await query<{ id: string; record: string; score: number; same: boolean; snippet: string }>(
         this.pool,
         `WITH q AS (SELECT websearch_to_tsquery('english', ?) AS query),
          top AS (
@@ -232,7 +275,7 @@ class PostgresCaseStore implements CaseStore {
            ORDER BY same DESC, score DESC, c.started_ms DESC
            LIMIT ?
          )
-         SELECT c.record, top.score, top.same,
+         SELECT c.id, c.record, top.score, top.same,
            -- The customer's own words read best, when they match; else every searchable field.
            ts_headline('english',
              CASE WHEN to_tsvector('english', c.description) @@ q.query THEN c.description
@@ -243,12 +286,10 @@ class PostgresCaseStore implements CaseStore {
          ORDER BY top.same DESC, top.score DESC, top.started_ms DESC`,
         [websearch, key, key, ...where.params, options.limit ?? 20],
       );
-      return rows.map((r) => ({
-        record: parseStoredRecord(r.record),
-        score: r.score,
-        snippet: r.snippet.replace(/\s+/g, ' ').trim(),
-        sameCustomer: r.same,
-      }));
+      return rows.flatMap((r) => {
+        const record = storedRecordOrSkip(r.record, r.id, this.damaged);
+        return record ? [{ record, score: r.score, snippet: r.snippet.replace(/\s+/g, ' ').trim(), sameCustomer: r.same }] : [];
+      });
     });
   }
 
@@ -298,7 +339,10 @@ class PostgresCaseStore implements CaseStore {
               after,
             ),
           );
-          for (const row of rows) yield parseStoredRecord(row.record);
+          for (const row of rows) {
+            const record = storedRecordOrSkip(row.record, row.id, store.damaged);
+            if (record) yield record;
+          }
           if (rows.length < EXPORT_PAGE) return;
           const last = rows[rows.length - 1]!;
           after = [last.started_ms, last.id];

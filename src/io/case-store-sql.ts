@@ -125,6 +125,34 @@ export function ambiguousCaseError(prefix: string, candidates: readonly string[]
   });
 }
 
-export function parseStoredRecord(json: string): CaseRecord {
-  return JSON.parse(json) as CaseRecord;
+/** A stored row's record; a damaged one (not JSON, not a case) is a clear error naming the case. */
+export function parseStoredRecord(json: string, id?: string): CaseRecord {
+  const record = readStoredRecord(json);
+  if (record) return record;
+  throw new TriageError('case-damaged', `${id === undefined ? 'A case' : `Case ${id}`} is damaged in the case history: its stored record is not a case.`, {
+    exitCode: 1,
+    hint: 'The other cases are fine (`triage cases list`). Restore the history from a backup or an export to get this one back.',
+  });
+}
+
+/**
+ * For lists, searches and exports: a damaged row is skipped and its id noted in `damaged`, so one
+ * bad row never hides the rest (the command says on stderr what was skipped).
+ */
+export function storedRecordOrSkip(json: string, id: string, damaged: string[]): CaseRecord | undefined {
+  const record = readStoredRecord(json);
+  if (!record && !damaged.includes(id)) damaged.push(id);
+  return record;
+}
+
+function readStoredRecord(json: string): CaseRecord | undefined {
+  try {
+    const value = JSON.parse(json) as unknown;
+    const record = value as Partial<CaseRecord> | null;
+    return record !== null && typeof record === 'object' && typeof record.id === 'string' && typeof record.startedAt === 'string' && typeof record.playbook === 'object' && record.playbook !== null
+      ? (value as CaseRecord)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -29,6 +29,7 @@ import {
   escapeLike,
   limitClause,
   parseStoredRecord,
+  storedRecordOrSkip,
   statsQueries,
   whereClause,
 } from './case-store-sql.js';
@@ -97,8 +98,13 @@ export function openSqliteCaseStore(file: string): CaseStore {
   } catch (error) {
     db.close();
     if (error instanceof TriageError) throw error;
+    // A read-only file or directory is not damage: moving the history aside would lose nothing
+    // but the user's trust. SQLite writes its WAL files beside the database even to read it.
+    const readOnly = /^SQLITE_READONLY/.test(String((error as { code?: unknown }).code ?? ''));
     throw new TriageError('database-open', `Cannot use the case history ${file}: ${(error as Error).message}.`, {
-      hint: 'If the file is damaged, move it aside; triage starts a new history.',
+      hint: readOnly
+        ? `The history or its directory ${dir} is read-only, and SQLite needs to write beside it even to read it. Make ${dir} writable, or copy cases.db to a writable directory and set TRIAGE_DATA_DIR to it.`
+        : 'If the file is damaged, move it aside; triage starts a new history.',
       cause: error,
     });
   }
@@ -108,6 +114,7 @@ export function openSqliteCaseStore(file: string): CaseStore {
 class SqliteCaseStore implements CaseStore {
   readonly backend = 'sqlite' as const;
   readonly location: string;
+  readonly damaged: string[] = [];
   private readonly db: Db;
   private readonly upsertOne: (record: CaseRecord) => UpsertResult;
   private readonly upsertMany: (records: readonly CaseRecord[]) => Record<UpsertResult, number>;
@@ -152,22 +159,25 @@ class SqliteCaseStore implements CaseStore {
     const id = idOrPrefix.trim();
     if (id === '') return undefined;
     const exact = this.db.prepare('SELECT record FROM cases WHERE id = ?').get(id) as { record: string } | undefined;
-    if (exact) return parseStoredRecord(exact.record);
+    if (exact) return parseStoredRecord(exact.record, id);
     // LIKE is case-insensitive for ASCII in SQLite: `tri-2026` finds `TRI-2026...`.
     const rows = this.db
       .prepare(`SELECT id, record FROM cases WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 5`)
       .all(`${escapeLike(id)}%`) as { id: string; record: string }[];
     if (rows.length === 0) return undefined;
     if (rows.length > 1) throw ambiguousCaseError(id, rows.map((r) => r.id));
-    return parseStoredRecord(rows[0]!.record);
+    return parseStoredRecord(rows[0]!.record, rows[0]!.id);
   }
 
   async listCases(filter: CaseFilter = {}): Promise<CaseSummary[]> {
     const where = whereClause(filter);
     const rows = this.db
-      .prepare(`SELECT record FROM cases ${where.sql} ORDER BY started_ms DESC, id DESC${limitClause(filter.limit)}`)
-      .all(...where.params) as { record: string }[];
-    return rows.map((r) => summaryOf(parseStoredRecord(r.record)));
+      .prepare(`SELECT id, record FROM cases ${where.sql} ORDER BY started_ms DESC, id DESC${limitClause(filter.limit)}`)
+      .all(...where.params) as { id: string; record: string }[];
+    return rows.flatMap((r) => {
+      const record = storedRecordOrSkip(r.record, r.id, this.damaged);
+      return record ? [summaryOf(record)] : [];
+    });
   }
 
   async countCases(filter: CaseFilter = {}): Promise<number> {
@@ -203,18 +213,20 @@ class SqliteCaseStore implements CaseStore {
     }
     if (ranked.length === 0) return [];
     const details = this.db.prepare(
-      `SELECT c.record AS record,
+      `SELECT c.id AS id, c.record AS record,
          snippet(cases_fts, 1, '${SNIPPET_START}', '${SNIPPET_END}', '…', 16) AS in_description,
          snippet(cases_fts, -1, '${SNIPPET_START}', '${SNIPPET_END}', '…', 16) AS best
        FROM cases_fts JOIN cases c ON c.seq = cases_fts.rowid
        WHERE cases_fts MATCH ? AND cases_fts.rowid = CAST(? AS INTEGER)`,
     );
-    return ranked.map((hit) => {
-      const row = details.get(query, hit.seq) as { record: string; in_description: string; best: string };
+    return ranked.flatMap((hit) => {
+      const row = details.get(query, hit.seq) as { id: string; record: string; in_description: string; best: string };
+      const record = storedRecordOrSkip(row.record, row.id, this.damaged);
+      if (!record) return [];
       // The customer's own words read best, when they match; else the best-matching field.
       const snippet = row.in_description.includes(SNIPPET_START) ? row.in_description : row.best;
       return {
-        record: parseStoredRecord(row.record),
+        record,
         score: hit.score,
         snippet: snippet.replace(/\s+/g, ' ').trim(),
         sameCustomer: hit.same === 1,
@@ -253,7 +265,10 @@ class SqliteCaseStore implements CaseStore {
         let after: [number, string] = [Number.MIN_SAFE_INTEGER, ''];
         for (;;) {
           const rows = page.all(...after) as { started_ms: number; id: string; record: string }[];
-          for (const row of rows) yield parseStoredRecord(row.record);
+          for (const row of rows) {
+            const record = storedRecordOrSkip(row.record, row.id, store.damaged);
+            if (record) yield record;
+          }
           if (rows.length < EXPORT_PAGE) return;
           const last = rows[rows.length - 1]!;
           after = [last.started_ms, last.id];

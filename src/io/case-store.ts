@@ -24,6 +24,8 @@ export interface CaseStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Where the cases are: a file path, or the database URL without its password. */
   readonly location: string;
+  /** Ids of damaged rows that lists, searches and exports skipped so far. */
+  readonly damaged: readonly string[];
   /**
    * Saves a case (transactional, idempotent by id). A save whose `updatedAt` is older than the
    * stored one is ignored, so a late or repeated save never undoes a later one.
@@ -117,20 +119,24 @@ export function redactUrl(url: string): string {
 export async function openCaseStore(options: CaseStoreOptions = {}): Promise<CaseStore> {
   const target = caseStoreTarget(options);
   let opened: Promise<CaseStore> | undefined;
+  let resolved: CaseStore | undefined;
   const backend = (): Promise<CaseStore> => {
     opened ??= (async () => {
       if (target.backend === 'postgres') {
         const { openPostgresCaseStore } = await import('./case-store-postgres.js');
-        return openPostgresCaseStore(target.url);
+        return openPostgresCaseStore(target.url, options.env ?? process.env);
       }
       const { openSqliteCaseStore } = await import('./case-store-sqlite.js');
       return openSqliteCaseStore(target.file);
-    })();
+    })().then((store) => (resolved = store));
     return opened;
   };
   return {
     backend: target.backend,
     location: target.backend === 'postgres' ? redactUrl(target.url) : target.file,
+    get damaged() {
+      return resolved?.damaged ?? [];
+    },
     upsertCase: async (record) => (await backend()).upsertCase(record),
     upsertCases: async (records) => (await backend()).upsertCases(records),
     getCase: async (id) => (await backend()).getCase(id),

@@ -3,9 +3,10 @@
  * user's config directory, ./.triage/playbooks, every --playbooks, then TRIAGE_PLAYBOOKS.
  * A later directory overrides an earlier playbook with the same id.
  */
-import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { delimiter, join, relative, resolve, sep } from 'node:path';
 import { TriageError } from '../core/errors.js';
+import type { Diagnostic } from '../core/model.js';
 
 export type DirectoryOrigin = 'bundled' | 'config' | 'project' | 'flag' | 'env';
 
@@ -88,6 +89,36 @@ export interface ListingProblem {
   readonly path: string;
   /** What is wrong and what to do, as one sentence for a diagnostic. */
   readonly message: string;
+  /** Something skipped on purpose (over a limit): a warning, not an error. */
+  readonly skipped?: boolean;
+}
+
+/**
+ * Bounds on what one playbook directory may cost, so a hostile directory (a symlink to `/`, a
+ * 100 MB file, thousands of big files) cannot hang or exhaust every command run next to it.
+ * The largest real playbooks are well under 1 MB.
+ */
+export interface DiscoveryLimits {
+  readonly fileBytes: number;
+  readonly directoryBytes: number;
+  readonly directories: number;
+}
+
+export const DISCOVERY_LIMITS: DiscoveryLimits = {
+  /** One playbook file. */
+  fileBytes: 16 * 1024 * 1024,
+  /** All playbook files of one playbook directory together. */
+  directoryBytes: 64 * 1024 * 1024,
+  /** Directories walked below one playbook directory. */
+  directories: 5000,
+};
+
+const MB = 1024 * 1024;
+
+/** `ancestor` is `path` or a directory above it. */
+function contains(ancestor: string, path: string): boolean {
+  const rel = relative(ancestor, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
 }
 
 /**
@@ -95,12 +126,23 @@ export interface ListingProblem {
  * are skipped (partials, drafts). Follows symlinks but never visits a real directory twice, so a
  * symlink loop ends. Unreadable directories are reported, not thrown.
  */
-export function listPlaybookFiles(dir: PlaybookDirectory, problems: ListingProblem[] = []): FoundFile[] {
+export function listPlaybookFiles(dir: PlaybookDirectory, problems: ListingProblem[] = [], limits: DiscoveryLimits = DISCOVERY_LIMITS): FoundFile[] {
   const found: FoundFile[] = [];
   const visited = new Set<string>();
+  const root = realPath(dir.path);
+  let bytes = 0;
+  let directoriesOver = false;
+  let bytesOver = false;
   const walk = (path: string): void => {
     const real = realPath(path);
     if (visited.has(real)) return;
+    if (visited.size >= limits.directories) {
+      if (!directoriesOver) {
+        directoriesOver = true;
+        problems.push({ path, skipped: true, message: `Skipped: more than ${limits.directories} directories below ${dir.path}; playbooks in the rest were not loaded. Keep playbooks in a directory of their own.` });
+      }
+      return;
+    }
     visited.add(real);
     let entries: Dirent[];
     try {
@@ -119,11 +161,17 @@ export function listPlaybookFiles(dir: PlaybookDirectory, problems: ListingProbl
       const child = prefix + entry.name;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      let stat: Stats | undefined;
       if (entry.isSymbolicLink()) {
         try {
-          const target = statSync(child);
-          isDir = target.isDirectory();
-          isFile = target.isFile();
+          stat = statSync(child);
+          isDir = stat.isDirectory();
+          isFile = stat.isFile();
+          // A link to this directory or one above it (`/`, `..`) would walk everything around it.
+          if (isDir && contains(realPath(child), root)) {
+            problems.push({ path: child, skipped: true, message: 'Skipped: this symbolic link points to the playbook directory itself or a directory above it, which would be searched without end. Remove the link.' });
+            continue;
+          }
         } catch {
           // Only a dangling link named like a playbook is worth an error; other names were never
           // going to load (a dangling link to a whole directory is still silently missed).
@@ -134,8 +182,27 @@ export function listPlaybookFiles(dir: PlaybookDirectory, problems: ListingProbl
         }
       }
       if (isDir) walk(child);
-      else if (isFile && entry.name.endsWith('.md')) found.push({ path: child, dir });
-      else if (entry.name.endsWith('.md')) {
+      else if (isFile && entry.name.endsWith('.md')) {
+        try {
+          stat ??= statSync(child);
+        } catch {
+          found.push({ path: child, dir }); // unreadable: reported when it is read
+          continue;
+        }
+        if (stat.size > limits.fileBytes) {
+          problems.push({ path: child, skipped: true, message: `Skipped: this file is ${Math.round(stat.size / MB)} MB, over the ${limits.fileBytes / MB} MB a playbook may have. Split it, or move it out of the playbook directory.` });
+          continue;
+        }
+        if (bytes + stat.size > limits.directoryBytes) {
+          if (!bytesOver) {
+            bytesOver = true;
+            problems.push({ path: child, skipped: true, message: `Skipped: the playbooks in ${dir.path} add up to more than ${limits.directoryBytes / MB} MB; this file and the ones after it were not loaded. Move what is not a playbook out of that directory.` });
+          }
+          continue;
+        }
+        bytes += stat.size;
+        found.push({ path: child, dir });
+      } else if (entry.name.endsWith('.md')) {
         // A FIFO, socket or device named like a playbook: reading it could block forever.
         problems.push({ path: child, message: 'This is not a regular file (a FIFO, socket or device), so it was not read. Replace it with the playbook file, or rename it.' });
       }
@@ -143,4 +210,11 @@ export function listPlaybookFiles(dir: PlaybookDirectory, problems: ListingProbl
   };
   walk(dir.path);
   return found;
+}
+
+/** A listing problem as a diagnostic: an unreadable entry is an error, a skipped one a warning. */
+export function listingDiagnostic(problem: ListingProblem): Diagnostic {
+  return problem.skipped
+    ? { file: problem.path, line: 1, column: 1, severity: 'warning', rule: 'file/skipped', message: problem.message }
+    : { file: problem.path, line: 1, column: 1, severity: 'error', rule: 'file/unreadable', message: problem.message };
 }

@@ -20,40 +20,41 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): Prompt
   return {
     async choose(message, choices, opts) {
       const items: (Separator | { name: string; value: string; description?: string })[] = choices.map((c) => ({
-        name: c.label,
+        name: sanitizeForTerminal(c.label),
         value: c.value,
-        ...(c.description ? { description: c.description } : {}),
+        ...(c.description ? { description: sanitizeForTerminal(c.description) } : {}),
       }));
       if (opts.allowBack) items.push(new Separator(), { name: BACK_LABEL, value: BACK_VALUE });
-      const answer = await select({ message, choices: items, default: opts.default, pageSize: 12, loop: false }, context);
+      const answer = await select({ message: sanitizeForTerminal(message), choices: items, default: opts.default, pageSize: 12, loop: false }, context);
       return answer === BACK_VALUE ? BACK : answer;
     },
 
     async chooseMany(message, choices, opts) {
       // "Go back" is an entry, as in selects, so that choosing nothing stays a possible answer.
       const items: (Separator | { name: string; value: string; checked?: boolean })[] = choices.map((c: PromptChoice) => ({
-        name: c.label,
+        name: sanitizeForTerminal(c.label),
         value: c.value,
         ...(c.checked ? { checked: true } : {}),
       }));
       if (opts.allowBack) items.push(new Separator(), { name: BACK_LABEL, value: BACK_VALUE });
-      const answer = await checkbox({ message, choices: items, loop: false }, context);
+      const answer = await checkbox({ message: sanitizeForTerminal(message), choices: items, loop: false }, context);
       return answer.includes(BACK_VALUE) ? BACK : answer;
     },
 
     async text(message, opts: TextOptions) {
       const hint = [opts.hint, opts.allowBack ? 'type < to go back' : undefined].filter(Boolean).join('; ');
-      const fullMessage = hint ? `${message} (${hint})` : message;
+      const fullMessage = sanitizeForTerminal(hint ? `${message} (${hint})` : message);
       const validate = (value: string): string | true => {
         if (opts.allowBack && value.trim() === '<') return true;
-        return opts.validate?.(value) ?? true;
+        const problem = opts.validate?.(value);
+        return problem === undefined ? true : sanitizeForTerminal(problem);
       };
       if (opts.secret) {
         const value = await password({ message: fullMessage, mask: '•', validate }, context);
         return opts.allowBack && value.trim() === '<' ? BACK : sanitizeForTerminal(value);
       }
       if (opts.multiline) return multiline(fullMessage, opts, context);
-      const value = await input({ message: fullMessage, default: opts.default, validate }, context);
+      const value = await input({ message: fullMessage, default: opts.default === undefined ? undefined : sanitizeForTerminal(opts.default), validate }, context);
       // Pasted text can carry escape sequences; they must not reach the report raw.
       return opts.allowBack && value.trim() === '<' ? BACK : sanitizeForTerminal(value);
     },
@@ -72,21 +73,47 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): Prompt
   };
 }
 
-/** Line by line until an empty line, so pasted multi-line text (logs, errors) survives. */
-async function multiline(message: string, opts: TextOptions, context: object): Promise<string | Back> {
-  const lines: string[] = [];
-  for (;;) {
-    const prompt = lines.length === 0 ? `${message} (several lines; an empty line ends)` : `  line ${lines.length + 1}`;
-    const line = await input({ message: prompt }, context);
-    if (lines.length === 0 && opts.allowBack && line.trim() === '<') return BACK;
-    if (line === '') break;
-    lines.push(line);
-  }
+/**
+ * Line by line until an empty line, so pasted multi-line text (logs, errors) survives. Read with
+ * one readline for the whole answer, not one inquirer prompt per line: a paste arrives as many
+ * lines at once, and a prompt per line would keep only the first.
+ */
+async function multiline(message: string, opts: TextOptions, context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<string | Back> {
+  context.output.write(`? ${message} (several lines; an empty line ends)\n`);
+  const lines = await readLinesUntilEmpty(context);
+  if (lines.length === 1 && opts.allowBack && lines[0]!.trim() === '<') return BACK;
   const value = sanitizeForTerminal(lines.join('\n'));
   const problem = opts.validate?.(value);
   if (problem) {
-    (context as { output: NodeJS.WritableStream }).output.write(`  ${problem}\n`);
+    context.output.write(`  ${sanitizeForTerminal(problem)}\n`);
     return multiline(message, opts, context);
   }
   return value;
+}
+
+async function readLinesUntilEmpty(context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<string[]> {
+  const { createInterface } = await import('node:readline');
+  const terminal = Boolean((context.input as { isTTY?: boolean }).isTTY);
+  const rl = createInterface({ input: context.input, output: context.output, terminal, prompt: '  ' });
+  return new Promise((resolve, reject) => {
+    const lines: string[] = [];
+    let done = false;
+    const finish = (error?: Error): void => {
+      if (done) return;
+      done = true;
+      rl.close();
+      if (error) reject(error);
+      else resolve(lines);
+    };
+    rl.on('line', (line) => {
+      if (done) return;
+      if (line === '') return finish();
+      lines.push(line);
+      rl.prompt();
+    });
+    // Ctrl-C ends the run as it does at any other prompt (the session is kept for `triage resume`).
+    rl.on('SIGINT', () => finish(Object.assign(new Error('User force closed the prompt'), { name: 'ExitPromptError' })));
+    rl.on('close', () => finish());
+    rl.prompt();
+  });
 }

@@ -7,7 +7,7 @@ import { createLibrary } from '../core/library.js';
 import type { Diagnostic, Playbook } from '../core/model.js';
 import type { PlaybookLibrary } from '../core/flow-types.js';
 import { parsePlaybook } from '../core/parse-playbook.js';
-import { listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from './discovery.js';
+import { listingDiagnostic, listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from './discovery.js';
 
 export interface LoadedPlaybooks {
   readonly directories: readonly PlaybookDirectory[];
@@ -23,7 +23,7 @@ export interface LoadedPlaybooks {
 
 export function loadPlaybookFiles(files: readonly FoundFile[], directories: readonly PlaybookDirectory[], problems: readonly ListingProblem[] = []): LoadedPlaybooks {
   const parsed: Playbook[] = [];
-  const diagnostics: Diagnostic[] = problems.map((p) => unreadable(p.path, p.message));
+  const diagnostics: Diagnostic[] = problems.map(listingDiagnostic);
   for (const file of files) {
     let source: string;
     try {

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Diagnostic, Playbook } from '../core/model.js';
 import type { ParseResult, PlaybookFile } from '../core/parse-playbook.js';
 import { CACHE_BUILD_ID, fnv1a, readCacheFile, writeCacheFile } from './cache-files.js';
-import { listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from './discovery.js';
+import { listingDiagnostic, listPlaybookFiles, type FoundFile, type ListingProblem, type PlaybookDirectory } from './discovery.js';
 
 /** Bump when the shape of an entry, or what the parser puts in it, changes. */
 export const INDEX_FORMAT = 1;
@@ -98,7 +98,7 @@ export async function indexPlaybookFiles(directories: readonly PlaybookDirectory
   for (const dir of directories) {
     const listing: ListingProblem[] = [];
     const found = listPlaybookFiles(dir, listing);
-    for (const problem of listing) listingProblems.push(unreadable(problem.path, problem.message));
+    for (const problem of listing) listingProblems.push(listingDiagnostic(problem));
     const indexPath = indexFileFor(options.cacheDir, dir.path);
     const previous = readIndex(indexPath, dir.path, options.version);
     const next: Record<string, IndexEntry> = {};

@@ -17,22 +17,42 @@ export interface RunCommandOptions {
   readonly maxOutputBytes?: number;
   /** Between SIGTERM and SIGKILL after a timeout. Default 300 ms. */
   readonly killGraceMs?: number;
+  /** Written to the command's stdin (default: no stdin). */
+  readonly input?: string;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 const DEFAULT_KILL_GRACE_MS = 300;
 
-/** Process groups still running, killed when this process exits so no probe outlives triage. */
+/**
+ * Process groups still running, killed on every way out of triage so no command outlives it:
+ * a normal exit, and SIGINT, SIGTERM and SIGHUP (a signal skips `exit` handlers, and execa's own
+ * cleanup does not cover detached children).
+ */
 const liveGroups = new Set<number>();
-let exitHookInstalled = false;
+let hooksInstalled = false;
+const FATAL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-function trackGroup(pid: number): void {
-  liveGroups.add(pid);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const group of liveGroups) killGroup(group, 'SIGKILL');
-  });
+function killLiveGroups(): void {
+  for (const group of liveGroups) killGroup(group, 'SIGKILL');
+  liveGroups.clear();
+}
+
+function onFatalSignal(signal: NodeJS.Signals): void {
+  killLiveGroups();
+  // Another handler (`run` saves the session on Ctrl-C) decides how triage ends; alone, end the
+  // way the signal would have ended it.
+  if (process.listenerCount(signal) > 1) return;
+  for (const s of FATAL_SIGNALS) process.removeListener(s, onFatalSignal);
+  process.kill(process.pid, signal);
+}
+
+/** Before the first spawn, so a signal that arrives while a command starts is caught too. */
+function installHooks(): void {
+  if (hooksInstalled || process.platform === 'win32') return;
+  hooksInstalled = true;
+  process.once('exit', killLiveGroups);
+  for (const signal of FATAL_SIGNALS) process.on(signal, onFatalSignal);
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -70,6 +90,7 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
   }
   const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  installHooks();
   const { execa } = await import('execa');
 
   const subprocess = execa(command, args, {
@@ -77,7 +98,7 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
     env: options.env ?? process.env,
     extendEnv: false,
     shell: false,
-    stdin: 'ignore',
+    ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
     reject: false,
     windowsHide: true,
     stripFinalNewline: false,
@@ -87,7 +108,7 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
     cleanup: true,
   });
   const pid = subprocess.pid;
-  if (pid !== undefined && process.platform !== 'win32') trackGroup(pid);
+  if (pid !== undefined && process.platform !== 'win32') liveGroups.add(pid);
 
   let timedOut = false;
   let overflow = false;
@@ -120,7 +141,11 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
 
   const result = await subprocess;
   clearTimeout(timer);
-  if (pid !== undefined) liveGroups.delete(pid);
+  if (pid !== undefined) {
+    // Whatever the command left running in its group (`daemon &`) ends with it.
+    if (process.platform !== 'win32') killGroup(pid, 'SIGKILL');
+    liveGroups.delete(pid);
+  }
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
   const base = { stdout, stderr, durationMs: elapsed() };

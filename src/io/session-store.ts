@@ -72,7 +72,8 @@ export function openSessionStore(dataDir: string): SessionStore {
     save(record) {
       const file = fileOf(record.id); // an invalid id is refused before anything is created
       try {
-        mkdirSync(dir, { recursive: true });
+        // Sessions hold customers' answers: the data directory is the user's alone (0700).
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
         writeFileAtomically(file, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
       } catch (error) {
         if (error instanceof TriageError) throw error;

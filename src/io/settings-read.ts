@@ -1,6 +1,6 @@
 /** Settings as stored in config.json, and a reader that does not load conf. */
 import { readFileSync, renameSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { triagePaths } from './paths.js';
 
 export interface Settings {
@@ -41,8 +41,28 @@ export function readSettingsFast(env: NodeJS.ProcessEnv = process.env): { settin
     return problem === undefined ? { settings: {} } : { settings: {}, problem };
   }
   const damage = settingsDamage(text);
-  if (damage === undefined) return { settings: JSON.parse(text) as Settings };
-  return { settings: {}, problem: setAsideDamagedSettings(path, damage) };
+  if (damage !== undefined) return { settings: {}, problem: setAsideDamagedSettings(path, damage) };
+  const stored = JSON.parse(text) as Settings;
+  const trusted = trustedSetting(stored.trusted, path);
+  const settings = stored.trusted === undefined ? stored : { ...stored, trusted: trusted.dirs };
+  return trusted.problem === undefined ? { settings } : { settings, problem: trusted.problem };
+}
+
+/**
+ * The `trusted` setting, checked: a list of absolute paths (real paths recorded by `triage trust`).
+ * Anything else (a string, an object, a list holding a number or a relative path) trusts nothing,
+ * and `problem` says why, for stderr: a hand-edited `"trusted": "/"` must not trust everything.
+ */
+export function trustedSetting(value: unknown, path: string): { dirs: string[]; problem?: string } {
+  if (value === undefined) return { dirs: [] };
+  const wrong = !Array.isArray(value)
+    ? `it is ${value === null ? 'null' : typeof value}, not a list`
+    : value.map((d: unknown) => (typeof d !== 'string' ? `${JSON.stringify(d) ?? String(d)} is not a path` : isAbsolute(d) ? undefined : `"${d}" is not an absolute path`)).find(Boolean);
+  if (wrong === undefined) return { dirs: value as string[] };
+  return {
+    dirs: [],
+    problem: `triage: the "trusted" setting in ${path} is not a list of absolute directory paths (${wrong}), so no directory is trusted. Fix or remove it in that file, then trust directories again with \`triage trust <dir>\`.`,
+  };
 }
 
 export function settingsFile(env: NodeJS.ProcessEnv = process.env): string {

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TriageError } from '../core/errors.js';
 import { triagePaths } from './paths.js';
-import { setAsideDamagedSettings, settingsDamage, settingsFile, type Settings } from './settings-read.js';
+import { withFileLock } from './file-lock.js';
+import { setAsideDamagedSettings, settingsDamage, settingsFile, trustedSetting, type Settings } from './settings-read.js';
 
 export type { Settings } from './settings-read.js';
 
@@ -39,6 +40,12 @@ export interface SettingsStore {
   get<K extends keyof Settings>(key: K): Settings[K];
   set<K extends keyof Settings>(key: K, value: Settings[K]): void;
   delete(key: keyof Settings): void;
+  /**
+   * Reads a setting, computes its new value and writes it, with no other triage writing the file
+   * in between (a lock file beside it), so concurrent `trust` or `config set` lose nothing.
+   * `next` returning undefined deletes the key.
+   */
+  update<K extends keyof Settings, R>(key: K, next: (current: Settings[K]) => { value: Settings[K]; result: R }): R;
   all(): Settings;
 }
 
@@ -57,21 +64,34 @@ export function openSettings(env: NodeJS.ProcessEnv = process.env): SettingsStor
       cause: error,
     });
   }
+  // `trusted` is checked on every read: anything but a list of absolute paths trusts nothing.
+  const read = <K extends keyof Settings>(key: K): Settings[K] =>
+    (key === 'trusted' && conf.get('trusted') !== undefined ? trustedSetting(conf.get('trusted'), conf.path).dirs : conf.get(key)) as Settings[K];
   return {
     path: conf.path,
     ...(notice === undefined ? {} : { notice }),
-    get: (key) => conf.get(key),
-    set: (key, value) => writing(conf.path, () => (value === undefined ? conf.delete(key) : conf.set(key, value))),
-    delete: (key) => writing(conf.path, () => conf.delete(key)),
-    all: () => ({ ...conf.store }),
+    get: (key) => read(key),
+    set: (key, value) => writing(conf.path, () => withFileLock(conf.path, () => (value === undefined ? conf.delete(key) : conf.set(key, value)))),
+    delete: (key) => writing(conf.path, () => withFileLock(conf.path, () => conf.delete(key))),
+    update: (key, next) =>
+      writing(conf.path, () =>
+        withFileLock(conf.path, () => {
+          const { value, result } = next(read(key));
+          if (value === undefined) conf.delete(key);
+          else conf.set(key, value);
+          return result;
+        }),
+      ),
+    all: () => ({ ...conf.store, ...(conf.get('trusted') === undefined ? {} : { trusted: read('trusted') }) }),
   };
 }
 
 /** A settings write that fails (read-only or full disk, no permission) is the user's to fix, not a crash. */
-function writing(path: string, write: () => void): void {
+function writing<T>(path: string, write: () => T): T {
   try {
-    write();
+    return write();
   } catch (error) {
+    if (error instanceof TriageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new TriageError('config/write-failed', `Could not save the settings (${code ?? (error as Error).message}).`, {
       hint:

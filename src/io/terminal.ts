@@ -2,6 +2,8 @@
  * The one place that decides what the terminal can do: colour, prompting, spinners.
  * Decided once from the streams, flags and environment, then passed around as data.
  */
+import { guardTerminalOutput } from '../core/terminal-text.js';
+
 export interface TerminalStreams {
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -54,4 +56,30 @@ export function detectTerminal(streams: TerminalStreams, options: TerminalOption
     canSpin: stderrTTY && columns > 0 && !inCI && !dumb,
     stdoutIsTTY: stdoutTTY,
   };
+}
+
+/**
+ * A stream whose string writes pass through `guardTerminalOutput` first, so nothing written to
+ * stdout or stderr (by a command, a prompt or an error message) carries a clipboard write, a
+ * title change, a C1 control or a direction override, on a terminal and in a pipe alike.
+ * Everything else (isTTY, columns, events) is the stream's own.
+ */
+export function guardedStream<S extends NodeJS.WritableStream>(stream: S): S {
+  const original = (stream.write as (...args: unknown[]) => boolean).bind(stream);
+  const write = (chunk: unknown, ...rest: unknown[]): boolean => original(typeof chunk === 'string' ? guardTerminalOutput(chunk) : chunk, ...rest);
+  // A library may wrap `write` (ora does, to keep its spinner below other output); its wrapper
+  // calls the guarded write it read, which calls the stream's own.
+  let replaced: unknown;
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'write') return replaced ?? write;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+    set(target, property, value) {
+      if (property === 'write') replaced = value;
+      else Reflect.set(target, property, value, target);
+      return true;
+    },
+  });
 }

@@ -19,25 +19,32 @@ export interface TrackerRunOptions {
   readonly timeoutMs?: number;
 }
 
+/** Seconds `handoff --submit` waits for gh or glab: TRIAGE_SUBMIT_TIMEOUT, default 60. */
+export function submitTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.TRIAGE_SUBMIT_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 && seconds <= 3600 ? Math.round(seconds * 1000) : 60_000;
+}
+
+/**
+ * Through the same runner as check commands: its own process group, ended (with anything it
+ * started) when the timeout passes, even when a child of gh or glab still holds the pipes.
+ */
 export async function runTrackerCli(argv: readonly string[], options: TrackerRunOptions = {}): Promise<TrackerRun> {
-  const [file, ...args] = argv;
+  const [file] = argv;
   if (file === undefined) return { exitCode: undefined, stdout: '', stderr: '', failure: 'empty command' };
-  const { execa } = await import('execa');
-  const result = await execa(file, args, {
-    shell: false,
-    reject: false,
+  const { runCommand } = await import('./run-command.js');
+  const timeoutMs = options.timeoutMs ?? submitTimeoutMs(options.env);
+  const result = await runCommand(argv, {
+    timeoutMs,
     input: options.input ?? '',
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: options.env === undefined,
-    timeout: options.timeoutMs ?? 120_000,
-    stripFinalNewline: true,
-    windowsHide: true,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
-  const stdout = typeof result.stdout === 'string' ? result.stdout : '';
-  const stderr = typeof result.stderr === 'string' ? result.stderr : '';
+  const stdout = result.stdout.replace(/\r?\n$/, '');
+  const stderr = result.stderr.replace(/\r?\n$/, '');
   let failure: string | undefined;
-  if (result.timedOut) failure = `timed out after ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s`;
-  else if (result.exitCode === undefined) failure = result.shortMessage || result.message;
+  if (result.timedOut) failure = `timed out after ${Math.round(timeoutMs / 1000)} s (TRIAGE_SUBMIT_TIMEOUT sets the seconds)`;
+  else if (result.exitCode === undefined) failure = result.error ?? 'was stopped';
+  else if (result.error !== undefined && result.exitCode !== 0) failure = result.error;
   return { exitCode: result.exitCode, stdout, stderr, ...(failure ? { failure } : {}) };
 }

@@ -1,5 +1,6 @@
 /** `triage check` output: text for people, JUnit XML for CI (JSON is the report as it is). */
 import type { CheckEntry, CheckReport } from '../core/check-report.js';
+import { sanitizeForTerminal } from '../core/terminal-text.js';
 
 function label(check: CheckEntry): string {
   return check.probe ? `${check.probe} ${check.target || '(no target)'}` : check.argv.join(' ');
@@ -26,7 +27,7 @@ export function renderCheckResults(report: CheckReport): string {
     if (first.customer) lines.push(`  For the customer: ${capitalise(first.customer)}.`);
   }
   if (report.outcome) lines.push('', `Leads to: ${report.outcome.kind}: ${report.outcome.title} (#${report.outcome.node})`);
-  return `${lines.join('\n')}\n`;
+  return sanitizeForTerminal(`${lines.join('\n')}\n`);
 }
 
 function capitalise(text: string): string {

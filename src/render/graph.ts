@@ -134,38 +134,56 @@ export function renderDot(playbook: Playbook): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Levels of indentation before the tree starts again at the left margin. */
+const TREE_DEPTH = 40;
+
 export function renderTree(playbook: Playbook): string {
   const byId = new Map(playbook.nodes.map((n) => [n.id, n]));
   const lines: string[] = [];
   const seen = new Set<string>();
   const describe = (node: PlaybookNode): string =>
     node.outcome ? `■ ${node.heading}` : node.check ? `◆ ${node.heading}` : steeringAction(node) ? `▶ ${node.heading}` : node.heading;
-  const walk = (nodeId: string, prefix: string, label: string | undefined, last: boolean, root: boolean): void => {
+  // Depth-first with an explicit stack (a 3,000-node chain would overflow the call stack), and
+  // the indentation starts again every TREE_DEPTH levels, marked `⋯`, so output stays linear.
+  type Frame =
+    | { readonly kind: 'node'; readonly nodeId: string; readonly prefix: string; readonly label?: string; readonly last: boolean; readonly depth: number }
+    | { readonly kind: 'external'; readonly prefix: string; readonly label: string; readonly target: string; readonly last: boolean };
+  const stack: Frame[] = [{ kind: 'node', nodeId: playbook.start, prefix: '', last: true, depth: 0 }];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    if (frame.kind === 'external') {
+      lines.push(`${frame.prefix}${frame.last ? '└─ ' : '├─ '}[${frame.label}] → ${frame.target}`);
+      continue;
+    }
+    const { nodeId, label, last, depth } = frame;
+    const root = depth === 0;
+    const restart = !root && depth % TREE_DEPTH === 0;
+    const prefix = restart ? '' : frame.prefix;
     const node = byId.get(nodeId);
-    const branch = root ? '' : `${prefix}${last ? '└─ ' : '├─ '}`;
+    const branch = root ? '' : `${restart ? '⋯ ' : ''}${prefix}${last ? '└─ ' : '├─ '}`;
     const via = label === undefined ? '' : `[${label}] `;
     if (!node) {
       lines.push(`${branch}${via}✗ missing node #${nodeId}`);
-      return;
+      continue;
     }
     if (seen.has(nodeId)) {
       lines.push(`${branch}${via}↺ ${node.heading} (see above)`);
-      return;
+      continue;
     }
     seen.add(nodeId);
     lines.push(`${branch}${via}${describe(node)}`);
-    const childPrefix = root ? '' : `${prefix}${last ? '   ' : '│  '}`;
+    const childPrefix = root ? '' : `${restart ? '  ' : ''}${prefix}${last ? '   ' : '│  '}`;
     const edges = edgesOf(node);
-    edges.forEach((edge, i) => {
+    for (let i = edges.length - 1; i >= 0; i--) {
+      const edge = edges[i]!;
       const isLast = i === edges.length - 1;
-      if ('external' in edge.to) {
-        lines.push(`${childPrefix}${isLast ? '└─ ' : '├─ '}[${edge.label}] → ${edge.to.external}`);
-      } else {
-        walk(edge.to.node, childPrefix, edge.label, isLast, false);
-      }
-    });
-  };
-  walk(playbook.start, '', undefined, true, true);
+      stack.push(
+        'external' in edge.to
+          ? { kind: 'external', prefix: childPrefix, label: edge.label, target: edge.to.external, last: isLast }
+          : { kind: 'node', nodeId: edge.to.node, prefix: childPrefix, label: edge.label, last: isLast, depth: depth + 1 },
+      );
+    }
+  }
   const unreachable = playbook.nodes.filter((n) => !seen.has(n.id));
   if (unreachable.length > 0) {
     lines.push('', 'Not reachable from the start:');

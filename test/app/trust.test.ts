@@ -118,12 +118,13 @@ describe('createTrustCheck', () => {
     expect(trusted(byId('team-check'))).toBe(false);
   });
 
-  it('compares real paths: a symlink to a trusted directory is trusted, and trusting a symlink trusts its target', () => {
+  it('compares real paths: a symlink to a trusted directory is trusted; a stored trusted path that is now a symlink trusts nothing', () => {
     const link = join(root, 'link-to-team');
     symlinkSync(team, link);
     const viaLink = loadPlaybookDirectories([{ path: link, origin: 'flag' }]).library.get('team-check')!;
     expect(createTrustCheck({ bundledDir: bundled, trustedDirs: [team], allowCommands: false })(viaLink)).toBe(true);
-    expect(createTrustCheck({ bundledDir: bundled, trustedDirs: [link], allowCommands: false })(byId('team-check'))).toBe(true);
+    expect(createTrustCheck({ bundledDir: bundled, trustedDirs: [link], allowCommands: false })(byId('team-check'))).toBe(false);
+    expect(createTrustCheck({ bundledDir: bundled, trustedDirs: [link], allowCommands: false })(viaLink)).toBe(false);
   });
 
   it('a symlink inside a trusted directory to a file or directory elsewhere is not trusted', () => {

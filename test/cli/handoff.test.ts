@@ -48,6 +48,7 @@ const FAKE_TOOL = `#!/bin/sh
 for arg in "$@"; do printf '%s\\0' "$arg" >> "$FAKE_DIR/$(basename "$0").argv"; done
 cat > "$FAKE_DIR/$(basename "$0").stdin"
 if [ -n "$FAKE_FAIL" ]; then echo "HTTP 401: Bad credentials" >&2; exit 1; fi
+if [ -n "$FAKE_HANG" ]; then echo $$ > "$FAKE_DIR/hang.pid"; sleep 60; fi
 printf '%s\\n' "$FAKE_URL"
 `;
 
@@ -296,4 +297,17 @@ describe('run --format jira|gitlab', () => {
       expect(both.stdout).toContain(format === 'jira' ? '\n----\n\nh2. Reply to the customer\n\n' : '\n---\n\n## Reply to the customer\n\n');
     }
   });
+});
+
+describe('triage handoff --submit when gh hangs', () => {
+  it('stops gh (and what it started) after TRIAGE_SUBMIT_TIMEOUT seconds: exit 2, nothing recorded', () => {
+    const before = history().handoffs.length;
+    const started = Date.now();
+    const result = run(['handoff', setup.caseId, '--to', 'github', '--repo', 'acme/widgets', '--submit'], { path: 'fakes', env: { FAKE_HANG: '1', TRIAGE_SUBMIT_TIMEOUT: '1' } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/gh issue create timed out after 1 s/);
+    expect(result.stdout).toBe('');
+    expect(history().handoffs.length).toBe(before);
+  }, 30_000);
 });

@@ -212,6 +212,12 @@ describe('action block: lint rules', () => {
     expect(lint(notLast)).toContain('14 error action/targets-not-last');
   });
 
+  it('flags a template in the do or reference text, which the agent and the report see as written', () => {
+    expect(lint(STEERING.replace('do: Refund the duplicate payment in Billing → Payments.', 'do: Refund {{ answers.amount }} in Billing → Payments.'))).toContain('14 error action/template-in-text');
+    expect(lint(RECORDED.replace('reference: Credit note number', 'reference: "Credit note for {{ answers.amount }}"'))).toContain('14 error action/template-in-text');
+    expect(lint(STEERING).filter((l) => l.includes('template-in-text'))).toEqual([]);
+  });
+
   it('counts an action with targets as a way on (no dead end), and a node with only an untargeted action as a dead end', () => {
     expect(lint(STEERING).filter((l) => l.includes('dead-end'))).toEqual([]);
     const dead = RECORDED.replace('- [Customer accepted](#resolved-credit)\n- [Customer declined](#resolved-no-credit)', '');

@@ -9,7 +9,7 @@ import {
   isUserInput,
   missingInputs,
   startFlow,
-  substituteArgv,
+  commandGuard, substituteArgv,
   viewFlow,
 } from '../../src/core/flow-engine.js';
 import type { FlowInput, FlowState, PlaybookLibrary } from '../../src/core/flow-types.js';
@@ -269,7 +269,7 @@ describe('asks', () => {
     const next = applyInput(lib, state, { kind: 'choice', node: 'details', label: 'Next' });
     const path = viewFlow(lib, next).path;
     expect(path[0]?.answer).toBe(
-      'name: Ada; count: 3; sure: yes; plan: Pro; tools: c, a; log: line 1\nline 2; password: [REDACTED]; comment: ; Next',
+      'name: Ada; count: 3; sure: yes; plan: Pro; tools: c, a; log: line 1\nline 2; password: [REDACTED]; Next',
     );
     expect(path[0]?.answer).not.toContain('hunter2');
   });
@@ -915,7 +915,8 @@ describe('replaying a saved run', () => {
 });
 
 describe('substituteArgv', () => {
-  const values = { answers: { list: ['a', 'b'], yes: true, n: 4, text: 'two words' }, env: { os: 'linux' } };
+  const values = { answers: { list: ['a', 'b'], yes: true, n: 4, text: 'two words', option: '--output=/tmp/x', flags: ['-rf', 'x'] }, env: { os: 'linux', dash: '-v' } };
+  const guard = (allowOptions: string[] = [], file = '/kb/p.md') => commandGuard({ line: 7, allowOptions }, file);
 
   it('replaces whole-element placeholders, with or without spaces, each as one element', () => {
     expect(substituteArgv(['cmd', '{{answers.text}}', '{{ env.os }}', ' {{answers.n}} ', '{{answers.list}}', '{{answers.yes}}'], values)).toEqual([
@@ -941,6 +942,24 @@ describe('substituteArgv', () => {
 
   it('does not read inherited properties', () => {
     expect(substituteArgv(['{{answers.constructor}}', '{{env.toString}}'], values)).toEqual(['', '']);
+  });
+
+  it('refuses a value starting with "-" (exit 2, naming the key and the file) unless `--` precedes it or the key is allowed', () => {
+    for (const element of ['{{answers.option}}', '{{answers.flags}}', '{{env.dash}}']) {
+      const error = thrown(() => substituteArgv(['rm', element], values, guard()));
+      expect(error.code).toBe('check/option-value');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain(`"${element.slice(element.indexOf('.') + 1, -2)}"`);
+      expect(error.file).toBe('/kb/p.md');
+      expect(error.line).toBe(7);
+    }
+    expect(substituteArgv(['grep', '-e', '--', '{{answers.option}}'], values, guard())).toEqual(['grep', '-e', '--', '--output=/tmp/x']);
+    expect(substituteArgv(['cmd', '{{answers.option}}', '{{env.dash}}'], values, guard(['option', 'env.dash']))).toEqual(['cmd', '--output=/tmp/x', '-v']);
+    // Without a guard (probe targets), values are substituted as they are.
+    expect(substituteArgv(['{{answers.option}}'], values)).toEqual(['--output=/tmp/x']);
+    // `--` after the placeholder does not protect it; allowing the answer key does not allow an env key.
+    expect(thrown(() => substituteArgv(['cmd', '{{answers.option}}', '--'], values, guard())).code).toBe('check/option-value');
+    expect(thrown(() => substituteArgv(['cmd', '{{env.dash}}'], values, guard(['answers.dash']))).code).toBe('check/option-value');
   });
 });
 

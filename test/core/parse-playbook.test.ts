@@ -332,6 +332,11 @@ describe('env fields', () => {
     expect(only(env('  - key: a\n    ask: A?\n    parse: browser\n'), 'env/invalid-field').line).toBe(8);
   });
 
+  it('a timeout above 2^31-1 ms (Node would make it 1 ms) is refused, in env run and check blocks', () => {
+    expect(only(env('  - key: a\n    run: [git]\n    timeout: 3000000000\n'), 'env/invalid-field').message).toContain('at most 2147483647 milliseconds');
+    expect(only(pb("## S\n\n```check\nrun: [a]\ntimeout: 3000000000\npass: '#resolved-done'\nfail: '#resolved-done'\n```\n\n## Resolved: Done\n"), 'check/invalid').message).toContain('at most 2147483647 milliseconds');
+  });
+
   it('env/invalid-field: env is not a list', () => {
     only(pb('## A\n', 'env: browser\n'), 'env/invalid-field');
   });

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, MOODS, OUTCOME_KINDS, type Channel, type Mood, type OutcomeKind } from '../../src/core/model.js';
 import { phraseBankProblems } from '../../src/core/phrase-bank-check.js';
-import { parsePhraseBank, type PhraseBank } from '../../src/core/phrases.js';
+import { parsePhraseBank, phraseLines, type PhraseBank } from '../../src/core/phrases.js';
 import { composeReply } from '../../src/core/reply.js';
 import { replyProblems } from '../../src/core/reply-claims.js';
 import { caseTemplateContext } from '../../src/core/report.js';
@@ -57,18 +57,23 @@ describe('the bundled phrase bank, phrase by phrase', () => {
     expect(phraseBankProblems(phrases)).toEqual([]);
   });
 
-  it('the check catches each of those in a bank that has them', () => {
-    const bad = parsePhraseBank(
-      [
+  it('the check catches each of those in a bank that has them, at the phrase\'s line', () => {
+    const source = [
         'version: 1',
         'greeting: [{ say: "Hi," }]',
         "acknowledgement: [{ say: 'This is on us ({{ outcome.title }}).' }]",
         "next_steps: [{ when: { outcome: bug }, say: \"I've reported it.\" }, { say: \"I've passed it to our product team. I've refunded the fee.\" }]",
         "follow_up: [{ say: 'See our help article.' }]",
         'closing: [{ say: "Bye," }]',
-      ].join('\n'),
-      'bad.yaml',
-    );
+      ].join('\n');
+    const bad = parsePhraseBank(source, 'bad.yaml');
+    const lineOf = phraseLines(source);
+    expect(phraseBankProblems(bad).map((p) => `${lineOf(p.part, p.rule, p.phrase)} ${p.id}`)).toEqual([
+      '3 phrases/outcome-title',
+      '4 phrases/unconfirmed-claim',
+      '4 phrases/unconfirmed-claim',
+      '5 phrases/promised-link',
+    ]);
     expect(phraseBankProblems(bad).map((p) => `${p.part}[${p.rule}] ${p.message.split(':')[0]}`)).toEqual([
       'acknowledgement[0] shows `outcome.title`, a heading written for agents and engineers; describe the situation in the customer\'s words instead',
       `next_steps[1] says "I've passed", but it can be used for resolved, workaround, works-as-designed outcomes, where nothing is handed on; limit the rule with \`when`,
@@ -166,14 +171,17 @@ describe('replies fit the conversation', () => {
     expect(third).toContain('open Reports and choose the CSV option for now');
   });
 
-  it('"presentation in an hour": says what can be done right now, before the fix', () => {
+  it('"presentation in an hour": the deadline is carried on the case, and the way around it today still leads', () => {
     const first = replyFor(calmFirst, 'calm');
     const deadline = replyFor(presentation, 'calm');
     expect(deadline).not.toBe(first);
-    expect(deadline).toMatch(/With your deadline so close, start with what you can do right now, without waiting for the fix\./);
-    expect(first).not.toMatch(/deadline|right now/);
+    // A bug reply has nothing of its own to offer "right now" (the block may, or may not): it says
+    // what is true, that the handover carries the deadline.
+    expect(deadline).toMatch(/Your deadline goes with it, so the team knows how urgent it is\./);
+    expect(deadline).toContain('open Reports and choose the CSV option for now');
+    expect(first).not.toMatch(/deadline|urgent/);
     // In chat too, in fewer words.
-    expect(replyFor(presentation, 'frustrated', 'chat')).toMatch(/short on time, so start with what works right now/);
+    expect(replyFor(presentation, 'frustrated', 'chat')).toMatch(/Your deadline goes with it, so the team knows it's urgent\./);
   });
 
   it('acknowledges business impact', () => {

@@ -46,6 +46,7 @@ describe('detectSignals: deadline', () => {
     'The report is due tomorrow.',
     'Payroll runs tomorrow morning and nobody can log in.',
     'In 20 minutes I have a client call and the dashboard is blank.',
+    "If it isn't fixed today I'm cancelling.",
   ])('%s', (text) => {
     expect(signalsOf(text)).toContain('deadline');
   });
@@ -71,6 +72,8 @@ describe('detectSignals: cancel threat', () => {
     "I'll take my business elsewhere.",
     'I want to cancel my account.',
     'This is your last chance.',
+    "If it isn't fixed today I'm cancelling.",
+    "Honestly, we're leaving!",
   ])('%s', (text) => {
     expect(signalsOf(text)).toContain('cancel-threat');
   });

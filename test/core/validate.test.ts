@@ -203,13 +203,29 @@ describe('single-file rules', () => {
 
   it('check/placeholder: mixed with text, or not answers/env', () => {
     const diagnostics = lintOne(
-      `## S\n\n\`\`\`ask\nkey: user\nprompt: User?\n\`\`\`\n\n\`\`\`check\nrun: [id, '--user={{answers.user}}', '{{ answers.user | upcase }}', '{{customer.name}}', '{{answers.user}}']\npass: '#resolved-done'\nfail: '#resolved-done'\n\`\`\`\n${END}`,
+      `## S\n\n\`\`\`ask\nkey: user\nprompt: User?\n\`\`\`\n\n\`\`\`check\nrun: [id, '--user={{answers.user}}', '{{ answers.user | upcase }}', '{{customer.name}}', --, '{{answers.user}}']\npass: '#resolved-done'\nfail: '#resolved-done'\n\`\`\`\n${END}`,
     );
     const found = diagnostics.filter((d) => d.rule === 'check/placeholder');
     expect(found.map((d) => d.line)).toEqual([13, 13, 13]);
     expect(found[0]?.message).toContain('mixes a placeholder with other text');
     expect(found[1]?.message).toContain('only `{{answers.<key>}}` and `{{env.<key>}}`');
     expect(diagnostics.filter((d) => d.rule !== 'check/placeholder')).toEqual([]);
+  });
+
+  it('check/placeholder-option (warning): a placeholder with no `--` before it, unless allow-options lists it', () => {
+    const check = (run: string, extra = '') =>
+      lintOne(`## S\n\n\`\`\`ask\nkey: user\nprompt: User?\n\`\`\`\n\n\`\`\`check\nrun: ${run}\n${extra}pass: '#resolved-done'\nfail: '#resolved-done'\n\`\`\`\n${END}`).filter(
+        (d) => d.rule === 'check/placeholder-option',
+      );
+    const [d, ...rest] = check("[id, -u, '{{answers.user}}']");
+    expect(rest).toEqual([]);
+    expect([d?.line, d?.severity]).toEqual([13, 'warning']);
+    expect(d?.message).toContain('is not preceded by `--`');
+    expect(check("[id, -u, --, '{{answers.user}}']")).toEqual([]);
+    expect(check("[id, '{{answers.user}}', --]")).toHaveLength(1);
+    expect(check("[id, '{{answers.user}}']", 'allow-options: [user]\n')).toEqual([]);
+    expect(check("[id, '{{answers.user}}']", 'allow-options: [answers.user]\n')).toEqual([]);
+    expect(check("[id, --, '{{answers.user}}']", 'allow-options: [nobody]\n')[0]?.message).toContain('`allow-options` lists `nobody`');
   });
 
   it('ask/select-without-choices', () => {
@@ -375,3 +391,33 @@ describe('extending', () => {
     expect(PLAYBOOK_RULES.length).toBeGreaterThan(5);
   });
 });
+
+describe('gaps lint used to leave to run', () => {
+  it('a loop across playbooks with no outcome is flow/cycle-no-exit, once per playbook', () => {
+    const playbooks = load({
+      'a.md': pb('## Start\n\n- [To b](b.md)\n', '', 'a'),
+      'b.md': pb('## Start\n\n- [Back to a](a.md)\n', '', 'b'),
+    });
+    const found = lint(playbooks).filter((d) => d.rule === 'flow/cycle-no-exit');
+    expect(found.map((d) => [d.file, d.line, d.severity])).toEqual([
+      ['/pb/a.md', 6, 'error'],
+      ['/pb/b.md', 6, 'error'],
+    ]);
+    expect(found[0]?.message).toContain('loop through other playbooks');
+    // With an outcome on the way, it is fine.
+    const fixed = load({
+      'a.md': pb('## Start\n\n- [To b](b.md)\n', '', 'a'),
+      'b.md': pb(`## Start\n\n- [Back to a](a.md)\n- [Done](#resolved-done)\n${END}`, '', 'b'),
+    });
+    expect(lint(fixed).filter((d) => d.rule === 'flow/cycle-no-exit')).toEqual([]);
+  });
+
+  it('a template over 200,000 characters and `"now" | date` are template/invalid', () => {
+    const long = only(lintOne(`## Start\n\n- [x](#resolved-done)\n\n## Resolved: Done\n\n\`\`\`reply\n{{ customer.name }} ${'x'.repeat(200_001)}\n\`\`\`\n`), 'template/invalid');
+    expect(long.message).toContain('over the 200,000 a template may have');
+    const now = only(lintOne(`## Start\n\n- [x](#resolved-done)\n\n## Resolved: Done\n\n\`\`\`reply\nToday is {{ "now" | date: "%Y" }}.\n\`\`\`\n`), 'template/invalid');
+    expect(now.message).toContain('cannot read the clock');
+  });
+
+});
+

@@ -22,6 +22,7 @@ describe('guided triage in a pseudo-terminal', () => {
     await run.answer("? Customer's name", 'Priya');
     await run.choose('? Channel', 'Email');
     await run.choose('? How does the customer sound?', 'Confused');
+    await run.answer('? Account (id or email)', '');
     await run.answer('? What is the problem, in their words?', 'I was charged twice for my subscription this month');
 
     const ranked = lastFrame(await run.waitFor('Search again with other words')).entries;
@@ -32,8 +33,8 @@ describe('guided triage in a pseudo-terminal', () => {
 
     // Picked the wrong one: going back from its first question returns to the list.
     await run.choose('? Best matching playbooks', 'Charged twice (strong match)');
-    await run.waitFor('Charged twice · the customer');
-    await run.answer('? Email address on the account or order', '<');
+    await run.waitFor('Step 1 · Charged twice');
+    await run.answer('? First charge, date and amount', '<');
     await run.choose('? Best matching playbooks', '🔍 Search again with other words');
     await run.answer('? Search for', 'export spins and nothing downloads');
     const second = lastFrame(await run.waitFor('Search again with other words')).entries;
@@ -44,6 +45,7 @@ describe('guided triage in a pseudo-terminal', () => {
     await run.choose('? What did the customer say?', 'Exporting data');
     await run.choose('? Export format', 'Excel');
     await run.answer('? Approximate number of rows', '450000');
+    await run.answer('? The view or report being exported', '');
     await run.choose('? What did the customer say?', 'Over 100,000 rows');
 
     // stdout is the terminal here: the result is shown as text, then saving it is offered.

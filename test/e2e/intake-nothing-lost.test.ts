@@ -29,6 +29,7 @@ const STEPS: readonly Step[] = [
   { prompt: "? Customer's name", kind: 'answer', value: 'Priya Shah' },
   { prompt: '? Channel', kind: 'choose', value: 'Chat' },
   { prompt: '? How does the customer sound?', kind: 'choose', value: 'Frustrated' },
+  { prompt: '? Account (id or email)', kind: 'answer', value: 'acme-42' },
   { prompt: '? What is the problem, in their words?', kind: 'answer', value: 'Our API sync gets 429 too many requests since this morning' },
   { prompt: '? Best matching playbooks', kind: 'choose', value: 'API status errors (strong match)' },
   { prompt: '? Browser and version', kind: 'answer', value: 'Firefox 128 on Ubuntu' },
@@ -44,7 +45,7 @@ async function perform(run: PtyRun, step: Step): Promise<void> {
 }
 
 interface ReportJson {
-  customer: { name: string; channel: string; mood: string };
+  customer: { name: string; channel: string; mood: string; account: string };
   description: string;
   playbook: { id: string };
   outcome: { node: string };
@@ -54,6 +55,8 @@ interface ReportJson {
 
 function expectWholeCase(report: ReportJson): void {
   expect(report.customer).toMatchObject({ name: 'Priya Shah', channel: 'chat', mood: 'frustrated' });
+  // The account was kept (the report carries it redacted to a stand-in).
+  expect(report.customer.account).toMatch(/^(acme-42|\[ACCOUNT-1\])$/);
   expect(report.description).toBe('Our API sync gets 429 too many requests since this morning');
   expect(report.playbook.id).toBe('api-status');
   expect(report.outcome.node).toBe('workaround-slow-down');

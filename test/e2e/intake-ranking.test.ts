@@ -42,6 +42,7 @@ async function intake(run: PtyRun, customer: string, description: string): Promi
   await run.answer("? Customer's name", customer);
   await run.choose('? Channel', 'Email');
   await run.choose('? How does the customer sound?', 'Calm');
+  await run.answer('? Account (id or email)', '');
   await run.answer('? What is the problem, in their words?', description);
 }
 

@@ -19,7 +19,7 @@ describe('pasting an environment during a run', () => {
     const home = makeHome();
     const out = join(mkdtempSync(join(tmpdir(), 'triage-out-')), 'report.json');
     run = spawnTriage(
-      ['run', 'page-broken-in-one-browser', '--customer', 'Ana', '--channel', 'chat', '--mood', 'calm', '--description', 'blank page', '--format', 'json'],
+      ['run', 'page-broken-in-one-browser', '--customer', 'Ana', '--account', 'acct-1', '--channel', 'chat', '--mood', 'calm', '--description', 'blank page', '--format', 'json'],
       { home, stdoutFile: out },
     );
 
@@ -28,11 +28,8 @@ describe('pasting an environment during a run', () => {
     await run.answer('? Browser and version', ':paste');
     await run.waitFor('? Paste the environment the customer sent');
     run.mark();
-    run.type(`User-Agent: ${CHROME_UA}${KEY.enter}`);
-    await run.waitFor('line 2');
-    run.type(`app_version: 4.2.1${KEY.enter}`);
-    await run.waitFor('line 3');
-    run.type(KEY.enter);
+    // Pasted in one go, as a terminal delivers a paste: every line is kept.
+    run.type(`User-Agent: ${CHROME_UA}${KEY.enter}app_version: 4.2.1${KEY.enter}${KEY.enter}`);
     await run.waitFor('Attached 5 environment details to the case; answered: browser.');
     // The browser question is answered by the paste; the page address is still asked.
     await run.answer('? Address of the broken page', 'https://app.example.com/projects/42/board');
@@ -47,7 +44,7 @@ describe('pasting an environment during a run', () => {
     expect(report.outcome.kind).toBe('resolved');
     expect(report.environment).toMatchObject({
       browser: 'Chrome 126.0.0.0',
-      browser_os: 'Windows 10',
+      browser_os: 'Windows 10 or 11',
       app_version: '4.2.1',
       page_url: 'https://app.example.com/projects/42/board',
     });

@@ -136,3 +136,47 @@ describe('listPlaybookFiles', () => {
     expect(problems).toEqual([{ path: join(WS, 'no-such-dir'), message: expect.stringMatching(/^Cannot read this directory \(ENOENT\)/) }]);
   });
 });
+
+describe('listPlaybookFiles stays bounded in a hostile directory', () => {
+  const limits = { fileBytes: 1000, directoryBytes: 2500, directories: 20 };
+
+  it('skips a symlink to / or to a directory above, with a warning, and finishes at once', () => {
+    const root = tempDir();
+    const dir = join(root, 'playbooks');
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'a.md'), 'x');
+    symlinkSync('/', join(dir, 'root'));
+    symlinkSync('..', join(dir, 'sub', 'up'));
+    const problems: ListingProblem[] = [];
+    const started = Date.now();
+    const found = listPlaybookFiles({ path: dir, origin: 'flag' }, problems);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(found.map((f) => f.path)).toEqual([join(dir, 'a.md')]);
+    expect(problems.map((p) => [p.path, p.skipped])).toEqual([
+      [join(dir, 'root'), true],
+      [join(dir, 'sub', 'up'), true],
+    ]);
+    expect(problems[0]?.message).toMatch(/^Skipped: this symbolic link points to the playbook directory itself or a directory above it/);
+  });
+
+  it('skips a file over the per-file limit, and files once the directory total is over, saying which', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a-huge.md'), 'x'.repeat(1001));
+    for (const name of ['b.md', 'c.md', 'd.md', 'e.md']) writeFileSync(join(dir, name), 'x'.repeat(900));
+    const problems: ListingProblem[] = [];
+    const found = listPlaybookFiles({ path: dir, origin: 'flag' }, problems, limits);
+    expect(found.map((f) => f.path)).toEqual([join(dir, 'b.md'), join(dir, 'c.md')]);
+    expect(problems.map((p) => p.path)).toEqual([join(dir, 'a-huge.md'), join(dir, 'd.md')]);
+    expect(problems.every((p) => p.skipped)).toBe(true);
+    expect(problems[1]?.message).toContain('add up to more than');
+  });
+
+  it('stops after the directory limit, once', () => {
+    const dir = tempDir();
+    for (let i = 0; i < 30; i++) mkdirSync(join(dir, `d${String(i).padStart(2, '0')}`));
+    const problems: ListingProblem[] = [];
+    listPlaybookFiles({ path: dir, origin: 'flag' }, problems, limits);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toMatch(/^Skipped: more than 20 directories/);
+  });
+});

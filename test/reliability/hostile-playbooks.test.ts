@@ -115,6 +115,32 @@ describe('no answer ever reaches a shell', () => {
     expect(argv.slice(0, 5)).toEqual([hostile.subst, hostile.tick, hostile.semi, hostile.lines, hostile.option]);
     expect(files(home).filter((f) => /MARKER|never/.test(f))).toEqual([]);
   });
+
+  it('an answer starting with "-" is refused (exit 2, naming the key) unless `--` precedes it or `allow-options` lists it', () => {
+    const home = makeHome();
+    const dir = copyFixture('argv');
+    const path = join(dir, 'argv.md');
+    write(path, readFileSync(path, 'utf8').replace('allow-options: [option]\n', ''));
+    const out = join(home, 'refused.json');
+    const lint = run(['--playbooks', dir, 'lint'], { home });
+    expect(lint.stdout).toContain('check/placeholder-option');
+    for (const command of [
+      ['check', 'argv', '--allow-commands', '--answer', `out=${out}`, ...Object.entries(hostile).flatMap(([k, v]) => ['--answer', `${k}=${v}`])],
+      ['run', 'argv', '--allow-commands', '--no-input', '--answers', write(join(home, 'a.json'), JSON.stringify({ ...hostile, many: ['c'], out, extra: 'e' }))],
+    ]) {
+      const refused = run(['--playbooks', dir, ...command], { home });
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toMatch(/answer for "option" starts with "-"/);
+      expect(refused.stderr).toContain('argv.md:');
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(out)).toBe(false);
+    }
+    // With `--` before the placeholders the same answer is one plain argument.
+    write(path, readFileSync(path, 'utf8').replace("process.argv.slice(2)))\", '{{env.out}}'", "process.argv.slice(2).filter((a) => a !== '--')))\", '{{env.out}}', '--'"));
+    const allowed = run(['--playbooks', dir, 'check', 'argv', '--allow-commands', '--answer', `out=${out}`, ...Object.entries(hostile).flatMap(([k, v]) => ['--answer', `${k}=${v}`])], { home });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as string[]).slice(0, 5)).toEqual([hostile.subst, hostile.tick, hostile.semi, hostile.lines, hostile.option]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -315,3 +315,19 @@ describe('action nodes', () => {
     expect(tree).toMatch(/\[done\] ■ Resolved: Duplicate refunded/);
   });
 });
+
+describe('renderTree on a deep chain', () => {
+  it('a 3,000-node chain renders without overflowing the stack, in linear output', () => {
+    const n = 3000;
+    const nodes = Array.from({ length: n }, (_, i) => node(`n${i}`, { title: `Step ${i}`, choices: [choice('Next', i === n - 1 ? '#resolved-done' : `#n${i + 1}`)] }));
+    const chain = playbook('chain', [...nodes, outcome('resolved-done', 'resolved', 'Done')]);
+    const text = renderTree(chain);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(n + 1);
+    expect(lines.at(-1)).toContain('■ Resolved: Done');
+    // Indentation starts again at the margin (marked ⋯), so no line grows with the depth.
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(200);
+    expect(text.length).toBeLessThan(n * 200);
+    expect(lines.filter((l) => l.startsWith('⋯ ')).length).toBeGreaterThan(10);
+  });
+});

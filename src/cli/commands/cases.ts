@@ -5,6 +5,9 @@ import { terminalFor } from '../context.js';
 import { examples, json, writeErr, writeOut } from './shared.js';
 import { styleFor } from '../style.js';
 
+/** A case record is far smaller; a longer line is not one (an endless line must not exhaust memory). */
+const MAX_IMPORT_LINE = 64 * 1024 * 1024;
+
 interface FilterOptions {
   playbook?: string;
   outcome?: string;
@@ -54,7 +57,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
   const now = (): number => Date.now();
   const loadApp = async () => import('../../app/cases.js');
   const render = async () => import('../../render/cases.js');
-  const environment = () => ({ env: ctx.env, nowMs: now() });
+  const environment = () => ({ env: ctx.env, nowMs: now(), notice: (message: string) => writeErr(ctx, message) });
 
   examples(
     addFilterOptions(cases.command('list').description('recorded cases, most recent first'), ['playbook', 'outcome', 'customer', 'since', 'status'])
@@ -100,7 +103,8 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
           hint: `Show the case with \`triage cases show ${record.id}\`${record.status === 'open' ? `, or finish it with \`triage resume ${record.id}\`` : ''}.`,
         });
       }
-      return show(format === 'json' ? json({ case: record.id, reply: record.reply }) : record.reply);
+      const { sanitizeForTerminal } = await import('../../core/terminal-text.js');
+      return show(format === 'json' ? json({ case: record.id, reply: record.reply }) : sanitizeForTerminal(record.reply));
     }
     if (opts.as === 'report') {
       if (record.report === undefined) {
@@ -148,9 +152,16 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       ['playbook', 'outcome', 'customer', 'since', 'status'],
     )
       .option('--limit <n>', 'how many results', '10')
-      .option('--json', 'print JSON'),
-    ['triage cases search password reset', 'triage cases search \'"export timed out" -chrome\' --since 30d', 'triage cases search invoice --json | jq -r ".[0].id"'],
+      .option('--json', 'print JSON')
+      // `-expired` is a search word (without that word), not an option.
+      .allowUnknownOption(),
+    ['triage cases search password reset', 'triage cases search \'"export timed out" -chrome\' --since 30d', 'triage cases search invoice -chrome', 'triage cases search invoice --json | jq -r ".[0].id"'],
   ).action(async (words: string[], opts: FilterOptions & { limit: string; json?: boolean }, command: Command) => {
+    const unknown = words.find((w) => w.startsWith('--'));
+    if (unknown !== undefined) {
+      const { TriageError } = await import('../../core/errors.js');
+      throw new TriageError('usage', `Unknown option ${unknown.split('=')[0]} for \`cases search\`.`, { hint: 'Run `triage cases search --help` for its options; a word to leave out is written -word.' });
+    }
     const app = await loadApp();
     const filter = app.filterFromFlags(opts, now());
     const limit = app.parseLimit(opts.limit, 10) || 10;
@@ -208,7 +219,6 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
     ['triage cases export | TRIAGE_DATABASE_URL=postgres://host/triage triage cases import', 'triage cases import laptop-cases.jsonl'],
   ).action(async (file: string | undefined, opts: { json?: boolean }) => {
     const { TriageError } = await import('../../core/errors.js');
-    const { createInterface } = await import('node:readline');
     const { createReadStream, existsSync } = await import('node:fs');
     const { resolve } = await import('node:path');
     let input: NodeJS.ReadableStream;
@@ -228,8 +238,16 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       source = file;
     }
     const app = await loadApp();
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    const result = await app.withCaseStore(environment(), (store) => app.importHistory(store, lines, source));
+    const { readLinesBounded, InputTooLarge } = await import('../../io/bounded-read.js');
+    const lines = readLinesBounded(input, MAX_IMPORT_LINE);
+    const result = await app
+      .withCaseStore(environment(), (store) => app.importHistory(store, lines, source))
+      .catch((error: unknown) => {
+        if (!(error instanceof InputTooLarge)) throw error;
+        throw new TriageError('import-invalid', `${source}: a line is longer than ${MAX_IMPORT_LINE / (1024 * 1024)} MB, so it is no case record; nothing more was read.`, {
+          hint: 'Give a file written by `triage cases export` (one case per line). Cases on earlier lines may have been stored; importing them again is harmless.',
+        });
+      });
     if (opts.json) return writeOut(ctx, json(result));
     writeOut(ctx, `Imported ${result.read} case${result.read === 1 ? '' : 's'}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged.`);
   });

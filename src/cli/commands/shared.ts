@@ -4,7 +4,14 @@ import type { WorkspaceInput } from '../../app/workspace-directories.js';
 import { globalOptions, type CliContext } from '../context.js';
 
 export function workspaceInput(ctx: CliContext, command: Command): WorkspaceInput {
-  return { packageRoot: ctx.packageRoot, cwd: ctx.cwd, env: ctx.env, flagDirs: globalOptions(command).playbooks ?? [], version: ctx.version };
+  return {
+    packageRoot: ctx.packageRoot,
+    cwd: ctx.cwd,
+    env: ctx.env,
+    flagDirs: globalOptions(command).playbooks ?? [],
+    version: ctx.version,
+    notice: (message) => writeErr(ctx, message),
+  };
 }
 
 /** Adds an "Examples:" block to a command's --help. */
