@@ -77,12 +77,16 @@ writeCorpus(corpusDir, 2000);
 const runArgs = [
   BIN, 'run', 'upload-or-export-fails', '--no-input', '--format', 'json', '--case-id', 'TRI-BENCH-0001', '--no-history',
   '-a', 'browser=Chrome 131 on macOS', '-a', 'upload-or-export=2', '-a', 'how-big-is-the-export=3', '-a', 'export_format=CSV', '-a', 'row_count=4200',
+  '-a', 'rows_expected=4200', '-a', 'rows_received=0', '-a', 'do-filters-explain-the-missing-rows=3',
 ];
+// As agents run it: the case is recorded in the history (a new case id each time).
+const recordedRunArgs = runArgs.filter((arg, i) => arg !== '--no-history' && arg !== '--case-id' && runArgs[i - 1] !== '--case-id');
 
 const rows = [
   { name: 'triage --version', argv: [BIN, '--version'], goal: 1.3 },
   { name: 'triage --help', argv: [BIN, '--help'], goal: 1.3 },
-  { name: 'run → JSON report (no check commands)', argv: runArgs, goal: 2 },
+  { name: 'run → JSON report (no check commands), --no-history', argv: runArgs, goal: 2 },
+  { name: 'run → JSON report, recorded in the history', argv: recordedRunArgs, goal: 2 },
   { name: 'list --json (2,000 playbooks)', argv: [BIN, '--playbooks', corpusDir, 'list', '--json'], goal: 3 },
   { name: 'search (2,000 playbooks)', argv: [BIN, '--playbooks', corpusDir, 'search', 'export', 'download', 'empty'], goal: 3 },
   { name: 'lint (2,000 playbooks, parses all)', argv: [BIN, 'lint', corpusDir], goal: 20 },

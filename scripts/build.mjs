@@ -11,7 +11,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const dist = fileURLToPath(new URL('../dist', import.meta.url));
+const dist = process.env.TRIAGE_BUILD_OUTDIR ?? fileURLToPath(new URL('../dist', import.meta.url));
+// For side-by-side measurements (scripts/bench-devices.mjs): TRIAGE_BUILD_WITHOUT=merge,vendor-cache,lazy-builtins,help-snapshot
+const without = new Set((process.env.TRIAGE_BUILD_WITHOUT ?? '').split(',').filter(Boolean));
 
 /**
  * Builtins some packages require at load time but use only in features triage never calls:
@@ -93,7 +95,7 @@ function sourceHash(dir) {
 
 const staging = `${dist}.building-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
-await buildVendors(staging);
+if (!without.has('vendor-cache')) await buildVendors(staging);
 const result = await build({
   entryPoints: { bin: 'src/bin.ts' },
   outdir: staging,
@@ -116,14 +118,14 @@ const result = await build({
       'const __dirname = __triageDirname(__filename);',
     ].join(' '),
   },
-  plugins: [lazyBuiltins, codeCachedVendors],
+  plugins: [...(without.has('lazy-builtins') ? [] : [lazyBuiltins]), ...(without.has('vendor-cache') ? [] : [codeCachedVendors])],
   define: { __TRIAGE_BUILD_ID__: JSON.stringify(sourceHash(fileURLToPath(new URL('../src', import.meta.url)))) },
   chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
   logLevel: 'warning',
 });
 // Fewer, larger chunks on the hot paths (scripts/merge-chunks.mjs says which and why).
-await mergeChunks(staging, result.metafile, { hot: ['src/app/env.ts', 'src/app/playbooks.ts', 'src/cli/run-command.ts', 'src/io/case-store-sqlite.ts'] });
+if (!without.has('merge')) await mergeChunks(staging, result.metafile, { hot: ['src/app/env.ts', 'src/app/playbooks.ts', 'src/cli/run-command.ts', 'src/io/case-store-sqlite.ts'] });
 // `triage --help` into a pipe is answered from this snapshot, rendered by the program just built
 // (src/cli/help-snapshot.ts says when it is used).
 const renderHelp = `import { run } from ${JSON.stringify(pathToFileURL(join(staging, 'bin.js')).href)}; process.exitCode = await run(['--help']);`;
@@ -134,7 +136,7 @@ if (help.status !== 0 || help.stdout === '') {
 }
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const topicFiles = readdirSync(fileURLToPath(new URL('../docs/help', import.meta.url))).sort();
-writeFileSync(join(staging, 'help.json'), `${JSON.stringify({ version, topicFiles, text: help.stdout })}\n`);
+if (!without.has('help-snapshot')) writeFileSync(join(staging, 'help.json'), `${JSON.stringify({ version, topicFiles, text: help.stdout })}\n`);
 
 function withoutColourSettings(env) {
   const { NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, ...rest } = env;
