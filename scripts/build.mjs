@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { mergeChunks } from './merge-chunks.mjs';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -93,8 +93,22 @@ function sourceHash(dir) {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * recheck (the ReDoS checker of `triage lint`) ships native and Java binaries as optional
+ * dependencies; triage uses only its self-contained pure-JS build, copied here with its licence,
+ * so recheck is a development dependency and an install of triage carries none of them.
+ */
+function copyRecheck(outdir) {
+  const require = createRequire(import.meta.url);
+  const root = dirname(require.resolve('recheck/package.json'));
+  mkdirSync(join(outdir, 'vendor'), { recursive: true });
+  copyFileSync(join(root, 'lib', 'browser.js'), join(outdir, 'vendor', 'recheck.cjs'));
+  copyFileSync(join(root, 'LICENSE'), join(outdir, 'vendor', 'recheck.LICENSE'));
+}
+
 const staging = `${dist}.building-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
+copyRecheck(staging);
 if (!without.has('vendor-cache')) await buildVendors(staging);
 const result = await build({
   entryPoints: { bin: 'src/bin.ts' },
