@@ -3,7 +3,7 @@
 // commands of both in paired, alternating runs. Reports each side's median and the paired ratio
 // (without/with, per pair) as median and interquartile range: > 1 means the device saves time.
 //
-//   node scripts/bench-devices.mjs [--runs 15] [--devices merge,vendor-cache,lazy-builtins,help-snapshot]
+//   node scripts/bench-devices.mjs [--runs 15] [--devices merge,vendor-cache,help-snapshot]
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ const flag = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const runs = Number(flag('--runs', 15));
-const devices = flag('--devices', 'merge,vendor-cache,lazy-builtins,help-snapshot').split(',');
+const devices = flag('--devices', 'merge,vendor-cache,help-snapshot').split(',');
 
 const work = mkdtempSync(join(tmpdir(), 'triage-bench-devices-'));
 const corpusDir = join(work, 'corpus');

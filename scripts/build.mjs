@@ -12,34 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dist = process.env.TRIAGE_BUILD_OUTDIR ?? fileURLToPath(new URL('../dist', import.meta.url));
-// For side-by-side measurements (scripts/bench-devices.mjs): TRIAGE_BUILD_WITHOUT=merge,vendor-cache,lazy-builtins,help-snapshot
+// For side-by-side measurements (scripts/bench-devices.mjs): TRIAGE_BUILD_WITHOUT=merge,vendor-cache,help-snapshot
 const without = new Set((process.env.TRIAGE_BUILD_WITHOUT ?? '').split(',').filter(Boolean));
-
-/**
- * Builtins some packages require at load time but use only in features triage never calls:
- * commander loads child_process (with net, dgram, streams) to spawn executable subcommands;
- * liquidjs loads crypto (~2 ms) for its sha256/hmac filters and stream for streamed rendering.
- * Those packages get a stand-in that loads the real module on first use.
- */
-const LAZY_BUILTINS = { commander: ['child_process'], liquidjs: ['crypto', 'stream'] };
-const lazyBuiltins = {
-  name: 'lazy-builtins',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?(child_process|crypto|stream)$/ }, (args) => {
-      const builtin = args.path.replace(/^node:/, '');
-      const owner = Object.keys(LAZY_BUILTINS).find((pkg) => new RegExp(`[\\\\/]node_modules[\\\\/]${pkg}[\\\\/]`).test(args.importer));
-      return owner && LAZY_BUILTINS[owner].includes(builtin) ? { path: builtin, namespace: 'lazy-builtin' } : undefined;
-    });
-    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-      loader: 'js',
-      contents: [
-        'let real;',
-        `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
-        'module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });',
-      ].join('\n'),
-    }));
-  },
-};
 
 /**
  * Large CommonJS packages on the start-up path, bundled apart (dist/vendor/<name>.cjs) and loaded
@@ -72,7 +46,6 @@ async function buildVendors(outdir) {
       format: 'cjs',
       platform: 'node',
       target: 'node20',
-      plugins: [lazyBuiltins],
       logLevel: 'warning',
     });
     vendorHashes.set(name, createHash('sha1').update(readFileSync(join(outdir, 'vendor', `${name}.cjs`))).digest('hex').slice(0, 16));
@@ -132,7 +105,7 @@ const result = await build({
       'const __dirname = __triageDirname(__filename);',
     ].join(' '),
   },
-  plugins: [...(without.has('lazy-builtins') ? [] : [lazyBuiltins]), ...(without.has('vendor-cache') ? [] : [codeCachedVendors])],
+  plugins: without.has('vendor-cache') ? [] : [codeCachedVendors],
   define: { __TRIAGE_BUILD_ID__: JSON.stringify(sourceHash(fileURLToPath(new URL('../src', import.meta.url)))) },
   chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
