@@ -146,6 +146,8 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
   let prefill: Record<string, AnswerValue> = {};
   // Replaying validates the saved inputs against the current playbook version.
   try {
+    viewFlow(env.library, state);
+    env.ui.notice(`Resuming case ${record.id} (${record.playbook.title}), ${record.inputs.length} answer${record.inputs.length === 1 ? '' : 's'} so far.`);
     ({ state, prefill } = withoutStoredSecrets(env.library, state, env.ui, record.id, Boolean(env.prompter)));
   } catch (error) {
     if (error instanceof TriageError && error.code === 'session/secret-needed') throw error;
@@ -153,7 +155,6 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
       hint: `Start again with \`triage run ${record.playbook.id}\`.`,
     });
   }
-  env.ui.notice(`Resuming case ${record.id} (${record.playbook.title}), ${record.inputs.length} answer${record.inputs.length === 1 ? '' : 's'} so far.`);
   return continueCase(record, state, prefill, env, { resumed: true, canLeave: false });
 }
 
@@ -182,7 +183,7 @@ function withoutStoredSecrets(
   const key = (state.inputs[cut] as { key: string }).key;
   if (!canAsk) {
     // The session stays as it is: nothing is cut back until someone can answer again.
-    throw new TriageError('session/secret-needed', `Case ${caseId} needs the secret answer to "${key}" again (secrets are never saved), and \`triage resume\` asks it only in a terminal.`, {
+    throw new TriageError('session/secret-needed', `Case ${caseId} needs more answer (${key}): a secret answer is never saved, so it is asked again, and \`triage resume\` asks it only in a terminal.`, {
       exitCode: EXIT.usage,
       hint: `Run \`triage resume ${caseId}\` in a terminal.`,
     });
