@@ -4,6 +4,7 @@
 // (without/with, per pair) as median and interquartile range: > 1 means the device saves time.
 //
 //   node scripts/bench-devices.mjs [--runs 15] [--devices merge,vendor-cache,help-snapshot]
+// (also part of `npm run bench`, unless --skip devices)
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,36 +13,31 @@ import { fileURLToPath } from 'node:url';
 import { writeCorpus } from './bench-corpus.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const runs = Number(flag('--runs', 15));
-const devices = flag('--devices', 'merge,vendor-cache,help-snapshot').split(',');
+export const DEVICES = ['merge', 'vendor-cache', 'help-snapshot'];
 
-const work = mkdtempSync(join(tmpdir(), 'triage-bench-devices-'));
-const corpusDir = join(work, 'corpus');
-writeCorpus(corpusDir, 2000);
+export function benchDevices({ runs = 15, devices = DEVICES, log = console.log } = {}) {
+  const work = mkdtempSync(join(tmpdir(), 'triage-bench-devices-'));
+  const corpusDir = join(work, 'corpus');
+  writeCorpus(corpusDir, 2000);
 
-/** A runnable copy of the package whose dist/ is built without `off` (a device name, or '' for none). */
-function tree(name, off) {
-  const dir = join(work, name);
-  mkdirSync(dir);
-  for (const entry of ['bin', 'package.json', 'docs', 'playbooks', 'templates']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
-    cwd: ROOT,
-    env: { ...process.env, TRIAGE_BUILD_OUTDIR: join(dir, 'dist'), TRIAGE_BUILD_WITHOUT: off },
-    encoding: 'utf8',
-  });
-  if (built.status !== 0) throw new Error(`build without ${off} failed: ${built.stderr}`);
-  const home = join(dir, 'home');
-  mkdirSync(home);
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_STATE_HOME: join(home, 'state'), SOURCE_DATE_EPOCH: '1764201600', NO_COLOR: '1' };
-  delete env.TRIAGE_PLAYBOOKS;
-  delete env.TRIAGE_DATABASE_URL;
-  return { bin: join(dir, 'bin', 'triage.js'), env, home };
+  /** A runnable copy of the package whose dist/ is built without `off` (a device name, or '' for none). */
+  function tree(name, off) {
+    const dir = join(work, name);
+    mkdirSync(dir);
+    for (const entry of ['bin', 'package.json', 'docs', 'playbooks', 'templates']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
+      cwd: ROOT,
+      env: { ...process.env, TRIAGE_BUILD_OUTDIR: join(dir, 'dist'), TRIAGE_BUILD_WITHOUT: off },
+      encoding: 'utf8',
+    });
+    if (built.status !== 0) throw new Error(`build without ${off} failed: ${built.stderr}`);
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), XDG_STATE_HOME: join(home, 'state'), SOURCE_DATE_EPOCH: '1764201600', NO_COLOR: '1' };
+    delete env.TRIAGE_PLAYBOOKS;
+    delete env.TRIAGE_DATABASE_URL;
+    return { bin: join(dir, 'bin', 'triage.js'), env, home };
 }
 
 const answers = ['-a', 'browser=Chrome 131 on macOS', '-a', 'upload-or-export=2', '-a', 'how-big-is-the-export=3', '-a', 'export_format=CSV', '-a', 'row_count=4200', '-a', 'rows_expected=4200', '-a', 'rows_received=0', '-a', 'do-filters-explain-the-missing-rows=3'];
@@ -74,9 +70,9 @@ const withAll = tree('with', '');
 const results = [];
 for (const device of devices) {
   const off = tree(`without-${device}`, device);
-  console.log(`\n${device}: without/with, ${runs} pairs (> 1: the device saves time)`);
-  console.log('| command | with (median ms) | without | paired ratio median | IQR |');
-  console.log('| --- | ---: | ---: | ---: | --- |');
+  log(`\n${device}: without/with, ${runs} pairs (> 1: the device saves time)`);
+  log('| command | with (median ms) | without | paired ratio median | IQR |');
+  log('| --- | ---: | ---: | ---: | --- |');
   for (const c of commands) {
     timeOnce(withAll, c.argv);
     timeOnce(off, c.argv); // warm-up: index and code caches written, disk cache warm
@@ -94,7 +90,18 @@ for (const device of devices) {
     const ratios = a.map((x, i) => b[i] / x);
     const row = { device, command: c.name, withMs: r1(quantile(a, 0.5)), withoutMs: r1(quantile(b, 0.5)), ratio: r3(quantile(ratios, 0.5)), q1: r3(quantile(ratios, 0.25)), q3: r3(quantile(ratios, 0.75)) };
     results.push(row);
-    console.log(`| ${c.name} | ${row.withMs} | ${row.withoutMs} | ${row.ratio.toFixed(3)} | ${row.q1.toFixed(3)}–${row.q3.toFixed(3)} |`);
+    log(`| ${c.name} | ${row.withMs} | ${row.withoutMs} | ${row.ratio.toFixed(3)} | ${row.q1.toFixed(3)}–${row.q3.toFixed(3)} |`);
   }
 }
 rmSync(work, { recursive: true, force: true });
+return results;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const flag = (name, fallback) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : fallback;
+  };
+  benchDevices({ runs: Number(flag('--runs', 15)), devices: flag('--devices', DEVICES.join(',')).split(',') });
+}

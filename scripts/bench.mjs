@@ -1,9 +1,10 @@
 // `npm run bench`: every speed target of the project, measured side by side with Node's own
 // start-up floor (`node -e 0`) in paired, alternating runs on this machine, and reported as ratios.
 // Also: triage env vs envinfo (scripts/bench-env.mjs) and the case history at 100,000 cases
-// (scripts/bench-cases.mjs). Needs `npm run build` first.
+// (scripts/bench-cases.mjs), and each start-up device built with and without it
+// (scripts/bench-devices.mjs). Needs `npm run build` first.
 //
-//   node scripts/bench.mjs [--runs 15] [--quick] [--json out.json] [--skip env,cases]
+//   node scripts/bench.mjs [--runs 15] [--quick] [--json out.json] [--skip env,cases,devices]
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -136,6 +137,12 @@ if (!skip.has('cases')) {
   summary.cases = await benchCases({ count, runs: 5 });
   const c = summary.cases;
   console.log(`case history (${c.backend}, ${c.count} cases): search median ${Math.max(...c.search.map((s) => s.medianMs))} ms (slowest query), stats median ${c.stats.medianMs} ms${c.cli ? `; end to end: cases search ${c.cli.searchMs} ms, cases stats ${c.cli.statsMs} ms` : ''}`);
+}
+if (!skip.has('devices')) {
+  console.log('');
+  console.log(`Start-up devices, each built with and without (scripts/bench-devices.mjs, ${Math.max(runs, 15)} pairs):`);
+  const { benchDevices } = await import('./bench-devices.mjs');
+  summary.devices = benchDevices({ runs: Math.max(runs, 15), log: (line) => console.log(line) });
 }
 if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(summary, null, 2)}\n`);
 rmSync(home, { recursive: true, force: true });
