@@ -64,9 +64,10 @@ export function isRedactionStandIn(value: AnswerValue | string): boolean {
 
 export function newCaseId(now: Date): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
-  // Web Crypto (a global): node:crypto would load on every run, ids are made only without --case-id.
-  const [a = 0, b = 0] = globalThis.crypto.getRandomValues(new Uint8Array(2));
-  return `TRI-${day}-${((a << 8) | b).toString(16).padStart(4, '0').toUpperCase()}`;
+  // Math.random (seeded by V8 from the OS at start-up) is enough for an id that is no secret; Web
+  // Crypto's getRandomValues compiles Node's webcrypto module on first use, a few ms of every run.
+  const n = Math.floor(Math.random() * 0x10000);
+  return `TRI-${day}-${n.toString(16).padStart(4, '0').toUpperCase()}`;
 }
 
 /** SOURCE_DATE_EPOCH fixes every timestamp, for byte-for-byte reproducible output. */

@@ -5,7 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { CaseRecord } from '../core/case-record.js';
 import {
   CASE_COLUMNS,
@@ -43,6 +44,20 @@ const BM25_WEIGHTS = '2.0, 4.0, 2.0, 3.0, 1.0, 1.0';
 
 type Db = Database.Database;
 
+/**
+ * better-sqlite3's compiled addon, named directly: without it the package asks `bindings`, which
+ * probes a dozen candidate paths (several ms of every recorded run). Undefined, and so the
+ * package's own lookup, when the addon is not where an npm install puts it.
+ */
+function nativeBinding(): string | undefined {
+  try {
+    const file = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3')), '..', 'build', 'Release', 'better_sqlite3.node');
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function migrate(db: Db, file: string): void {
   const current = (): number =>
     (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
@@ -73,7 +88,8 @@ export function openSqliteCaseStore(file: string): CaseStore {
   const isNew = !existsSync(file);
   let db: Db;
   try {
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    const binding = nativeBinding();
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS, ...(binding ? { nativeBinding: binding } : {}) });
   } catch (error) {
     throw new TriageError('database-open', `Cannot open the case history ${file}: ${(error as Error).message}.`, {
       hint: 'Check that the directory is writable, or set TRIAGE_DATA_DIR to another directory.',
