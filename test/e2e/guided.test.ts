@@ -45,7 +45,6 @@ describe('guided triage in a pseudo-terminal', () => {
     await run.choose('? What did the customer say?', 'Exporting data');
     await run.choose('? Export format', 'Excel');
     await run.answer('? Approximate number of rows', '450000');
-    await run.answer('? The view or report being exported', '');
     await run.choose('? What did the customer say?', 'Over 100,000 rows');
 
     // stdout is the terminal here: the result is shown as text, then saving it is offered.

@@ -259,6 +259,10 @@ describe('kill -9 during an interactive run (a real pseudo-terminal), then resum
         from = resumed.text().length;
         if (step === STEPS.length - 1) break;
       }
+      // The bug outcome asks scope, frequency and start once, each skippable (the reference run skips them).
+      await resumed.answer('? Who is affected?', '');
+      await resumed.answer('? How often does it happen?', '');
+      await resumed.answer('? When did it start?', '');
       expect(await resumed.exit(20_000), where).toBe(0);
       const json = readOutput(join(out, 'resumed.json'));
       expect(json, where).toBe(reference.stdout);
