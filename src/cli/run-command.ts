@@ -227,7 +227,9 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
         }
         finished = resuming.playbook.id ? await startCase(resuming.playbook.id, intake, env, false) : await pickAndRun(intake, prompter);
       } else {
-        finished = await resumeCase(resuming?.id ?? request.caseId, env);
+        // Without a case id, resumeCase picks the latest session itself (the one peek found) and
+        // reports the damaged ones it sets aside on the way, which peek skips silently.
+        finished = await resumeCase(request.caseId, env);
       }
     } else if (request.mode === 'run') {
       if (request.playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
