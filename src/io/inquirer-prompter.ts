@@ -80,7 +80,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): Prompt
  */
 async function multiline(message: string, opts: TextOptions, context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<string | Back> {
   context.output.write(`? ${message} (several lines; an empty line ends)\n`);
-  const lines = await readLinesUntilEmpty(context);
+  const lines = await readLinesUntilEmpty(context, Boolean(opts.allowBack));
   if (lines.length === 1 && opts.allowBack && lines[0]!.trim() === '<') return BACK;
   const value = sanitizeForTerminal(lines.join('\n'));
   const problem = opts.validate?.(value);
@@ -91,7 +91,8 @@ async function multiline(message: string, opts: TextOptions, context: { input: N
   return value;
 }
 
-async function readLinesUntilEmpty(context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<string[]> {
+/** `allowBack`: a first line of `<` alone ends the answer at once (going back needs no empty line). */
+async function readLinesUntilEmpty(context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }, allowBack = false): Promise<string[]> {
   const { createInterface } = await import('node:readline');
   const terminal = Boolean((context.input as { isTTY?: boolean }).isTTY);
   const rl = createInterface({ input: context.input, output: context.output, terminal, prompt: '  ' });
@@ -109,6 +110,7 @@ async function readLinesUntilEmpty(context: { input: NodeJS.ReadableStream; outp
       if (done) return;
       if (line === '') return finish();
       lines.push(line);
+      if (allowBack && lines.length === 1 && line.trim() === '<') return finish();
       rl.prompt();
     });
     // Ctrl-C ends the run as it does at any other prompt (the session is kept for `triage resume`).
