@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { caseRecord } from '../helpers/case-records.js';
 import { makeHome, triage } from '../helpers/cli.js';
-import { lastFrame, readOutput, spawnTriage, type PtyRun } from '../helpers/pty.js';
+import { KEY, lastFrame, readOutput, spawnTriage, type PtyRun } from '../helpers/pty.js';
 import { UNRELATED_HISTORY } from '../fixtures/intake/held-out.js';
 
 const runs: PtyRun[] = [];
@@ -83,15 +83,22 @@ describe('None of these fits', () => {
     await run.waitFor('No playbook is a strong match for this description.');
     await run.choose('? Best matching playbooks', '✗ None of these fits');
     // Back out of it: the picker again, the cursor on what was chosen.
-    await run.answer('? What did you ask the customer', '<');
+    // Multi-line asks read lines until an empty one; a first line of `<` alone goes back.
+    await run.waitFor('? What did you ask the customer');
+    run.mark();
+    run.type(`<${KEY.enter}`);
     const again = lastFrame(await run.waitFor(/Best matching playbooks[\s\S]*None of these fits/));
     expect(again.entries[again.pointer]).toBe('✗ None of these fits');
     await run.choose('? Best matching playbooks', '✗ None of these fits');
-    await run.answer('? What did you ask the customer', 'They want the owner role moved to a colleague');
-    await run.answer('line 2', '');
-    await run.answer('? What did you check or try?', 'The admin panel has no transfer option');
-    await run.answer('line 2', '');
-    await run.answer('? What the reply should tell them', '');
+    await run.waitFor('? What did you ask the customer');
+    run.mark();
+    run.type(`They want the owner role moved to a colleague${KEY.enter}${KEY.enter}`);
+    await run.waitFor('? What did you check or try?');
+    run.mark();
+    run.type(`The admin panel has no transfer option${KEY.enter}${KEY.enter}`);
+    await run.waitFor('? What the reply should tell them');
+    run.mark();
+    run.type(KEY.enter);
     await run.choose('? What was asked and tried?', "It's a feature request");
     expect(await run.exit()).toBe(0);
     expect(readOutput(join(outDir, 'gap.md'))).toContain('## Reply to the customer');
