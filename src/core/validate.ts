@@ -647,9 +647,10 @@ function fixedRootProblem(variable: TemplateVariable): string | undefined {
   const [root, property] = variable.path;
   if (typeof root !== 'string') return undefined;
   if ((OPEN_TEMPLATE_OBJECTS as readonly string[]).includes(root)) return undefined;
-  const properties = TEMPLATE_OBJECTS[root];
+  // Own keys only: `constructor` or `__proto__` as a root must not find Object.prototype's.
+  const properties = Object.hasOwn(TEMPLATE_OBJECTS, root) ? TEMPLATE_OBJECTS[root] : undefined;
   if (!properties) {
-    const everything = [...FIXED_ROOTS.flatMap((r) => (TEMPLATE_OBJECTS[r] ?? []).map((p) => `${r}.${p}`)), 'answers.<key>', 'env.<key>', 'actions.<key>.status'];
+    const everything = [...FIXED_ROOTS.flatMap((r) => (Object.hasOwn(TEMPLATE_OBJECTS, r) ? TEMPLATE_OBJECTS[r]! : []).map((p) => `${r}.${p}`)), 'answers.<key>', 'env.<key>', 'actions.<key>.status'];
     return `\`${variable.text}\` is not a template variable.${didYouMean(root, ALL_ROOTS)} Available: ${everything.join(', ')}.`;
   }
   if (property === undefined || typeof property !== 'string' || properties.includes(property)) return undefined;

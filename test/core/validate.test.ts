@@ -111,6 +111,18 @@ describe('broken fixtures', () => {
     expect(found[1]?.message).toContain('Did you mean `answers.size`?');
     expect(found[2]?.message).toContain('Did you mean `agent.name`?');
   });
+
+  it('template/undefined-variable: a root named like an Object.prototype member is unknown, not "a bug in triage"', () => {
+    // Found by fuzzing lint: `{{ constructor.constructor }}` in a reply made the rule throw
+    // ("properties.includes is not a function"), reported as parse/internal-error.
+    for (const root of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      const diagnostics = lintOne(`\n## Resolved: Done\n\n\`\`\`reply\n{{ ${root}.constructor }} Thanks.\n\`\`\`\n`);
+      expect(diagnostics.filter((d) => d.rule === 'parse/internal-error'), root).toEqual([]);
+      const undefinedVariable = diagnostics.filter((d) => d.rule === 'template/undefined-variable' || d.rule === 'template/unsafe-lookup' || d.severity === 'error');
+      expect(undefinedVariable.length, `${root}: ${JSON.stringify(diagnostics)}`).toBeGreaterThan(0);
+      expect(diagnostics.map((d) => d.message).join('\n')).not.toContain('bug in triage');
+    }
+  });
 });
 
 describe('library fixtures', () => {
