@@ -8,7 +8,7 @@
 //
 // 1. The chunks main statically imports (always loaded with it) go into main itself.
 // 2. For each hot entry (`run`, then the playbook commands), the small chunks it statically
-//    imports, grouped by the large chunks each needs: one file per group. Another command that
+//    imports, grouped by the large chunks and the packages each needs: one file per group. Another command that
 //    needed one of them now loads the group, a few KB of code it does not use, instead of
 //    several files; it already needed the large chunks the group imports.
 //
@@ -58,7 +58,7 @@ export async function mergeChunks(outdir, metafile, options) {
   groups.push({ into: main, files: [...closure(main)].filter((f) => !taken.has(f) && !dynamicTargets.has(f)) });
   for (const f of groups[0].files) taken.add(f);
   taken.add(main);
-  // 2. Per hot entry: its small static chunks, grouped by the large chunks each one needs
+  // 2. Per hot entry: its small static chunks, grouped by the large chunks and packages each one needs
   //    (directly or not). Whoever loads a group then already needed every large chunk it imports.
   for (const source of options.hot) {
     const entry = [...dynamicTargets].find((f) => outputs.get(f)?.entryPoint === source);
@@ -67,7 +67,9 @@ export async function mergeChunks(outdir, metafile, options) {
     const byNeeds = new Map();
     for (const file of candidates) {
       const needs = [...closure(file)].filter((f) => !candidates.has(f) && !taken.has(f)).sort();
-      const key = needs.join('\n');
+      // Packages count as needs too: a chunk holding (or loading the vendor file of) a package
+      // must not be merged with one that loads none, or a light command would load the package.
+      const key = `${needs.join('\n')}\n|${[...packagesOf([file, ...closure(file)], outputs)].sort().join(',')}`;
       byNeeds.set(key, [...(byNeeds.get(key) ?? []), file]);
     }
     for (const files of byNeeds.values()) {
@@ -131,6 +133,18 @@ function writeManifest(outdir, outputs, renamed) {
   }
   writeFileSync(join(outdir, 'chunks.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/** The packages the code of `files` holds or loads (bundled from node_modules, or a dist/vendor file). */
+function packagesOf(files, outputs) {
+  const packages = new Set();
+  for (const file of files) {
+    for (const input of Object.keys(outputs.get(file)?.inputs ?? {})) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? /^code-cached-vendor:(.+)$/.exec(input)?.[1];
+      if (pkg) packages.add(pkg);
+    }
+  }
+  return packages;
 }
 
 /** `export *` drops a name two members export: keep such members out of the group. */
