@@ -8,9 +8,10 @@
 //
 // 1. The chunks main statically imports (always loaded with it) go into main itself.
 // 2. For each hot entry (`run`, then the playbook commands), the small chunks it statically
-//    imports, grouped by the large chunks and the packages each needs: one file per group. Another command that
-//    needed one of them now loads the group, a few KB of code it does not use, instead of
-//    several files; it already needed the large chunks the group imports.
+//    imports, grouped by the large chunks each needs (and, for chunks the light entries `list`
+//    and `search` load, by the packages too): one file per group. Another command that needed one
+//    of them now loads the group, a few KB of code it does not use, instead of several files; it
+//    already needed the large chunks (and, if light, the packages) the group imports.
 //
 // Chunks statically imported by bin.js stay apart (`--version` loads only those), as do large
 // chunks.
@@ -24,7 +25,9 @@ const SMALL = 30_000;
 /**
  * @param {string} outdir the build's output directory (holding bin.js and chunks/)
  * @param {import('esbuild').Metafile} metafile
- * @param {{ hot: string[] }} options source files of the hot entries (`src/cli/run-command.ts`), in priority order
+ * @param {{ hot: string[], light?: string[] }} options source files of the hot entries
+ *   (`src/cli/run-command.ts`), in priority order, and of the entries that must load no package
+ *   through a merged chunk
  */
 export async function mergeChunks(outdir, metafile, options) {
   const abs = (p) => resolve(p);
@@ -60,6 +63,12 @@ export async function mergeChunks(outdir, metafile, options) {
   taken.add(main);
   // 2. Per hot entry: its small static chunks, grouped by the large chunks and packages each one needs
   //    (directly or not). Whoever loads a group then already needed every large chunk it imports.
+  // Which lazily loaded entries reach each file (through static imports).
+  const reachedBy = new Map();
+  for (const target of dynamicTargets) {
+    for (const f of [target, ...closure(target)]) reachedBy.set(f, [...(reachedBy.get(f) ?? []), target]);
+  }
+  const light = new Set([...dynamicTargets].filter((f) => (options.light ?? []).includes(outputs.get(f)?.entryPoint)));
   for (const source of options.hot) {
     const entry = [...dynamicTargets].find((f) => outputs.get(f)?.entryPoint === source);
     if (!entry) throw new Error(`merge-chunks: no entry for ${source}`);
@@ -67,9 +76,12 @@ export async function mergeChunks(outdir, metafile, options) {
     const byNeeds = new Map();
     for (const file of candidates) {
       const needs = [...closure(file)].filter((f) => !candidates.has(f) && !taken.has(f)).sort();
-      // Packages count as needs too: a chunk holding (or loading the vendor file of) a package
-      // must not be merged with one that loads none, or a light command would load the package.
-      const key = `${needs.join('\n')}\n|${[...packagesOf([file, ...closure(file)], outputs)].sort().join(',')}`;
+      // For a chunk the light entries (list, search) load, packages count as needs too: one
+      // holding (or loading the vendor file of) a package must not be merged with one that loads
+      // none, or list and search would load the package. Others group by large chunks alone, so
+      // a recorded run loads a dozen files, not twenty.
+      const shared = (reachedBy.get(file) ?? []).some((t) => light.has(t));
+      const key = shared ? `${needs.join('\n')}\n|${[...packagesOf([file, ...closure(file)], outputs)].sort().join(',')}` : needs.join('\n');
       byNeeds.set(key, [...(byNeeds.get(key) ?? []), file]);
     }
     for (const files of byNeeds.values()) {
