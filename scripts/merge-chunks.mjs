@@ -68,7 +68,19 @@ export async function mergeChunks(outdir, metafile, options) {
   for (const target of dynamicTargets) {
     for (const f of [target, ...closure(target)]) reachedBy.set(f, [...(reachedBy.get(f) ?? []), target]);
   }
+  // The light entries and every entry they load lazily in turn (a first `search` builds the index).
   const light = new Set([...dynamicTargets].filter((f) => (options.light ?? []).includes(outputs.get(f)?.entryPoint)));
+  for (const pending = [...light]; pending.length > 0; ) {
+    const next = pending.pop();
+    for (const f of [next, ...closure(next)]) {
+      for (const i of outputs.get(f)?.imports ?? []) {
+        if (i.kind === 'dynamic-import' && outputs.has(i.path) && !light.has(i.path)) {
+          light.add(i.path);
+          pending.push(i.path);
+        }
+      }
+    }
+  }
   for (const source of options.hot) {
     const entry = [...dynamicTargets].find((f) => outputs.get(f)?.entryPoint === source);
     if (!entry) throw new Error(`merge-chunks: no entry for ${source}`);
