@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeHome } from '../helpers/cli.js';
 import { KEY, readOutput, spawnTriage, type PtyRun } from '../helpers/pty.js';
 
-const INTAKE = ['--customer', 'Bo Lindqvist', '--channel', 'email', '--mood', 'calm', '--description', 'The CSV comes out empty'];
+const INTAKE = ['--customer', 'Bo Lindqvist', '--channel', 'email', '--mood', 'calm', '--account', 'acct-1', '--description', 'The CSV comes out empty'];
 
 const runs: PtyRun[] = [];
 afterEach(() => {
@@ -56,6 +56,11 @@ describe('first run in a pseudo-terminal', () => {
     await first.answer('? Rows they expected', '5200');
     await first.answer('? Rows in the downloaded file', '0');
     await first.choose('? What did the customer say?', 'No filter; the file really has fewer rows');
+    // A bug outcome asks scope, frequency and start once, each skippable.
+    await first.waitFor('Before the report is final (Enter skips a question):');
+    await first.answer('? Who is affected?', '');
+    await first.answer('? How often does it happen?', '');
+    await first.answer('? When did it start?', '');
     expect(await first.exit()).toBe(0);
     const reply = readOutput(join(outDir, 'first.out'));
     expect(reply).toMatch(/Best regards,?\nSam Rivera\nAcme Cloud\n$/);

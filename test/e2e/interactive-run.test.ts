@@ -26,6 +26,7 @@ describe('interactive run in a pseudo-terminal', () => {
     await run.choose('? How does the customer sound?', '← Go back');
     await run.choose('? Channel', 'Phone');
     await run.choose('? How does the customer sound?', 'Angry');
+    await run.answer('? Account (id or email)', '');
     await run.answer('? What is the problem, in their words?', 'One file never uploads');
     // Env fields come first, under the playbook's name; the prompt already asks for the User-Agent.
     await run.waitFor("File upload or export fails · the customer's environment");
@@ -68,9 +69,9 @@ describe('interactive run in a pseudo-terminal', () => {
     expect(report.path.map((s: { node: string }) => s.node)).toEqual(['upload-or-export', 'what-file-is-it', 'can-they-convert-it', 'feature-request-accept-another-file-type']);
     expect(report.path[1].answer).toBe("file_type: HEIC; file_size_mb: 3; A file type we don't accept");
     expect(report.answers).toEqual({ file_type: 'HEIC', file_size_mb: 3 });
-    expect(report.customer).toEqual({ name: 'Dana Q', channel: 'phone', mood: 'angry' });
+    expect(report.customer).toEqual({ name: 'Dana Q', channel: 'phone', mood: 'angry', account: null, signals: [] });
     expect(report.description).toBe('One file never uploads');
-    expect(report.environment).toEqual({ browser: 'Chrome 126.0.0.0', browser_os: 'Windows 10', browser_device: 'desktop' });
+    expect(report.environment).toEqual({ browser: 'Chrome 126.0.0.0', browser_os: 'Windows 10 or 11', browser_device: 'desktop' });
     expect(report.title).toBe('Accept HEIC uploads');
     expect(stdout).not.toContain('Error 403');
     expect(stdout).not.toContain('where-does-it-fail');
@@ -94,7 +95,7 @@ describe('interactive run in a pseudo-terminal', () => {
   it('draws in colour on a terminal, and without any with NO_COLOR', async () => {
     const SGR = /\u001b\[[0-9;]*m/;
     for (const noColor of [undefined, '1']) {
-      run = spawnTriage(['run', 'upload-or-export-fails', '--customer', 'A', '--channel', 'chat', '--mood', 'calm', '--description', 'x', '--answer', 'browser=Firefox'], {
+      run = spawnTriage(['run', 'upload-or-export-fails', '--customer', 'A', '--channel', 'chat', '--mood', 'calm', '--account', 'acct-1', '--description', 'x', '--answer', 'browser=Firefox'], {
         home: makeHome(),
         env: { NO_COLOR: noColor },
       });

@@ -173,7 +173,7 @@ describe('kill -9 during a non-interactive run, then resume', () => {
 
 describe('kill -9 during an interactive run (a real pseudo-terminal), then resume', () => {
   const ITERATIONS = 6;
-  const INTAKE = ['--customer', 'Bo Lindqvist', '--channel', 'email', '--mood', 'frustrated', '--description', 'The CSV comes out empty'];
+  const INTAKE = ['--customer', 'Bo Lindqvist', '--channel', 'email', '--mood', 'frustrated', '--account', 'acct-1', '--description', 'The CSV comes out empty'];
   /** The prompts of upload-or-export-fails on this path, in order, with the answer to give. */
   const STEPS: { prompt: string; text?: string; choose?: string }[] = [
     { prompt: '? Browser and version', text: 'Firefox 127' },
