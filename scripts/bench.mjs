@@ -1,9 +1,10 @@
 // `npm run bench`: every speed target of the project, measured side by side with Node's own
 // start-up floor (`node -e 0`) in paired, alternating runs on this machine, and reported as ratios.
 // Also: triage env vs envinfo (scripts/bench-env.mjs) and the case history at 100,000 cases
-// (scripts/bench-cases.mjs). Needs `npm run build` first.
+// (scripts/bench-cases.mjs), and each start-up device built with and without it
+// (scripts/bench-devices.mjs). Needs `npm run build` first.
 //
-//   node scripts/bench.mjs [--runs 15] [--quick] [--json out.json] [--skip env,cases]
+//   node scripts/bench.mjs [--runs 15] [--quick] [--json out.json] [--skip env,cases,devices]
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,12 +78,16 @@ writeCorpus(corpusDir, 2000);
 const runArgs = [
   BIN, 'run', 'upload-or-export-fails', '--no-input', '--format', 'json', '--case-id', 'TRI-BENCH-0001', '--no-history',
   '-a', 'browser=Chrome 131 on macOS', '-a', 'upload-or-export=2', '-a', 'how-big-is-the-export=3', '-a', 'export_format=CSV', '-a', 'row_count=4200',
+  '-a', 'rows_expected=4200', '-a', 'rows_received=0', '-a', 'do-filters-explain-the-missing-rows=3',
 ];
+// As agents run it: the case is recorded in the history (a new case id each time).
+const recordedRunArgs = runArgs.filter((arg, i) => arg !== '--no-history' && arg !== '--case-id' && runArgs[i - 1] !== '--case-id');
 
 const rows = [
   { name: 'triage --version', argv: [BIN, '--version'], goal: 1.3 },
   { name: 'triage --help', argv: [BIN, '--help'], goal: 1.3 },
-  { name: 'run → JSON report (no check commands)', argv: runArgs, goal: 2 },
+  { name: 'run → JSON report (no check commands), --no-history', argv: runArgs, goal: 2 },
+  { name: 'run → JSON report, recorded in the history', argv: recordedRunArgs, goal: 2 },
   { name: 'list --json (2,000 playbooks)', argv: [BIN, '--playbooks', corpusDir, 'list', '--json'], goal: 3 },
   { name: 'search (2,000 playbooks)', argv: [BIN, '--playbooks', corpusDir, 'search', 'export', 'download', 'empty'], goal: 3 },
   { name: 'lint (2,000 playbooks, parses all)', argv: [BIN, 'lint', corpusDir], goal: 20 },
@@ -132,6 +137,12 @@ if (!skip.has('cases')) {
   summary.cases = await benchCases({ count, runs: 5 });
   const c = summary.cases;
   console.log(`case history (${c.backend}, ${c.count} cases): search median ${Math.max(...c.search.map((s) => s.medianMs))} ms (slowest query), stats median ${c.stats.medianMs} ms${c.cli ? `; end to end: cases search ${c.cli.searchMs} ms, cases stats ${c.cli.statsMs} ms` : ''}`);
+}
+if (!skip.has('devices')) {
+  console.log('');
+  console.log(`Start-up devices, each built with and without (scripts/bench-devices.mjs, ${Math.max(runs, 15)} pairs):`);
+  const { benchDevices } = await import('./bench-devices.mjs');
+  summary.devices = benchDevices({ runs: Math.max(runs, 15), log: (line) => console.log(line) });
 }
 if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(summary, null, 2)}\n`);
 rmSync(home, { recursive: true, force: true });

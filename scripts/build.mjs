@@ -3,41 +3,16 @@
 // Builds into a fresh directory and swaps it in, so a build never leaves a half-written dist/
 // behind for a triage process (or test) that is starting at that moment.
 import { build } from 'esbuild';
-import { mergeChunks } from './merge-chunks.mjs';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const dist = fileURLToPath(new URL('../dist', import.meta.url));
-
-/**
- * Builtins some packages require at load time but use only in features triage never calls:
- * commander loads child_process (with net, dgram, streams) to spawn executable subcommands;
- * liquidjs loads crypto (~2 ms) for its sha256/hmac filters and stream for streamed rendering.
- * Those packages get a stand-in that loads the real module on first use.
- */
-const LAZY_BUILTINS = { commander: ['child_process'], liquidjs: ['crypto', 'stream'] };
-const lazyBuiltins = {
-  name: 'lazy-builtins',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?(child_process|crypto|stream)$/ }, (args) => {
-      const builtin = args.path.replace(/^node:/, '');
-      const owner = Object.keys(LAZY_BUILTINS).find((pkg) => new RegExp(`[\\\\/]node_modules[\\\\/]${pkg}[\\\\/]`).test(args.importer));
-      return owner && LAZY_BUILTINS[owner].includes(builtin) ? { path: builtin, namespace: 'lazy-builtin' } : undefined;
-    });
-    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-      loader: 'js',
-      contents: [
-        'let real;',
-        `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
-        'module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });',
-      ].join('\n'),
-    }));
-  },
-};
+const dist = process.env.TRIAGE_BUILD_OUTDIR ?? fileURLToPath(new URL('../dist', import.meta.url));
+// For side-by-side measurements (scripts/bench-devices.mjs): TRIAGE_BUILD_WITHOUT=vendor-cache,help-snapshot
+const without = new Set((process.env.TRIAGE_BUILD_WITHOUT ?? '').split(',').filter(Boolean));
 
 /**
  * Large CommonJS packages on the start-up path, bundled apart (dist/vendor/<name>.cjs) and loaded
@@ -70,7 +45,6 @@ async function buildVendors(outdir) {
       format: 'cjs',
       platform: 'node',
       target: 'node20',
-      plugins: [lazyBuiltins],
       logLevel: 'warning',
     });
     vendorHashes.set(name, createHash('sha1').update(readFileSync(join(outdir, 'vendor', `${name}.cjs`))).digest('hex').slice(0, 16));
@@ -91,9 +65,23 @@ function sourceHash(dir) {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * recheck (the ReDoS checker of `triage lint`) ships native and Java binaries as optional
+ * dependencies; triage uses only its self-contained pure-JS build, copied here with its licence,
+ * so recheck is a development dependency and an install of triage carries none of them.
+ */
+function copyRecheck(outdir) {
+  const require = createRequire(import.meta.url);
+  const root = dirname(require.resolve('recheck/package.json'));
+  mkdirSync(join(outdir, 'vendor'), { recursive: true });
+  copyFileSync(join(root, 'lib', 'browser.js'), join(outdir, 'vendor', 'recheck.cjs'));
+  copyFileSync(join(root, 'LICENSE'), join(outdir, 'vendor', 'recheck.LICENSE'));
+}
+
 const staging = `${dist}.building-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
-await buildVendors(staging);
+copyRecheck(staging);
+if (!without.has('vendor-cache')) await buildVendors(staging);
 const result = await build({
   entryPoints: { bin: 'src/bin.ts' },
   outdir: staging,
@@ -116,14 +104,13 @@ const result = await build({
       'const __dirname = __triageDirname(__filename);',
     ].join(' '),
   },
-  plugins: [lazyBuiltins, codeCachedVendors],
+  plugins: without.has('vendor-cache') ? [] : [codeCachedVendors],
   define: { __TRIAGE_BUILD_ID__: JSON.stringify(sourceHash(fileURLToPath(new URL('../src', import.meta.url)))) },
   chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
   logLevel: 'warning',
 });
-// Fewer, larger chunks on the hot paths (scripts/merge-chunks.mjs says which and why).
-await mergeChunks(staging, result.metafile, { hot: ['src/app/env.ts', 'src/app/playbooks.ts', 'src/cli/run-command.ts', 'src/io/case-store-sqlite.ts'] });
+writeManifest(staging, result.metafile);
 // `triage --help` into a pipe is answered from this snapshot, rendered by the program just built
 // (src/cli/help-snapshot.ts says when it is used).
 const renderHelp = `import { run } from ${JSON.stringify(pathToFileURL(join(staging, 'bin.js')).href)}; process.exitCode = await run(['--help']);`;
@@ -134,7 +121,28 @@ if (help.status !== 0 || help.stdout === '') {
 }
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const topicFiles = readdirSync(fileURLToPath(new URL('../docs/help', import.meta.url))).sort();
-writeFileSync(join(staging, 'help.json'), `${JSON.stringify({ version, topicFiles, text: help.stdout })}\n`);
+if (!without.has('help-snapshot')) writeFileSync(join(staging, 'help.json'), `${JSON.stringify({ version, topicFiles, text: help.stdout })}\n`);
+
+/**
+ * dist/chunks.json: what each file holds (sources and packages), for tests (which packages a
+ * command loads) and for anyone wondering why a command loads a file.
+ */
+function writeManifest(outdir, metafile) {
+  const manifest = {};
+  for (const [file, out] of Object.entries(metafile.outputs)) {
+    if (!file.endsWith('.js')) continue;
+    const entry = (manifest[relative(outdir, file).replace(/\\/g, '/')] = { sources: [], packages: [] });
+    for (const input of Object.keys(out.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+      if (pkg) {
+        if (!entry.packages.includes(pkg)) entry.packages.push(pkg);
+      } else entry.sources.push(input);
+    }
+    entry.sources.sort();
+    entry.packages.sort();
+  }
+  writeFileSync(join(outdir, 'chunks.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
 
 function withoutColourSettings(env) {
   const { NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, ...rest } = env;

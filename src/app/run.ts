@@ -64,9 +64,10 @@ export function isRedactionStandIn(value: AnswerValue | string): boolean {
 
 export function newCaseId(now: Date): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
-  // Web Crypto (a global): node:crypto would load on every run, ids are made only without --case-id.
-  const [a = 0, b = 0] = globalThis.crypto.getRandomValues(new Uint8Array(2));
-  return `TRI-${day}-${((a << 8) | b).toString(16).padStart(4, '0').toUpperCase()}`;
+  // Math.random (seeded by V8 from the OS at start-up) is enough for an id that is no secret; Web
+  // Crypto's getRandomValues compiles Node's webcrypto module on first use, a few ms of every run.
+  const n = Math.floor(Math.random() * 0x10000);
+  return `TRI-${day}-${n.toString(16).padStart(4, '0').toUpperCase()}`;
 }
 
 /** SOURCE_DATE_EPOCH fixes every timestamp, for byte-for-byte reproducible output. */
@@ -145,6 +146,8 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
   let prefill: Record<string, AnswerValue> = {};
   // Replaying validates the saved inputs against the current playbook version.
   try {
+    viewFlow(env.library, state);
+    env.ui.notice(`Resuming case ${record.id} (${record.playbook.title}), ${record.inputs.length} answer${record.inputs.length === 1 ? '' : 's'} so far.`);
     ({ state, prefill } = withoutStoredSecrets(env.library, state, env.ui, record.id, Boolean(env.prompter)));
   } catch (error) {
     if (error instanceof TriageError && error.code === 'session/secret-needed') throw error;
@@ -152,7 +155,6 @@ export async function resumeCase(caseId: string | undefined, env: RunEnvironment
       hint: `Start again with \`triage run ${record.playbook.id}\`.`,
     });
   }
-  env.ui.notice(`Resuming case ${record.id} (${record.playbook.title}), ${record.inputs.length} answer${record.inputs.length === 1 ? '' : 's'} so far.`);
   return continueCase(record, state, prefill, env, { resumed: true, canLeave: false });
 }
 
@@ -181,7 +183,7 @@ function withoutStoredSecrets(
   const key = (state.inputs[cut] as { key: string }).key;
   if (!canAsk) {
     // The session stays as it is: nothing is cut back until someone can answer again.
-    throw new TriageError('session/secret-needed', `Case ${caseId} needs the secret answer to "${key}" again (secrets are never saved), and \`triage resume\` asks it only in a terminal.`, {
+    throw new TriageError('session/secret-needed', `Case ${caseId} needs more answer (${key}): a secret answer is never saved, so it is asked again, and \`triage resume\` asks it only in a terminal.`, {
       exitCode: EXIT.usage,
       hint: `Run \`triage resume ${caseId}\` in a terminal.`,
     });

@@ -328,36 +328,30 @@ export function probeDeps(settings: Settings, env: NodeJS.ProcessEnv): ProbeDeps
 }
 
 /**
- * `--case-id` names a case that exists (in the history, or as an interrupted session): exit 2
- * rather than overwrite it, unless `--replace-case` says to replace it.
+ * `--case-id` names a finished case in the history: exit 2 rather than overwrite it, unless
+ * `--replace-case` says to replace it.
  */
 async function assertCaseIdFree(id: string, options: { replace: boolean; history: boolean }, dataDir: string, ctx: CliContext): Promise<void> {
   if (options.replace) return;
+  // An interrupted case of that id (a session, or an open case) is started again by the same
+  // command: that is how a run killed before it finished is repeated. A finished case is never
+  // overwritten.
   const where: string[] = [];
-  try {
-    const session = openSessionStore(dataDir).load(id);
-    // A session interrupted before any answer was saved holds nothing to lose: run it again.
-    if (session.status !== 'open' || session.inputs.some((input) => input.kind === 'ask' || input.kind === 'env' || input.kind === 'choice')) {
-      where.push('an interrupted session');
-    }
-  } catch (error) {
-    if (!isTriageError(error) || error.code !== 'session/not-found') where.push('an interrupted session');
-  }
   // --no-history records nothing, so a stored case of that id cannot be overwritten.
   if (options.history) {
     const { openCaseStore } = await import('../io/case-store.js');
     const store = await openCaseStore({ dataDir, env: ctx.env });
     try {
       const found = await store.getCase(id).catch(() => undefined);
-      if (found?.id === id) where.push('the case history');
+      if (found?.id === id && found.status === 'done') where.push('the case history');
     } finally {
       await store.close().catch(() => undefined);
     }
   }
   if (where.length === 0) return;
-  throw new TriageError('run/case-exists', `Case ${id} already exists (in ${where.join(' and ')}); --case-id will not overwrite it.`, {
+  throw new TriageError('run/case-exists', `Case ${id} already exists (in ${where.join(' and ')}); --case-id will not overwrite a finished case.`, {
     exitCode: EXIT.usage,
-    hint: `Leave out --case-id for a new id, use another id, or add --replace-case to replace case ${id}${where.includes('an interrupted session') ? ` (\`triage resume ${id}\` continues it)` : ''}.`,
+    hint: `Leave out --case-id for a new id, use another id, or add --replace-case to replace case ${id}.`,
   });
 }
 

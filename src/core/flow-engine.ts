@@ -426,7 +426,9 @@ function consume(library: PlaybookLibrary, cursor: Cursor, input: FlowInput, mod
       const value = mode === 'apply' ? validAnswer(ask, input.value) : input.value;
       cursor.answers.set(ask.key, value);
       if (ask.secret && !cursor.secretKeys.includes(ask.key)) cursor.secretKeys.push(ask.key);
-      currentStep(cursor).answers.push(`${ask.key}: ${ask.secret ? '[REDACTED]' : formatAnswerValue(value)}`);
+      const shown = ask.secret ? '[REDACTED]' : formatAnswerValue(value);
+      // A skipped optional question says nothing in the path ("told: " reads as a gap).
+      if (shown.trim() !== '') currentStep(cursor).answers.push(`${ask.key}: ${shown}`);
       cursor.autoSteps = 0;
       stored = { kind: 'ask', node: input.node, key: input.key, value: Array.isArray(value) ? Object.freeze([...value]) : value };
       break;

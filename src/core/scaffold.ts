@@ -145,7 +145,7 @@ is getting in the way. Turning extensions off one by one will show which one.
 
 \`\`\`reply
 This looks like a temporary hiccup. Trying again in a few minutes usually
-works; if it keeps happening, reply to this message and we will dig deeper.
+works.
 \`\`\`
 
 ## Bug: Fails every time
@@ -160,8 +160,8 @@ labels: [example]
 \`\`\`
 
 \`\`\`reply
-I have passed this to our engineers with the steps to reproduce it and the
-details of your setup. Your case reference is {{ case.id }}.
+It fails every time, even in a private window, so the fault is on our side,
+not in your browser or your setup.
 \`\`\`
 `;
 }

@@ -709,15 +709,26 @@ const complexityCache = new Map<string, Complexity>();
 let checkRegex: ((source: string, flags: string, params?: { timeout?: number }) => RecheckDiagnostics) | undefined;
 
 /**
- * recheck's analysis of a pattern, cached. Loaded on first use (it is large) from its browser
- * build, which runs in this thread; the Node entry would spawn a worker or a native binary.
+ * recheck's analysis of a pattern, cached. Loaded on first use (it is large) from its pure-JS
+ * build, which runs in this thread; the Node entry would spawn a worker or a native binary. The
+ * build copies that file to dist/vendor/recheck.cjs (recheck itself is a development dependency);
+ * the sources, run directly, load it from the package.
  */
+function loadRecheck(): typeof import('recheck') {
+  const load = createRequire(import.meta.url);
+  try {
+    return load('../vendor/recheck.cjs') as typeof import('recheck');
+  } catch {
+    return load('recheck/lib/browser.js') as typeof import('recheck');
+  }
+}
+
 export function regexComplexity(source: string): Complexity {
   const cached = complexityCache.get(source);
   if (cached) return cached;
   let result: Complexity = 'unknown';
   try {
-    checkRegex ??= (createRequire(import.meta.url)('recheck/lib/browser.js') as typeof import('recheck')).checkSync;
+    checkRegex ??= loadRecheck().checkSync;
     const diagnostics = checkRegex(source, '', { timeout: 2000 });
     if (diagnostics.status === 'safe') result = 'safe';
     else if (diagnostics.status === 'vulnerable') result = diagnostics.complexity.type;

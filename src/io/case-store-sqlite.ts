@@ -5,7 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { CaseRecord } from '../core/case-record.js';
 import {
   CASE_COLUMNS,
@@ -43,6 +44,20 @@ const BM25_WEIGHTS = '2.0, 4.0, 2.0, 3.0, 1.0, 1.0';
 
 type Db = Database.Database;
 
+/**
+ * better-sqlite3's compiled addon, named directly: without it the package asks `bindings`, which
+ * probes a dozen candidate paths (several ms of every recorded run). Undefined, and so the
+ * package's own lookup, when the addon is not where an npm install puts it.
+ */
+function nativeBinding(): string | undefined {
+  try {
+    const file = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3')), '..', 'build', 'Release', 'better_sqlite3.node');
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function migrate(db: Db, file: string): void {
   const current = (): number =>
     (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
@@ -73,7 +88,8 @@ export function openSqliteCaseStore(file: string): CaseStore {
   const isNew = !existsSync(file);
   let db: Db;
   try {
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    const binding = nativeBinding();
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS, ...(binding ? { nativeBinding: binding } : {}) });
   } catch (error) {
     const reader = isNew ? undefined : openForReading(file, error);
     if (reader) return reader;
@@ -131,9 +147,14 @@ function openForReading(file: string, error: unknown): SqliteCaseStore | undefin
     const image = readFileSync(file);
     // Bytes 18 and 19 are the write and read format versions: 2 is WAL, 1 the rollback journal.
     if (image.length >= 20 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
-    return new Database(image, { readonly: true });
+    const binding = nativeBinding();
+    return new Database(image, { readonly: true, ...(binding ? { nativeBinding: binding } : {}) });
   };
-  const attempts = [() => new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS }), inMemory];
+  const onDisk = (): Db => {
+    const binding = nativeBinding();
+    return new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS, ...(binding ? { nativeBinding: binding } : {}) });
+  };
+  const attempts = [onDisk, inMemory];
   for (const attempt of attempts) {
     let db: Db | undefined;
     try {

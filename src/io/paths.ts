@@ -2,6 +2,7 @@
  * Where triage keeps things: the same locations conf uses (env-paths with no `-nodejs` suffix),
  * overridable for tests and portable installs.
  */
+import { join } from 'node:path';
 import envPaths from 'env-paths';
 
 export interface TriagePaths {
@@ -15,9 +16,13 @@ export interface TriagePaths {
 
 export function triagePaths(env: NodeJS.ProcessEnv = process.env): TriagePaths {
   const base = envPaths('triage', { suffix: '' });
+  // env-paths reads process.env: where it follows the XDG variables (not macOS or Windows), the
+  // ones in `env` decide, so a command run with another environment keeps to that one's home.
+  const xdg = (variable: string): string | undefined =>
+    process.platform !== 'darwin' && process.platform !== 'win32' && env[variable] ? join(env[variable]!, 'triage') : undefined;
   return {
-    config: env.TRIAGE_CONFIG_DIR || base.config,
-    data: env.TRIAGE_DATA_DIR || base.data,
-    cache: env.TRIAGE_CACHE_DIR || base.cache,
+    config: env.TRIAGE_CONFIG_DIR || xdg('XDG_CONFIG_HOME') || base.config,
+    data: env.TRIAGE_DATA_DIR || xdg('XDG_DATA_HOME') || base.data,
+    cache: env.TRIAGE_CACHE_DIR || xdg('XDG_CACHE_HOME') || base.cache,
   };
 }

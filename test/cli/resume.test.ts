@@ -79,7 +79,7 @@ describe('triage resume without a terminal', () => {
     const resumed = triage(['--playbooks', GATED, 'resume', '--allow-commands'], { home });
     expect(resumed.code).toBe(2);
     expect(resumed.stdout).toBe('');
-    expect(resumed.stderr).toContain('Case TRI-SIGINT-0001 needs the secret answer to "password" again');
+    expect(resumed.stderr).toContain('Case TRI-SIGINT-0001 needs more answer (password): a secret answer is never saved');
     expect(resumed.stderr).toContain('Run `triage resume TRI-SIGINT-0001` in a terminal');
     const after = JSON.parse(readFileSync(sessionPath(home, 'TRI-SIGINT-0001'), 'utf8')) as { inputs: { kind: string }[] };
     expect(after.inputs.map((i) => i.kind)).toEqual(['ask', 'ask']);

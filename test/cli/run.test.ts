@@ -54,7 +54,7 @@ const KINDS: readonly Kind[] = [
   { choice: 'That is how it works', kind: 'works-as-designed', node: 'works-as-designed-that-is-how-it-works', emits: 'reply', replyText: 'This is how Every outcome kind behaves by design.' },
   { choice: 'They want a new thing', kind: 'feature-request', node: 'feature-request-a-new-thing', emits: 'both', replyText: "I've passed the idea on." },
   { choice: 'It is broken', kind: 'bug', node: 'bug-it-is-broken', extra: { seats: 12, 'how-often': 'Only sometimes' }, emits: 'both', replyText: 'Our engineers have the full report' },
-  { choice: 'Nobody knows', kind: 'escalate', node: 'escalate-nobody-knows', emits: 'both', replyText: 'specialist team' },
+  { choice: 'Nobody knows', kind: 'escalate', node: 'escalate-nobody-knows', emits: 'both', replyText: 'a colleague with the right access' },
 ];
 
 /** The three ways a script gives answers, rotated over the outcome kinds. */

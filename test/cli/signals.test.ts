@@ -14,7 +14,7 @@ describe('customer signals', () => {
     const result = run(['--description', "This is the THIRD time I'm writing about this, fix it or I'm cancelling", '--format', 'json', '--emit', 'report']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report.customer).toEqual({ name: 'Dana', channel: 'email', mood: 'calm', signals: ['repeat-contact', 'cancel-threat'] });
+    expect(report.customer).toEqual({ name: 'Dana', channel: 'email', mood: 'calm', account: null, signals: ['repeat-contact', 'cancel-threat'] });
     expect(report.replay).toContain('--signal repeat-contact,cancel-threat');
     expect(report.reply).toContain("You shouldn't have had to come back to us about it");
   });
@@ -42,6 +42,6 @@ describe('customer signals', () => {
 
   it('shows them with the customer in the Markdown report', () => {
     const md = run(['--description', 'My whole team cannot export anything', '--format', 'markdown', '--emit', 'report']);
-    expect(md.stdout).toContain('| Customer | Dana, via email (calm; business impact) |');
+    expect(md.stdout).toContain('| Customer | Dana wrote by email, calm (business impact) |');
   });
 });

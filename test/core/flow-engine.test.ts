@@ -269,7 +269,7 @@ describe('asks', () => {
     const next = applyInput(lib, state, { kind: 'choice', node: 'details', label: 'Next' });
     const path = viewFlow(lib, next).path;
     expect(path[0]?.answer).toBe(
-      'name: Ada; count: 3; sure: yes; plan: Pro; tools: c, a; log: line 1\nline 2; password: [REDACTED]; comment: ; Next',
+      'name: Ada; count: 3; sure: yes; plan: Pro; tools: c, a; log: line 1\nline 2; password: [REDACTED]; Next',
     );
     expect(path[0]?.answer).not.toContain('hunter2');
   });

@@ -24,6 +24,7 @@ describe('action prompt in a pseudo-terminal', () => {
     await run.answer("? Customer's name", 'Dana Whitfield');
     await run.choose('? Channel', 'Email');
     await run.choose('? How does the customer sound?', 'Calm');
+    await run.answer('? Account (id or email)', '');
     await run.answer('? What is the problem, in their words?', 'I was charged twice for my May invoice');
     await run.choose('? What did the customer say?', 'Both completed');
 
@@ -64,6 +65,7 @@ describe('action prompt in a pseudo-terminal', () => {
     await run.answer("? Customer's name", 'Ben');
     await run.choose('? Channel', 'Chat');
     await run.choose('? How does the customer sound?', 'Angry');
+    await run.answer('? Account (id or email)', '');
     await run.answer('? What is the problem, in their words?', "Third time I'm writing about this double charge, fix it or I'm cancelling");
     await run.waitFor('In their words: “Third time I\'m writing”, “or I\'m cancelling”');
     await run.waitFor('? What should the reply take into account?');

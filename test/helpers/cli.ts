@@ -2,8 +2,9 @@
  * Spawns the built binary (`node bin/triage.js`) the way a user or script would: real process,
  * real streams, isolated config and data directories so tests never touch the developer's.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -39,8 +40,8 @@ export function isolatedEnv(home: string): Record<string, string> {
   };
 }
 
-export function triage(args: readonly string[], options: CliOptions = {}): CliResult {
-  const home = options.home ?? makeHome();
+/** The environment a spawned triage gets: this process's, minus triage's own settings, in `home`. */
+function spawnEnv(home: string, options: CliOptions): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('TRIAGE_') && k !== 'FORCE_COLOR' && k !== 'NO_COLOR') env[k] = v;
@@ -50,13 +51,65 @@ export function triage(args: readonly string[], options: CliOptions = {}): CliRe
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  return env;
+}
+
+export function triage(args: readonly string[], options: CliOptions = {}): CliResult {
+  const home = options.home ?? makeHome();
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? home,
-    env,
+    env: spawnEnv(home, options),
     input: options.input ?? '',
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 30_000,
   });
   if (result.error) throw result.error;
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `triage` without blocking the test's event loop, so several can run side by side. */
+export function triageAsync(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const home = options.home ?? makeHome();
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: options.cwd ?? home, env: spawnEnv(home, options), encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
+        if (code === undefined) reject(error);
+        else resolvePromise({ code, stdout, stderr });
+      },
+    ).stdin?.end(options.input ?? '');
+  });
+}
+
+/**
+ * Runs the CLI inside this process (`main` with its own streams and an isolated home), for tests
+ * that need hundreds of runs; spawned-binary tests keep the process-level behaviour covered.
+ */
+export async function triageInProcess(args: readonly string[], options: { home: string; env?: Record<string, string> }): Promise<CliResult> {
+  const { main } = await import('../../src/cli/main.js');
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const sink = (into: string[]) =>
+    Object.assign(
+      new Writable({
+        write(chunk: Buffer | string, _encoding, done) {
+          into.push(chunk.toString());
+          done();
+        },
+      }),
+      { isTTY: false },
+    );
+  const env = { ...spawnEnv(options.home, { env: options.env }) };
+  const result = await main(args, {
+    streams: { stdin: Object.assign(Readable.from([]), { isTTY: false }), stdout: sink(stdout), stderr: sink(stderr) } as never,
+    env,
+    cwd: options.home,
+    packageRoot: ROOT,
+    version: '0.0.0-test',
+    exit: { code: 0 },
+  });
+  return { code: result.exitCode, stdout: stdout.join(''), stderr: stderr.join('') };
 }
