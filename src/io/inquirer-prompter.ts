@@ -2,7 +2,7 @@
  * Prompter over @inquirer/prompts, drawing on stderr so stdout stays the result.
  * "Go back" is a menu entry in selects and `<` typed alone in text prompts.
  */
-import { checkbox, password, select, Separator } from '@inquirer/prompts';
+import { checkbox, select, Separator } from '@inquirer/prompts';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { linePrompt } from './line-prompt.js';
 import { BACK, type Back, type PromptChoice, type Prompter, type TextOptions } from './prompter.js';
@@ -51,7 +51,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): Prompt
         return problem === undefined ? true : sanitizeForTerminal(problem);
       };
       if (opts.secret) {
-        const value = await password({ message: fullMessage, mask: '•', validate }, context);
+        const value = await linePrompt({ message: fullMessage, mask: '•', validate }, context);
         return opts.allowBack && value.trim() === '<' ? BACK : sanitizeForTerminal(value);
       }
       if (opts.multiline) return multiline(fullMessage, opts, context);

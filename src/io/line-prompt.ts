@@ -8,6 +8,8 @@
  * notes the line, and the redraw waits for the end of the chunk (setImmediate). Typing by hand
  * still redraws on every key, as each key is its own chunk.
  *
+ * With `mask` it stands in for `password` the same way (each character drawn as the mask).
+ *
  * Otherwise it behaves like `input`: the default shows dimmed and is taken on an empty enter (tab
  * puts it on the line to edit, backspace on an empty line drops it), a validation message shows
  * under the line and keeps what was typed.
@@ -27,6 +29,8 @@ import {
 export interface LinePromptConfig {
   readonly message: string;
   readonly default?: string;
+  /** Shown once per character instead of the text (secret answers); a secret has no default. */
+  readonly mask?: string;
   /** True, or the message to show under the line. */
   readonly validate: (value: string) => string | true;
 }
@@ -89,7 +93,8 @@ export const linePrompt = createPrompt<string, LinePromptConfig>((config, done) 
   });
 
   const message = theme.style.message(config.message, status);
-  const shown = status === 'done' ? theme.style.answer(value) : value;
+  const text = config.mask === undefined ? value : config.mask.repeat(value.length);
+  const shown = status === 'done' ? theme.style.answer(text) : text;
   const defaultShown = defaultValue && status !== 'done' && !value ? theme.style.defaultAnswer(defaultValue) : undefined;
   return [[prefix, message, defaultShown, shown].filter((part) => part !== undefined).join(' '), error ? theme.style.error(error) : ''];
 });

@@ -66,3 +66,27 @@ describe('pasting into a one-line question', () => {
     expect(readFileSync(out, 'utf8')).toContain(pasted);
   }, 90_000);
 });
+
+describe('pasting into a secret question', () => {
+  it('4,000 characters pasted at once are taken whole and drawn masked, quickly', async () => {
+    const home = makeHome();
+    const dir = join(mkdtempSync(join(tmpdir(), 'triage-paste-')), 'playbooks');
+    write(
+      join(dir, 'secret.md'),
+      ['---', 'id: secret', 'title: Secret', 'version: 1.0.0', '---', '', '## Start', '', '```ask', 'key: token', 'prompt: Token', 'secret: true', '```', '', '- [Done](#resolved-done)', '', '## Resolved: Done', '', '```reply', 'Thanks, it works now. Open Settings to check.', '```', ''].join('\n'),
+    );
+    const out = join(dir, '..', 'report.json');
+    run = spawnTriage(['--playbooks', dir, 'run', 'secret', '--customer', 'Ana', '--account', 'acct-1', '--channel', 'chat', '--mood', 'calm', '--description', 'it broke', '--format', 'json'], { home, stdoutFile: out });
+    await run.waitFor('? Token');
+    const pasted = 'k'.repeat(3_999) + 'Z';
+    const started = performance.now();
+    run.type(pasted + KEY.enter);
+    await run.waitFor(/✔ Token/, { timeoutMs: 60_000 });
+    const elapsed = performance.now() - started;
+    console.log(`4,000 pasted secret characters taken in ${Math.round(elapsed)} ms`);
+    expect(elapsed, `the paste took ${Math.round(elapsed)} ms`).toBeLessThan(3_000);
+    expect(run.text()).not.toContain('kkkkZ');
+    expect(run.text()).toContain('••••');
+    expect(await finish(run)).toBe(0);
+  }, 90_000);
+});
