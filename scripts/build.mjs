@@ -3,15 +3,16 @@
 // Builds into a fresh directory and swaps it in, so a build never leaves a half-written dist/
 // behind for a triage process (or test) that is starting at that moment.
 import { build } from 'esbuild';
+import { mergeChunks } from './merge-chunks.mjs';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dist = process.env.TRIAGE_BUILD_OUTDIR ?? fileURLToPath(new URL('../dist', import.meta.url));
-// For side-by-side measurements (scripts/bench-devices.mjs): TRIAGE_BUILD_WITHOUT=vendor-cache,help-snapshot
+// For side-by-side measurements (scripts/bench-devices.mjs): TRIAGE_BUILD_WITHOUT=merge,vendor-cache,help-snapshot
 const without = new Set((process.env.TRIAGE_BUILD_WITHOUT ?? '').split(',').filter(Boolean));
 
 /**
@@ -110,7 +111,8 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-writeManifest(staging, result.metafile);
+// Fewer, larger chunks on the hot paths (scripts/merge-chunks.mjs says which and why).
+if (!without.has('merge')) await mergeChunks(staging, result.metafile, { hot: ['src/app/env.ts', 'src/app/playbooks.ts', 'src/cli/run-command.ts', 'src/io/case-store-sqlite.ts'], light: ['src/app/playbooks.ts', 'src/render/playbook-list.ts'] });
 // `triage --help` into a pipe is answered from this snapshot, rendered by the program just built
 // (src/cli/help-snapshot.ts says when it is used).
 const renderHelp = `import { run } from ${JSON.stringify(pathToFileURL(join(staging, 'bin.js')).href)}; process.exitCode = await run(['--help']);`;
@@ -122,27 +124,6 @@ if (help.status !== 0 || help.stdout === '') {
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const topicFiles = readdirSync(fileURLToPath(new URL('../docs/help', import.meta.url))).sort();
 if (!without.has('help-snapshot')) writeFileSync(join(staging, 'help.json'), `${JSON.stringify({ version, topicFiles, text: help.stdout })}\n`);
-
-/**
- * dist/chunks.json: what each file holds (sources and packages), for tests (which packages a
- * command loads) and for anyone wondering why a command loads a file.
- */
-function writeManifest(outdir, metafile) {
-  const manifest = {};
-  for (const [file, out] of Object.entries(metafile.outputs)) {
-    if (!file.endsWith('.js')) continue;
-    const entry = (manifest[relative(outdir, file).replace(/\\/g, '/')] = { sources: [], packages: [] });
-    for (const input of Object.keys(out.inputs)) {
-      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
-      if (pkg) {
-        if (!entry.packages.includes(pkg)) entry.packages.push(pkg);
-      } else entry.sources.push(input);
-    }
-    entry.sources.sort();
-    entry.packages.sort();
-  }
-  writeFileSync(join(outdir, 'chunks.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-}
 
 function withoutColourSettings(env) {
   const { NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, ...rest } = env;

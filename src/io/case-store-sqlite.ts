@@ -4,7 +4,7 @@
  * never deadlock upgrading a read lock) and waits up to `BUSY_TIMEOUT_MS` for another writer.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { CaseRecord } from '../core/case-record.js';
@@ -91,6 +91,8 @@ export function openSqliteCaseStore(file: string): CaseStore {
     const binding = nativeBinding();
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS, ...(binding ? { nativeBinding: binding } : {}) });
   } catch (error) {
+    const reader = isNew ? undefined : openForReading(file, error);
+    if (reader) return reader;
     throw new TriageError('database-open', `Cannot open the case history ${file}: ${(error as Error).message}.`, {
       hint: 'Check that the directory is writable, or set TRIAGE_DATA_DIR to another directory.',
       cause: error,
@@ -114,17 +116,70 @@ export function openSqliteCaseStore(file: string): CaseStore {
   } catch (error) {
     db.close();
     if (error instanceof TriageError) throw error;
+    const reader = isNew ? undefined : openForReading(file, error);
+    if (reader) return reader;
     // A read-only file or directory is not damage: moving the history aside would lose nothing
     // but the user's trust. SQLite writes its WAL files beside the database even to read it.
     const readOnly = /^SQLITE_READONLY/.test(String((error as { code?: unknown }).code ?? ''));
     throw new TriageError('database-open', `Cannot use the case history ${file}: ${(error as Error).message}.`, {
       hint: readOnly
-        ? `The history or its directory ${dir} is read-only, and SQLite needs to write beside it even to read it. Make ${dir} writable, or copy cases.db to a writable directory and set TRIAGE_DATA_DIR to it.`
+        ? `The history or its directory ${dir} is read-only. Make ${dir} writable, or copy cases.db to a writable directory and set TRIAGE_DATA_DIR to it.`
         : 'If the file is damaged, move it aside; triage starts a new history.',
       cause: error,
     });
   }
-  return new SqliteCaseStore(db, file);
+  return new SqliteCaseStore(db, file, false);
+}
+
+const CANNOT_WRITE = /^SQLITE_(READONLY|CANTOPEN|PERM|AUTH|IOERR)/;
+
+/**
+ * A history that cannot be opened for writing (a read-only file or directory) is opened for
+ * reading only. SQLite in WAL mode creates `-shm`/`-wal` beside the database even to read it;
+ * where it cannot, triage reads a copy of the file in memory (its header switched from WAL to the
+ * rollback journal, which an in-memory copy needs). Nothing writes to such a history anyway; a
+ * `-wal` left beside it by a process that crashed is not read. Undefined when the failure was not
+ * about write access, or reading fails too: the caller reports the first error.
+ */
+function openForReading(file: string, error: unknown): SqliteCaseStore | undefined {
+  if (!CANNOT_WRITE.test(String((error as { code?: unknown }).code ?? ''))) return undefined;
+  const inMemory = (): Db => {
+    const image = readFileSync(file);
+    // Bytes 18 and 19 are the write and read format versions: 2 is WAL, 1 the rollback journal.
+    if (image.length >= 20 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
+    const binding = nativeBinding();
+    return new Database(image, { readonly: true, ...(binding ? { nativeBinding: binding } : {}) });
+  };
+  const onDisk = (): Db => {
+    const binding = nativeBinding();
+    return new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS, ...(binding ? { nativeBinding: binding } : {}) });
+  };
+  const attempts = [onDisk, inMemory];
+  for (const attempt of attempts) {
+    let db: Db | undefined;
+    try {
+      db = attempt();
+      const version = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+      db.prepare('SELECT COUNT(*) FROM cases').get();
+      if (version !== LATEST_SCHEMA_VERSION) {
+        db.close();
+        throw new TriageError('database-read-only', `The case history ${file} is read-only and has schema version ${version}; this triage reads version ${LATEST_SCHEMA_VERSION}.`, {
+          hint: `Make ${dirname(file)} and the file writable once, so triage can upgrade it.`,
+        });
+      }
+      return new SqliteCaseStore(db, file, true);
+    } catch (failure) {
+      if (failure instanceof TriageError) throw failure;
+      if (db?.open) db.close();
+    }
+  }
+  return undefined;
+}
+
+function readOnlyError(file: string, what: string): TriageError {
+  return new TriageError('database-read-only', `Cannot ${what}: the case history ${file} is read-only (it was opened for reading only).`, {
+    hint: `A new run, \`cases import\` and \`cases purge\` write to the history and need write access to ${dirname(file)} and the file. Reading (\`cases list/show/search/stats/export\`) works as it is.`,
+  });
 }
 
 class SqliteCaseStore implements CaseStore {
@@ -132,12 +187,15 @@ class SqliteCaseStore implements CaseStore {
   readonly location: string;
   readonly damaged: string[] = [];
   private readonly db: Db;
+  /** Opened for reading only (read-only file or directory): every write says so. */
+  readonly readOnly: boolean;
   private readonly upsertOne: (record: CaseRecord) => UpsertResult;
   private readonly upsertMany: (records: readonly CaseRecord[]) => Record<UpsertResult, number>;
 
-  constructor(db: Db, file: string) {
+  constructor(db: Db, file: string, readOnly: boolean) {
     this.db = db;
     this.location = file;
+    this.readOnly = readOnly;
     const columns = CASE_COLUMNS.join(', ');
     const values = CASE_COLUMNS.map((c) => `@${c}`).join(', ');
     const updates = CASE_COLUMNS.filter((c) => c !== 'id')
@@ -164,10 +222,12 @@ class SqliteCaseStore implements CaseStore {
   }
 
   async upsertCase(record: CaseRecord): Promise<UpsertResult> {
+    if (this.readOnly) throw readOnlyError(this.location, `save case ${record.id}`);
     return this.upsertOne(record);
   }
 
   async upsertCases(records: readonly CaseRecord[]): Promise<Record<UpsertResult, number>> {
+    if (this.readOnly) throw readOnlyError(this.location, 'save cases');
     return this.upsertMany(records);
   }
 
@@ -298,6 +358,7 @@ class SqliteCaseStore implements CaseStore {
     if (options.dryRun) {
       return (this.db.prepare('SELECT COUNT(*) AS n FROM cases WHERE updated_ms < ?').get(cutoff) as { n: number }).n;
     }
+    if (this.readOnly) throw readOnlyError(this.location, 'purge cases');
     return this.db.transaction(() => this.db.prepare('DELETE FROM cases WHERE updated_ms < ?').run(cutoff).changes).immediate();
   }
 

@@ -2,8 +2,9 @@
  * Prompter over @inquirer/prompts, drawing on stderr so stdout stays the result.
  * "Go back" is a menu entry in selects and `<` typed alone in text prompts.
  */
-import { checkbox, input, password, select, Separator } from '@inquirer/prompts';
+import { checkbox, select, Separator } from '@inquirer/prompts';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
+import { linePrompt } from './line-prompt.js';
 import { BACK, type Back, type PromptChoice, type Prompter, type TextOptions } from './prompter.js';
 
 export const BACK_LABEL = '← Go back';
@@ -50,11 +51,11 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): Prompt
         return problem === undefined ? true : sanitizeForTerminal(problem);
       };
       if (opts.secret) {
-        const value = await password({ message: fullMessage, mask: '•', validate }, context);
+        const value = await linePrompt({ message: fullMessage, mask: '•', validate }, context);
         return opts.allowBack && value.trim() === '<' ? BACK : sanitizeForTerminal(value);
       }
       if (opts.multiline) return multiline(fullMessage, opts, context);
-      const value = await input({ message: fullMessage, default: opts.default === undefined ? undefined : sanitizeForTerminal(opts.default), validate }, context);
+      const value = await linePrompt({ message: fullMessage, ...(opts.default === undefined ? {} : { default: sanitizeForTerminal(opts.default) }), validate }, context);
       // Pasted text can carry escape sequences; they must not reach the report raw.
       return opts.allowBack && value.trim() === '<' ? BACK : sanitizeForTerminal(value);
     },

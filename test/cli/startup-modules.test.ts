@@ -73,8 +73,7 @@ describe('what start-up loads', () => {
   it('a command loads commander and only what it uses', () => {
     const loaded = loadedBy(['lint', '--help'], home);
     expect(heavyIn(loaded)).toEqual(['commander']);
-    // esbuild's chunks as they come (17 files today): merging them saved no measurable time.
-    expect(loaded.dist.length, loaded.dist.join('\n')).toBeLessThanOrEqual(20);
+    expect(loaded.dist.length, loaded.dist.join('\n')).toBeLessThanOrEqual(8);
   });
 
   it('list and search with a warm index parse nothing: no Markdown, YAML or template engine', () => {
