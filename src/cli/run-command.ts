@@ -341,7 +341,11 @@ async function assertCaseIdFree(id: string, options: { replace: boolean; history
   const where: string[] = [];
   // --no-history records nothing, so a stored case of that id cannot be overwritten.
   if (options.history) {
-    const { openCaseStore } = await import('../io/case-store.js');
+    const { caseStoreTarget, openCaseStore } = await import('../io/case-store.js');
+    // No history file yet: nothing to overwrite, and looking must not create one (a nearly full
+    // disk would then have no room left for the session).
+    const target = caseStoreTarget({ dataDir, env: ctx.env });
+    if (target.backend === 'sqlite' && !existsSync(target.file)) return;
     const store = await openCaseStore({ dataDir, env: ctx.env });
     try {
       const found = await store.getCase(id).catch(() => undefined);

@@ -69,6 +69,11 @@ describe('nothing printed carries raw control or direction characters', () => {
     try {
       await run.answer(/Version/, '1.0');
       await run.choose(/Prompt/, 'two');
+      // A bug outcome asks scope, frequency and start once, each skippable.
+      await run.waitFor('Before the report is final (Enter skips a question):');
+      await run.answer('? Who is affected?', '');
+      await run.answer('? How often does it happen?', '');
+      await run.answer('? When did it start?', '');
       await run.choose(/Save this to a file/, 'No');
       await run.exit(20_000);
     } finally {
