@@ -195,7 +195,9 @@ function parseNumber(ask: AskBlock, raw: string | AnswerValue): ParseResult<Answ
 function parseConfirm(raw: string | AnswerValue, secret: boolean): ParseResult<AnswerValue> {
   if (typeof raw === 'boolean') return ok(raw);
   const text = asText(raw);
-  const value = text === undefined ? undefined : CONFIRM_WORDS[text.trim().toLowerCase()];
+  const word = text?.trim().toLowerCase();
+  // Own words only: `__proto__` or `constructor` typed as an answer is not a yes or a no.
+  const value = word !== undefined && Object.hasOwn(CONFIRM_WORDS, word) ? CONFIRM_WORDS[word] : undefined;
   if (value === undefined) return fail(`Expected yes or no (y/n, true/false, 1/0)${text === undefined ? '' : shown(text, secret)}.`);
   return ok(value);
 }

@@ -226,3 +226,10 @@ describe('formatAnswerValue and allowedAnswers', () => {
     expect(allowedAnswers(ask('t'))).toBeUndefined();
   });
 });
+
+describe('parseAnswer: confirm words are its own', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('refuses %s as a yes/no answer', (word) => {
+    const result = parseAnswer(ask('ok', { type: 'confirm' }), word);
+    expect(result.ok).toBe(false);
+  });
+});
