@@ -31,6 +31,11 @@ describe('cant-reach-service at a terminal', () => {
     const screen = await run.waitFor(/✖ tls: Certificate of 127\.0\.0\.1:\d+ \(localhost\) expired on [^\n]+ \(3 days ago\)/);
     expect(screen).toContain('✔ dns: 127.0.0.1 (an IP address, nothing to look up)');
     expect(screen).toMatch(/✔ tcp: connected to 127\.0\.0\.1:\d+ in \d+ ms/);
+    // An escalation asks scope, frequency and start once, each skippable.
+    await run.waitFor('Before the report is final (Enter skips a question):');
+    await run.answer('? Who is affected?', '');
+    await run.answer('? How often does it happen?', '');
+    await run.answer('? When did it start?', '');
     await run.waitFor('the secure (encrypted) connection could not be set up');
     // The run stopped at the first failure: the later probes never ran.
     expect(run.text()).not.toMatch(/[✔✖] (http|proxy|clock):/);
