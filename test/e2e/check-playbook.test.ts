@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome } from '../helpers/cli.js';
 import { makeTestPki, startHttps, type Running, type TestPki } from '../helpers/net-servers.js';
-import { spawnTriage, type PtyRun } from '../helpers/pty.js';
+import { spawnTriage, type PtyRun, skipReportQuestions } from '../helpers/pty.js';
 
 let pki: TestPki;
 let expired: Running;
@@ -32,10 +32,7 @@ describe('cant-reach-service at a terminal', () => {
     expect(screen).toContain('✔ dns: 127.0.0.1 (an IP address, nothing to look up)');
     expect(screen).toMatch(/✔ tcp: connected to 127\.0\.0\.1:\d+ in \d+ ms/);
     // An escalation asks scope, frequency and start once, each skippable.
-    await run.waitFor('Before the report is final (Enter skips a question):');
-    await run.answer('? Who is affected?', '');
-    await run.answer('? How often does it happen?', '');
-    await run.answer('? When did it start?', '');
+    await skipReportQuestions(run);
     await run.waitFor('the secure (encrypted) connection could not be set up');
     // The run stopped at the first failure: the later probes never ran.
     expect(run.text()).not.toMatch(/[✔✖] (http|proxy|clock):/);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHome } from '../helpers/cli.js';
-import { KEY, readOutput, spawnTriage, type PtyRun } from '../helpers/pty.js';
+import { KEY, readOutput, spawnTriage, type PtyRun, skipReportQuestions } from '../helpers/pty.js';
 
 const INTAKE = ['--customer', 'Bo Lindqvist', '--channel', 'email', '--mood', 'calm', '--account', 'acct-1', '--description', 'The CSV comes out empty'];
 
@@ -57,10 +57,7 @@ describe('first run in a pseudo-terminal', () => {
     await first.answer('? Rows in the downloaded file', '0');
     await first.choose('? What did the customer say?', 'No filter; the file really has fewer rows');
     // A bug outcome asks scope, frequency and start once, each skippable.
-    await first.waitFor('Before the report is final (Enter skips a question):');
-    await first.answer('? Who is affected?', '');
-    await first.answer('? How often does it happen?', '');
-    await first.answer('? When did it start?', '');
+    await skipReportQuestions(first);
     expect(await first.exit()).toBe(0);
     const reply = readOutput(join(outDir, 'first.out'));
     expect(reply).toMatch(/Best regards,?\nSam Rivera\nAcme Cloud\n$/);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isolatedEnv, makeHome, triage } from '../helpers/cli.js';
-import { KEY, readOutput, spawnTriage, type PtyRun } from '../helpers/pty.js';
+import { KEY, readOutput, spawnTriage, type PtyRun, skipReportQuestions } from '../helpers/pty.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'run');
 const EPOCH = { SOURCE_DATE_EPOCH: '1700000000' };
@@ -59,10 +59,7 @@ describe('Ctrl-C and triage resume in a pseudo-terminal', () => {
     await resumed.answer('? Rows in the downloaded file', '0');
     await resumed.choose('? What did the customer say?', 'No filter; the file really has fewer rows');
     // A bug outcome asks scope, frequency and start once, each skippable (as the run without prompts skips them).
-    await resumed.waitFor('Before the report is final (Enter skips a question):');
-    await resumed.answer('? Who is affected?', '');
-    await resumed.answer('? How often does it happen?', '');
-    await resumed.answer('? When did it start?', '');
+    await skipReportQuestions(resumed);
     expect(await resumed.exit()).toBe(0);
     expect(existsSync(sessionFile(home, caseId))).toBe(false);
 

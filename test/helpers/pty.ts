@@ -214,3 +214,11 @@ async function settle(size: () => number, quietMs = 40, maxMs = 1000): Promise<v
 export function readOutput(path: string): string {
   return readFileSync(path, 'utf8');
 }
+
+/** Skips the scope, frequency and start questions a bug or escalation asks before its report. */
+export async function skipReportQuestions(run: PtyRun): Promise<void> {
+  await run.waitFor('Before the report is final (Enter skips a question):');
+  await run.answer('? Who is affected?', '');
+  await run.answer('? How often does it happen?', '');
+  await run.answer('? When did it start?', '');
+}

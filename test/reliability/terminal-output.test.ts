@@ -6,7 +6,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnTriage } from '../helpers/pty.js';
+import { spawnTriage, skipReportQuestions } from '../helpers/pty.js';
 import { HOSTILE, makeHome, tempDir, triage } from './helpers.js';
 
 // Raw C0 (but tab and newline), DEL, C1, and the embedding, override and isolate controls.
@@ -70,10 +70,7 @@ describe('nothing printed carries raw control or direction characters', () => {
       await run.answer(/Version/, '1.0');
       await run.choose(/Prompt/, 'two');
       // A bug outcome asks scope, frequency and start once, each skippable.
-      await run.waitFor('Before the report is final (Enter skips a question):');
-      await run.answer('? Who is affected?', '');
-      await run.answer('? How often does it happen?', '');
-      await run.answer('? When did it start?', '');
+      await skipReportQuestions(run);
       await run.choose(/Save this to a file/, 'No');
       await run.exit(20_000);
     } finally {
