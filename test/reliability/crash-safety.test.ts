@@ -255,8 +255,9 @@ describe('kill -9 during an interactive run (a real pseudo-terminal), then resum
         // Never asked again: what was answered before the kill (and saved) stays answered.
         expect(step, where).toBeGreaterThanOrEqual(saved.inputs.length - 1);
         await answer(resumed, STEPS[step]!);
-        // Only what is drawn after this answer was taken can be the next question.
-        from = resumed.text().length;
+        // Only what is drawn after this answer was taken can be the next question: from the ✔ line
+        // that shows it taken (the next prompt can arrive in the same chunk, so not from the end).
+        from = resumed.text().lastIndexOf('✔');
         if (step === STEPS.length - 1) break;
       }
       // The bug outcome asks scope, frequency and start once, each skippable (the reference run skips them).
