@@ -6,26 +6,85 @@ import { TriageError } from '../core/errors.js';
 import { isSettingKey, openSettings, SETTING_KEYS, type Settings } from '../io/settings.js';
 import { triagePaths } from '../io/paths.js';
 import { join } from 'node:path';
+import { CREDENTIAL_KEYS, isCredentialKey, readCredentials, writeCredential, type CredentialKey } from '../io/credentials.js';
 
 const FORMATS = ['markdown', 'text', 'json'];
 
+/** What `config get` and `config list` show for a stored token: never the token. */
+export const HIDDEN_VALUE = 'set (hidden)';
+
+const CREDENTIAL_MEANINGS: Readonly<Record<CredentialKey, string>> = {
+  'helpdesk.rt.token': 'Request Tracker auth token, or the password of helpdesk.rt.user (stored in credentials.json, mode 0600; or TRIAGE_RT_TOKEN)',
+  'helpdesk.zendesk.token': 'Zendesk API token (stored in credentials.json, mode 0600; or TRIAGE_ZENDESK_TOKEN)',
+  'helpdesk.freshdesk.token': 'Freshdesk API key (stored in credentials.json, mode 0600; or TRIAGE_FRESHDESK_TOKEN)',
+};
+
 function requireKey(key: string): asserts key is keyof typeof SETTING_KEYS {
   if (!isSettingKey(key)) {
-    const guess = closestMatch(key, Object.keys(SETTING_KEYS));
+    const known = [...Object.keys(SETTING_KEYS), ...CREDENTIAL_KEYS];
+    const guess = closestMatch(key, known);
     throw new TriageError('config/unknown-key', `Unknown setting "${key}".`, {
-      hint: `${guess ? `Did you mean "${guess}"? ` : ''}Settings: ${Object.keys(SETTING_KEYS).join(', ')}.`,
+      hint: `${guess ? `Did you mean "${guess}"? ` : ''}Settings: ${known.join(', ')}.`,
     });
   }
 }
 
+/** A token is a credential: `config set` with no value asks for it hidden (or reads `-` from stdin). */
+export function isSecretSetting(key: string): boolean {
+  return isCredentialKey(key);
+}
+
 export function getSetting(env: NodeJS.ProcessEnv, key: string): Settings[keyof Settings] {
   if (key === 'trusted') return openSettings(env).get('trusted') ?? [];
+  if (isCredentialKey(key)) return readCredentials(env).values[key] === undefined ? undefined : HIDDEN_VALUE;
   requireKey(key);
   return openSettings(env).get(key);
 }
 
+/** Stores a token in credentials.json (never config.json); returns the file. */
+function setCredential(env: NodeJS.ProcessEnv, key: CredentialKey, value: string): string {
+  const token = value.trim();
+  if (token === '' || /[\r\n]/.test(token)) {
+    throw new TriageError('config/invalid-value', `${key} must be one line of text; got ${token === '' ? 'nothing' : 'several lines'}.`, {
+      hint: `Run \`triage config set ${key}\` in a terminal to be asked for it, or pipe it: \`printf %s "$TOKEN" | triage config set ${key} -\`.`,
+    });
+  }
+  return writeCredential(env, key, token);
+}
+
+/** `helpdesk.*.url` is an http(s) URL, `helpdesk.zendesk.email` an email address. */
+function checkHelpdeskValue(key: string, value: string): string {
+  const trimmed = value.trim();
+  if (key.endsWith('.url')) {
+    let url: URL | undefined;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '') {
+      throw new TriageError('config/invalid-value', `${key} must be an http(s) URL without a user or password in it; got "${trimmed}".`, {
+        hint: `e.g. \`triage config set ${key} https://${key.split('.')[1]}.example.com\` (the token goes in ${key.replace(/url$/, 'token')}).`,
+      });
+    }
+    return trimmed.replace(/\/+$/, '');
+  }
+  if (key === 'helpdesk.zendesk.email' && !/^[^\s@]+@[^\s@]+$/.test(trimmed)) {
+    throw new TriageError('config/invalid-value', `helpdesk.zendesk.email must be an email address; got "${trimmed}".`, {
+      hint: 'e.g. `triage config set helpdesk.zendesk.email agent@example.com`',
+    });
+  }
+  return trimmed;
+}
+
 export function setSetting(env: NodeJS.ProcessEnv, key: string, value: string): string {
+  if (isCredentialKey(key)) return setCredential(env, key, value);
   requireKey(key);
+  if (key.startsWith('helpdesk.')) {
+    const settings = openSettings(env);
+    settings.set(key, checkHelpdeskValue(key, value) as never);
+    return settings.path;
+  }
   if (key === 'format' && !FORMATS.includes(value)) {
     throw new TriageError('config/invalid-value', `format must be one of ${FORMATS.join(', ')}; got "${value}".`, { hint: 'e.g. `triage config set format markdown`' });
   }
@@ -44,14 +103,20 @@ export function setSetting(env: NodeJS.ProcessEnv, key: string, value: string): 
 }
 
 export function unsetSetting(env: NodeJS.ProcessEnv, key: string): void {
+  if (isCredentialKey(key)) {
+    writeCredential(env, key, undefined);
+    return;
+  }
   requireKey(key);
   openSettings(env).delete(key);
 }
 
 export function listSettings(env: NodeJS.ProcessEnv): { key: string; value: unknown; meaning: string }[] {
   const settings = openSettings(env);
+  const credentials = readCredentials(env);
   return [
     ...Object.entries(SETTING_KEYS).map(([key, meaning]) => ({ key, value: settings.get(key as keyof Settings), meaning })),
+    ...CREDENTIAL_KEYS.map((key) => ({ key, value: credentials.values[key] === undefined ? undefined : HIDDEN_VALUE, meaning: CREDENTIAL_MEANINGS[key] })),
     { key: 'trusted', value: settings.get('trusted'), meaning: 'directories whose playbooks may run commands (`triage trust`)' },
   ];
 }

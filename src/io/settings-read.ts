@@ -21,6 +21,16 @@ export interface Settings {
   'support.minimums'?: string;
   /** `host[:port]` of the DNS server probes ask instead of the system resolver. */
   'network.dns_server'?: string;
+  /** Request Tracker's base URL, e.g. `https://rt.example.com` (the REST 2 API is below it). */
+  'helpdesk.rt.url'?: string;
+  /** The RT user the token or password belongs to (basic auth); unset for an RT auth token. */
+  'helpdesk.rt.user'?: string;
+  /** Zendesk's base URL, e.g. `https://acme.zendesk.com`. */
+  'helpdesk.zendesk.url'?: string;
+  /** The Zendesk agent email the API token belongs to. */
+  'helpdesk.zendesk.email'?: string;
+  /** Freshdesk's base URL, e.g. `https://acme.freshdesk.com`. */
+  'helpdesk.freshdesk.url'?: string;
   /** Absolute playbook directories whose commands may run. */
   trusted?: string[];
 }

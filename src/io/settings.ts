@@ -25,6 +25,11 @@ export const SETTING_KEYS: Readonly<Record<Exclude<keyof Settings, 'trusted'>, s
   'service.tls_issuer': "who issues the service's TLS certificate (a regular expression, e.g. \"Let's Encrypt\"); another issuer means interception",
   'support.minimums': 'supported minimum versions, e.g. "Chrome 120, Firefox 115, Safari 16.4, Edge 120, Windows 10, macOS 13"',
   'network.dns_server': 'host[:port] of a DNS server for probes to ask instead of the system resolver (or TRIAGE_DNS_SERVER)',
+  'helpdesk.rt.url': 'Request Tracker base URL, e.g. https://rt.example.com (or TRIAGE_RT_URL)',
+  'helpdesk.rt.user': 'Request Tracker user for basic auth; leave unset with an RT auth token (or TRIAGE_RT_USER)',
+  'helpdesk.zendesk.url': 'Zendesk base URL, e.g. https://acme.zendesk.com (or TRIAGE_ZENDESK_URL)',
+  'helpdesk.zendesk.email': 'Zendesk agent email the API token belongs to (or TRIAGE_ZENDESK_EMAIL)',
+  'helpdesk.freshdesk.url': 'Freshdesk base URL, e.g. https://acme.freshdesk.com (or TRIAGE_FRESHDESK_URL)',
 };
 
 export type SettingKey = keyof typeof SETTING_KEYS;
