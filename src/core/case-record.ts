@@ -6,6 +6,7 @@
 import type { Channel, Mood, OutcomeKind } from './model.js';
 import type { FlowInput } from './flow-types.js';
 import type { Signal } from './signals.js';
+import type { HelpdeskProvider, TicketPost } from './helpdesk.js';
 
 export interface Intake {
   readonly customer: {
@@ -48,6 +49,10 @@ export interface CaseRecord {
   /** Set when this case was recorded by a replay line (`triage run … --replay-of <case>`). */
   readonly replayOf?: string;
   readonly handoffs: readonly { readonly to: string; readonly url?: string; readonly at: string }[];
+  /** The helpdesk ticket the case came from (`triage run --ticket`) or was posted to. */
+  readonly ticket?: CaseTicket;
+  /** Replies and notes posted to helpdesk tickets, one entry per case, kind and ticket. */
+  readonly posts?: readonly CasePost[];
   /**
    * An open case saved before its playbook started: `intake` while the intake is being asked
    * (`intakeAnswered` says which of its questions are answered), `picker` once it is complete and
@@ -57,6 +62,26 @@ export interface CaseRecord {
   readonly intakeAnswered?: readonly IntakeQuestion[];
   /** How the run was started, so `triage resume` needs no flags. */
   readonly origin?: CaseOrigin;
+}
+
+export interface CaseTicket {
+  readonly provider: HelpdeskProvider;
+  readonly id: string;
+  readonly webUrl?: string;
+}
+
+/**
+ * A post to a ticket: `pending` is written before it is sent and `sent` (with the helpdesk's id
+ * for the message) after, so a post is never sent twice, even after a crash in between.
+ */
+export interface CasePost {
+  readonly kind: TicketPost['kind'];
+  readonly provider: HelpdeskProvider;
+  readonly ticketId: string;
+  readonly status: 'pending' | 'sent';
+  /** ISO 8601: when it was last written. */
+  readonly at: string;
+  readonly remoteId?: string;
 }
 
 export type IntakeQuestion = 'customer' | 'channel' | 'mood' | 'description' | 'account' | 'signals';

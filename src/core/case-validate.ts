@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import type { CaseRecord } from './case-record.js';
 import { CHANNELS, MOODS, OUTCOME_KINDS } from './model.js';
+import { HELPDESK_PROVIDERS } from './helpdesk.js';
 
 const isoTime = v.pipe(
   v.string(),
@@ -34,6 +35,19 @@ const caseRecordSchema = v.looseObject({
   finishedAt: v.optional(isoTime),
   durationMs: v.optional(v.pipe(v.number(), v.minValue(0))),
   handoffs: v.array(v.looseObject({ to: v.string(), url: v.optional(v.string()), at: v.string() })),
+  ticket: v.optional(v.looseObject({ provider: v.picklist(HELPDESK_PROVIDERS), id: v.string(), webUrl: v.optional(v.string()) })),
+  posts: v.optional(
+    v.array(
+      v.looseObject({
+        kind: v.picklist(['reply', 'note']),
+        provider: v.picklist(HELPDESK_PROVIDERS),
+        ticketId: v.string(),
+        status: v.picklist(['pending', 'sent']),
+        at: isoTime,
+        remoteId: v.optional(v.string()),
+      }),
+    ),
+  ),
 });
 
 export type CaseValidation = { readonly ok: true; readonly record: CaseRecord } | { readonly ok: false; readonly problem: string };
