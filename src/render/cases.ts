@@ -123,7 +123,17 @@ function caseFields(record: CaseRecord): [string, string][] {
     ['Started', record.startedAt],
     ...(record.finishedAt ? [['Finished', `${record.finishedAt}${record.durationMs !== undefined ? ` (${formatDuration(record.durationMs)})` : ''}`] as [string, string]] : []),
     ...(record.handoffs.length > 0 ? [['Handed off', record.handoffs.map((h) => `${h.to}${h.url ? ` ${h.url}` : ''} (${h.at})`).join('; ')] as [string, string]] : []),
+    ...(record.ticket ? [['Ticket', `${record.ticket.provider}:${record.ticket.id}${record.ticket.webUrl ? ` ${record.ticket.webUrl}` : ''}`] as [string, string]] : []),
+    ...((record.posts ?? []).length > 0 ? [['Posted', (record.posts ?? []).map((p) => describePost(record.id, p)).join('\n')] as [string, string]] : []),
   ];
+}
+
+/** `reply to rt:42: sent (id 117, 2026-12-05T08:00:00Z)`; a pending one says how to finish it. */
+function describePost(caseId: string, post: NonNullable<CaseRecord['posts']>[number]): string {
+  const what = `${post.kind} to ${post.provider}:${post.ticketId}`;
+  return post.status === 'sent'
+    ? `${what}: sent (${post.remoteId ? `id ${post.remoteId}, ` : ''}${post.at})`
+    : `${what}: pending since ${post.at}, not confirmed; \`triage handoff ${caseId} --to ${post.provider}\` finishes it`;
 }
 
 export function renderCaseText(record: CaseRecord): string {
