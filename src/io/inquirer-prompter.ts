@@ -120,3 +120,9 @@ async function readLinesUntilEmpty(context: { input: NodeJS.ReadableStream; outp
     rl.prompt();
   });
 }
+
+/** A line typed with nothing drawn for it, not even a mask (tokens, passwords): its length stays private too. */
+export async function askHidden(message: string, options: InquirerPrompterOptions): Promise<string> {
+  const validate = (value: string): string | true => (value.trim() === '' ? 'Type or paste it, then press Enter (Ctrl-C stops).' : true);
+  return linePrompt({ message, mask: '', validate }, { input: options.input, output: options.output, clearPromptOnDone: false });
+}
