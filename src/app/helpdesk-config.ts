@@ -7,17 +7,8 @@
 import { EXIT, TriageError } from '../core/errors.js';
 import { HELPDESK_NAMES, HELPDESK_PROVIDERS, type HelpdeskProvider } from '../core/helpdesk.js';
 import { readCredentials } from '../io/credentials.js';
+import type { HelpdeskConnection } from '../io/helpdesk/index.js';
 import type { Settings } from '../io/settings-read.js';
-
-export interface HelpdeskConnectionSettings {
-  readonly url: string;
-  /** RT: the user a password belongs to (basic auth); unset with an RT auth token. */
-  readonly user?: string;
-  /** Zendesk: the agent email the API token belongs to. */
-  readonly email?: string;
-  readonly token: string;
-  readonly timeoutMs: number;
-}
 
 export const DEFAULT_HELPDESK_TIMEOUT_SECONDS = 20;
 
@@ -73,7 +64,7 @@ export function configuredHelpdesks(settings: Settings, env: NodeJS.ProcessEnv):
 }
 
 export interface ResolvedConnection {
-  readonly connection: HelpdeskConnectionSettings;
+  readonly connection: HelpdeskConnection;
   /** Set when credentials.json was narrowed to 0600 on reading: say so on stderr. */
   readonly notice?: string;
 }
@@ -98,7 +89,7 @@ export function resolveHelpdeskConnection(provider: HelpdeskProvider, settings: 
     email = lookUp(env, stored, emailPiece);
     if (email === undefined) throw missing(provider, emailPiece, 'agent@example.com', false);
   }
-  const connection: HelpdeskConnectionSettings = {
+  const connection: HelpdeskConnection = {
     url: url.replace(/\/+$/, ''),
     ...(user ? { user } : {}),
     ...(email ? { email } : {}),

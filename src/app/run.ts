@@ -3,7 +3,7 @@
  * the session saved after every answer, then build the report and reply and record the case.
  */
 import { join } from 'node:path';
-import type { CaseOrigin, CaseRecord, Intake } from '../core/case-record.js';
+import type { CaseOrigin, CaseRecord, CaseTicket, Intake } from '../core/case-record.js';
 import { applyCheckExpect } from '../core/check-expect.js';
 import { EXIT, TriageError } from '../core/errors.js';
 import { startFlow, viewFlow } from '../core/flow-engine.js';
@@ -54,6 +54,8 @@ export interface RunRequest {
   /** When the case began, if before its playbook started (the intake was saved first). */
   readonly startedAt?: string;
   readonly origin?: CaseOrigin;
+  /** The helpdesk ticket the case comes from (`--ticket`). */
+  readonly ticket?: CaseTicket;
 }
 
 /** A value that carries a redaction token (`[EMAIL-1]`, `[REDACTED]`): a replay's stand-in. */
@@ -102,6 +104,7 @@ export async function runNewCase(request: RunRequest, env: RunEnvironment): Prom
     handoffs: [],
     ...(request.origin ? { origin: request.origin } : {}),
     ...(request.replayOf ? { replayOf: request.replayOf } : {}),
+    ...(request.ticket ? { ticket: request.ticket } : {}),
   };
   return continueCase(record, state, request.prefill, env, { resumed: false, canLeave: Boolean(request.canLeave) });
 }

@@ -40,9 +40,12 @@ import { terminalFor } from './context.js';
 import { createRunScreen } from './run-screen.js';
 import type { CheckFlags, RunFlags } from './commands/run.js';
 import { workspaceInput } from './commands/shared.js';
+import { askTicketRef, checkPostFlags, openTicket, postAtOutcome, withTicketIntake } from './run-ticket.js';
+import { formatTicketRef, parseTicketRef } from '../core/helpdesk.js';
+import { mergedEnvironment } from '../core/ticket-intake.js';
 
 export type RunMode =
-  | { mode: 'run'; playbookId: string; flags: RunFlags }
+  | { mode: 'run'; playbookId?: string; flags: RunFlags }
   | { mode: 'resume'; caseId?: string; flags: RunFlags }
   | { mode: 'guided'; flags: RunFlags };
 
@@ -79,8 +82,22 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
     };
     // `--signal` or `signals:` in the answers file; the intake reads them from the flags.
     const givenSignals = takeSignals(flags.signal, prefill);
-    const intakeFlags: RunFlags = givenSignals === undefined ? flags : { ...flags, signal: givenSignals.join(',') || 'none' };
-    const attached = flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {};
+    let intakeFlags: RunFlags = givenSignals === undefined ? flags : { ...flags, signal: givenSignals.join(',') || 'none' };
+    // A helpdesk ticket: fetched before the intake, which then asks only what the ticket does not say.
+    const ticketRef = flags.ticket !== undefined ? parseTicketRef(flags.ticket) : request.mode === 'guided' && prompter ? await askTicketRef(prompter, ctx, settings, chalk) : undefined;
+    if (request.mode === 'run' && request.playbookId === undefined && ticketRef === undefined) {
+      throw new TriageError('run/needs-playbook', 'triage run needs a playbook id, or --ticket to start from a helpdesk ticket.', {
+        exitCode: EXIT.usage,
+        hint: '`triage list` shows the playbooks and `triage search <words>` finds one; bare `triage` asks what happened and suggests one.',
+      });
+    }
+    checkPostFlags(flags, ticketRef !== undefined);
+    const ticket = ticketRef === undefined ? undefined : await openTicket(ctx, settings, ticketRef, { interactive, chalk });
+    if (ticket) intakeFlags = withTicketIntake(intakeFlags, ticket.fetched.intake, interactive);
+    const ticketEnv = ticket ? mergedEnvironment(ticket.fetched.intake.environments) : {};
+    if (Object.keys(ticketEnv).length > 0) screen.notice(`Attached the environment from ${ticket!.fetched.intake.environments.map((e) => e.name).join(', ')} (ticket ${formatTicketRef(ticket!.ref)}).`);
+    const attached = { ...ticketEnv, ...(flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {}) };
+    const suggestedSignals = ticket?.fetched.intake.signals;
     const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
     let env: RunEnvironment = {
       library: loaded.library,
@@ -137,6 +154,7 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
         updatedAt: now,
         handoffs: [],
         origin,
+        ...(ticket ? { ticket: ticket.fetched.caseTicket } : {}),
       };
       sessions.save(record);
       return record;
@@ -161,7 +179,20 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
       const id = caseId ?? flags.caseId ?? newCaseId(clock());
       caseId = id;
       try {
-        return await runNewCase({ playbookId, intake, prefill, caseId: id, canLeave, ...(startedAt ? { startedAt } : {}), origin, ...(flags.replayOf ? { replayOf: flags.replayOf.trim() } : {}) }, runEnv);
+        return await runNewCase(
+          {
+            playbookId,
+            intake,
+            prefill,
+            caseId: id,
+            canLeave,
+            ...(startedAt ? { startedAt } : {}),
+            origin,
+            ...(flags.replayOf ? { replayOf: flags.replayOf.trim() } : {}),
+            ...(ticket ? { ticket: ticket.fetched.caseTicket } : {}),
+          },
+          runEnv,
+        );
       } catch (error) {
         // A script's run refused for its input (exit 2) was never under way: leave no session
         // behind for `triage resume` to pick up. Interactive sessions stay until finished.
@@ -227,23 +258,33 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
         // reports the damaged ones it sets aside on the way, which peek skips silently.
         finished = await resumeCase(request.caseId, env);
       }
-    } else if (request.mode === 'run') {
-      if (request.playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
-      else await assertRunnable(loaded, request.playbookId);
+    } else if (request.mode === 'run' && request.playbookId !== undefined) {
+      const playbookId = request.playbookId;
+      if (playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
+      else await assertRunnable(loaded, playbookId);
       if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
       // Refuse untrusted commands before the agent types the intake, not after.
-      assertRunAllowed(request.playbookId, env);
-      const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(playbookRef(request.playbookId)));
+      assertRunAllowed(playbookId, env);
+      const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(playbookRef(playbookId)), suggestedSignals);
       if (interactive && flags.history !== false) {
         showSimilarCases((await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, true)).similar, ctx, chalk);
       }
-      finished = await startCase(request.playbookId, intake, env, false);
+      finished = await startCase(playbookId, intake, env, false);
+    } else if (request.mode === 'run' && !prompter) {
+      // A script with a ticket and no playbook: the ticket's description picks it, when one matches strongly.
+      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
+      const intake = await askIntake(intakeFlags, undefined, chalk, ctx);
+      const playbookId = strongestMatch(await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, flags.history !== false), formatTicketRef(ticketRef!));
+      ctx.streams.stderr.write(`Playbook: ${playbookId} (the strongest match for the ticket)\n`);
+      await assertRunnable(loaded, playbookId);
+      assertRunAllowed(playbookId, env);
+      finished = await startCase(playbookId, intake, env, false);
     } else {
       if (!prompter) {
         throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
       }
       if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
-      const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET));
+      const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET), suggestedSignals);
       finished = await pickAndRun(intake, prompter);
     }
     caseId = finished.record.id;
@@ -292,6 +333,8 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
       ctx.streams.stdout.write(output);
       if (interactive && prompter && term.stdoutIsTTY) await offerToSave(prompter, output, ctx, finished.record.id, format);
     }
+    // The output is out and the case recorded: a helpdesk that fails now loses nothing.
+    if (ticket && flags.history !== false) await postAtOutcome(ctx, { ticket, record: finished.record, flags, interactive, prompter, chalk, dataDir });
     return failOn.has(finished.outcome.kind) ? EXIT.failOn : EXIT.ok;
   } catch (error) {
     if (isPromptExit(error)) {
@@ -389,7 +432,15 @@ async function createPrompter(ctx: CliContext): Promise<Prompter> {
 /** Told after every intake answer: what is known so far, and which questions are answered. */
 type IntakeProgress = (intake: Intake, answered: readonly IntakeQuestion[]) => void;
 
-async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk: ChalkInstance, ctx: CliContext, onProgress?: IntakeProgress): Promise<Intake> {
+async function askIntake(
+  flags: RunFlags,
+  prompter: Prompter | undefined,
+  chalk: ChalkInstance,
+  ctx: CliContext,
+  onProgress?: IntakeProgress,
+  /** Signals a helpdesk ticket shows (repeat contact, words in later messages): offered ticked. */
+  suggestedSignals: readonly Signal[] = [],
+): Promise<Intake> {
   let name = flags.customer === undefined ? undefined : sanitizeForTerminal(flags.customer).trim();
   let channel: Channel | undefined = flags.channel ? parseChannel(flags.channel) : undefined;
   let mood: Mood | undefined = flags.mood ? parseMood(flags.mood) : undefined;
@@ -434,7 +485,7 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
     } else given.push('description');
     if (signals === undefined) {
       // Signals found in the description are shown for the agent to confirm; none found, nothing asked.
-      questions.push({ key: 'signals', ask: (allowBack) => confirmSignals(description ?? '', prompter, allowBack, chalk, ctx), set: (v) => (signals = parseSignals(v).signals) });
+      questions.push({ key: 'signals', ask: (allowBack) => confirmSignals(description ?? '', prompter, allowBack, chalk, ctx, suggestedSignals), set: (v) => (signals = parseSignals(v).signals) });
     } else given.push('signals');
     if (questions.length > 0) ctx.streams.stderr.write(`${chalk.bold('New case')} ${chalk.dim('— who is it, and what happened?')}\n`);
     for (let i = 0; i < questions.length; ) {
@@ -454,13 +505,21 @@ async function askIntake(flags: RunFlags, prompter: Prompter | undefined, chalk:
 }
 
 /** The signals the description shows, ticked, for the agent to confirm or change; `none` without asking when it shows none. */
-async function confirmSignals(description: string, prompter: Prompter, allowBack: boolean, chalk: ChalkInstance, ctx: CliContext): Promise<string | typeof BACK> {
+async function confirmSignals(
+  description: string,
+  prompter: Prompter,
+  allowBack: boolean,
+  chalk: ChalkInstance,
+  ctx: CliContext,
+  suggested: readonly Signal[] = [],
+): Promise<string | typeof BACK> {
   const detected = detectSignals(description);
-  if (detected.length === 0) return 'none';
-  ctx.streams.stderr.write(`${chalk.dim(`In their words: ${detected.map((d) => `“${sanitizeForTerminal(d.evidence)}”`).join(', ')}`)}\n`);
+  if (detected.length === 0 && suggested.length === 0) return 'none';
+  if (detected.length > 0) ctx.streams.stderr.write(`${chalk.dim(`In their words: ${detected.map((d) => `“${sanitizeForTerminal(d.evidence)}”`).join(', ')}`)}\n`);
   const choices = SIGNALS.map((signal) => {
     const found = detected.find((d) => d.signal === signal);
-    return { label: found ? `${SIGNAL_LABELS[signal]} — “${sanitizeForTerminal(found.evidence)}”` : SIGNAL_LABELS[signal], value: signal, checked: found !== undefined };
+    const fromTicket = !found && suggested.includes(signal) ? ' — from the ticket' : '';
+    return { label: found ? `${SIGNAL_LABELS[signal]} — “${sanitizeForTerminal(found.evidence)}”` : `${SIGNAL_LABELS[signal]}${fromTicket}`, value: signal, checked: found !== undefined || fromTicket !== '' };
   });
   const chosen = await prompter.chooseMany('What should the reply take into account? (space toggles, enter confirms)', choices, { allowBack });
   return chosen === BACK ? BACK : chosen.join(',') || 'none';
@@ -641,4 +700,15 @@ export async function checkCommand(ctx: CliContext, globals: GlobalOptions, play
     ctx.streams.stderr.write(`Wrote ${flags.output}\n`);
   } else ctx.streams.stdout.write(text);
   return checkExitCode(result, failOn);
+}
+
+/** The one playbook a script may start without being told: the top suggestion, and only when it is a strong match. */
+function strongestMatch(ranking: PlaybookSuggestions, ticket: string): string {
+  const [top] = ranking.suggestions;
+  if (top?.strength === 'strong') return top.id;
+  const close = ranking.suggestions.slice(0, 3).map((s) => s.id);
+  throw new TriageError('run/no-strong-match', `No playbook is a strong match for ticket ${ticket}, and without a terminal triage does not guess.`, {
+    exitCode: EXIT.usage,
+    hint: `Name the playbook: \`triage run <playbook> --ticket ${ticket} …\`${close.length > 0 ? ` (closest: ${close.join(', ')})` : ''}.`,
+  });
 }

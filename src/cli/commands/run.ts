@@ -32,6 +32,12 @@ export interface RunFlags {
   redaction?: 'internal' | 'public';
   /** --case-id may name a case that exists: replace it. */
   replaceCase?: boolean;
+  /** `rt:123`: the intake comes from this helpdesk ticket. */
+  ticket?: string;
+  /** Post to the ticket at the outcome: reply, note or both (true: both). */
+  post?: string | true;
+  /** With --post: set the ticket's status and tags by outcome kind. */
+  setStatus?: boolean;
 }
 
 export interface CheckFlags {
@@ -66,7 +72,10 @@ export function addRunOptions(command: Command): Command {
     .option('--allow-commands', 'run check/probe commands from untrusted playbook directories, this once')
     .option('--env-file <file>', 'attach an environment captured with `triage env --json` (or pasted text)')
     .option('--no-redact', 'DANGER: do not redact secrets and personal data in the output')
-    .option('--no-history', 'do not record the case in the history');
+    .option('--no-history', 'do not record the case in the history')
+    .option('--ticket <ref>', 'start from a helpdesk ticket, e.g. rt:123, zendesk:4567, freshdesk:89 (docs/helpdesk.md)')
+    .option('--post [what]', 'with --ticket: post the reply (public) and/or the report (internal note) at the outcome: reply, note or both (default both)')
+    .option('--set-status', 'with --post: also set the ticket status and tags by outcome (solved, pending, open)');
 }
 
 export function registerRunCommands(program: Command, ctx: CliContext): void {
@@ -77,14 +86,20 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
   }));
 
   examples(
-    addRunOptions(program.command('run').description('run a playbook, interactively or from answers').argument('<playbook>', 'playbook id')),
+    addRunOptions(
+      program
+        .command('run')
+        .description('run a playbook, interactively or from answers')
+        .argument('[playbook]', 'playbook id (with --ticket it may be left out: chosen from the ticket)'),
+    ),
     [
       'triage run upload-or-export-fails',
+      'triage run --ticket rt:123',
       "triage run upload-or-export-fails --no-input -a upload-or-export=2 -a how-big-is-the-export=3 -a export_format=CSV -a row_count=4200 -a rows_expected=4200 -a rows_received=0 -a do-filters-explain-the-missing-rows=3 -a browser='Firefox 128' --format json | jq .title",
       'triage run upload-or-export-fails --answers answers.yaml --format markdown | gh issue create --title "Export fails" --body-file -',
       'triage run upload-or-export-fails --answers - --fail-on bug,escalate < answers.json',
     ],
-  ).action(runs(async (playbookId: string, flags: RunFlags, command: Command) => {
+  ).action(runs(async (playbookId: string | undefined, flags: RunFlags, command: Command) => {
     const { runCase } = await import('../run-case.js');
     return await runCase(ctx, globalOptions(command), { mode: 'run', playbookId, flags });
   }));
