@@ -2,9 +2,15 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { examples, writeErr, writeOut, runs } from './shared.js';
+import { HELPDESK_PROVIDERS, type HelpdeskProvider } from '../../core/helpdesk.js';
 
 interface HandoffFlags {
-  to: 'github' | 'gitlab' | 'jira';
+  to: 'github' | 'gitlab' | 'jira' | HelpdeskProvider;
+  /** Helpdesks: the ticket, when the case did not come from one (`rt:123`). */
+  ticket?: string;
+  /** Helpdesks: reply, note or both (true: both). */
+  post?: string | true;
+  setStatus?: boolean;
   repo?: string;
   project?: string;
   issueType: string;
@@ -19,9 +25,12 @@ export function registerHandoffCommand(program: Command, ctx: CliContext): void 
   examples(
     program
       .command('handoff')
-      .description('hand a finished case to GitHub, GitLab or Jira: the gh/glab command, a prefilled issue link, or a Jira payload')
+      .description('hand a finished case to GitHub, GitLab or Jira (the gh/glab command, a prefilled issue link, a Jira payload), or post it to its helpdesk ticket')
       .argument('[case]', 'case id or unique prefix (default: the latest finished case)')
-      .addOption(new Option('--to <tracker>', 'where the report goes').choices(['github', 'gitlab', 'jira']).makeOptionMandatory())
+      .addOption(new Option('--to <tracker>', 'where the report goes').choices(['github', 'gitlab', 'jira', ...HELPDESK_PROVIDERS]).makeOptionMandatory())
+      .option('--ticket <ref>', 'rt, zendesk, freshdesk: the ticket to post to (default: the ticket the case came from)')
+      .option('--post [what]', 'rt, zendesk, freshdesk: reply (public), note (internal) or both (default both)')
+      .option('--set-status', 'rt, zendesk, freshdesk: also set the ticket status and tags by outcome')
       .option('--repo <repo>', 'GitHub owner/name or GitLab group/project (or the URL of a self-hosted one)')
       .option('--submit', 'create the issue now with gh or glab and print its URL')
       .option('--url', 'print a prefilled new-issue link even when gh or glab is installed')
@@ -30,14 +39,17 @@ export function registerHandoffCommand(program: Command, ctx: CliContext): void 
       .option('--body', 'print only the issue body in the tracker\'s format (records nothing)')
       .option('--copy', 'also copy the issue body to the clipboard')
       .addOption(new Option('--redaction <profile>', 'internal keeps account id and emails; public tokenises personal data (default: internal for jira, public for github/gitlab)').choices(['internal', 'public']))
-      .addHelpText('after', '\nThe hand-off is recorded in the case history (`triage cases show <case>`). See docs/handoff.md.'),
+      .addHelpText('after', '\nThe hand-off is recorded in the case history (`triage cases show <case>`). See docs/handoff.md and, for helpdesks, docs/helpdesk.md.'),
     [
       'triage handoff --to github --repo acme/web-app',
       'triage handoff TRI-20261127-7F3A --to github --submit',
       'triage handoff --to gitlab --repo acme/support/web-app --url --copy',
+      'triage handoff TRI-20261127-7F3A --to rt',
       "triage handoff --to jira --project SUP | curl -u \"$JIRA_USER:$JIRA_TOKEN\" -H 'Content-Type: application/json' --data @- https://acme.atlassian.net/rest/api/2/issue",
     ],
   ).action(runs(async (caseId: string | undefined, flags: HandoffFlags) => {
+    if (isHelpdesk(flags.to)) return handOffToHelpdesk(ctx, caseId, { ...flags, to: flags.to });
+    const to = flags.to;
     const { handOff } = await import('../../app/handoff.js');
     const { withCaseStore } = await import('../../app/cases.js');
     const { findOnPath } = await import('../../io/probes.js');
@@ -45,7 +57,7 @@ export function registerHandoffCommand(program: Command, ctx: CliContext): void 
     const result = await withCaseStore({ env: ctx.env, nowMs: Date.now() }, (store) =>
       handOff(
         {
-          to: flags.to,
+          to,
           caseId,
           repo: flags.repo,
           project: flags.project,
@@ -102,4 +114,48 @@ export function registerHandoffCommand(program: Command, ctx: CliContext): void 
     else if (result.kind !== 'body') writeErr(ctx, `Recorded the hand-off to ${flags.to} in case ${result.caseId}.`);
     return 0;
   }));
+}
+
+function isHelpdesk(to: string): to is HelpdeskProvider {
+  return (HELPDESK_PROVIDERS as readonly string[]).includes(to);
+}
+
+/**
+ * `handoff <case> --to rt`: posts a recorded case to its ticket (or --ticket's), each post at most
+ * once: a retry after a failure sends only what did not arrive.
+ */
+async function handOffToHelpdesk(ctx: CliContext, caseId: string | undefined, flags: HandoffFlags & { to: HelpdeskProvider }): Promise<number> {
+  const { caseToHandOff } = await import('../../app/handoff.js');
+  const { parsePostKinds, postCaseToTicket } = await import('../../app/helpdesk.js');
+  const { parseTicketRef, formatTicketRef, HELPDESK_NAMES } = await import('../../core/helpdesk.js');
+  const { TriageError, EXIT } = await import('../../core/errors.js');
+  const { helpdeskClient, reportPosts } = await import('../run-ticket.js');
+  const { readSettingsFast } = await import('../../io/settings-read.js');
+  const { withCaseStore } = await import('../../app/cases.js');
+  const kinds = parsePostKinds(flags.post);
+  const given = flags.ticket === undefined ? undefined : parseTicketRef(flags.ticket);
+  if (given && given.provider !== flags.to) {
+    throw new TriageError('handoff/ticket-mismatch', `--ticket ${flags.ticket} is a ${HELPDESK_NAMES[given.provider]} ticket, and --to says ${flags.to}.`, {
+      exitCode: EXIT.usage,
+      hint: `Use --to ${given.provider}, or a ${flags.to}:<number> ticket.`,
+    });
+  }
+  const { settings } = readSettingsFast(ctx.env);
+  return withCaseStore({ env: ctx.env, nowMs: Date.now() }, async (store) => {
+    const record = await caseToHandOff(store, caseId);
+    const ref = given ?? (record.ticket?.provider === flags.to ? { provider: flags.to, id: record.ticket.id } : undefined);
+    if (ref === undefined) {
+      throw new TriageError('handoff/no-ticket', `Case ${record.id} did not come from a ${HELPDESK_NAMES[flags.to]} ticket${record.ticket ? ` (it came from ${formatTicketRef(record.ticket)})` : ''}.`, {
+        exitCode: EXIT.usage,
+        hint: `Name the ticket: \`triage handoff ${record.id} --to ${flags.to} --ticket ${flags.to}:<number>\`.`,
+      });
+    }
+    const client = await helpdeskClient(ctx, settings, ref);
+    const summary = await postCaseToTicket(
+      { record, ref, kinds, setStatus: Boolean(flags.setStatus), ...(flags.redaction ? { profile: flags.redaction } : {}) },
+      { client, store, now: () => new Date() },
+    );
+    reportPosts(ctx, summary, formatTicketRef(ref));
+    return 0;
+  });
 }
