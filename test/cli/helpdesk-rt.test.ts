@@ -130,6 +130,17 @@ describe('triage run --ticket rt:N against Request Tracker', () => {
     expect(after).not.toContain('Correspond by root');
   }, 60_000);
 
+  it('the pipeline form without a playbook takes the strongest match for the ticket', async () => {
+    const ticket = await rt.createTicketAsCustomer({ email: 'ken@example.com', name: 'Ken Thompson' }, 'Locked out', 'My account is locked after too many attempts.');
+    const result = run(['run', '--ticket', `rt:${ticket}`, '--no-input', '--answers', answers, '--post', 'reply']);
+    expect(result.stderr).not.toMatch(/^triage: /m);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Playbook: account-locked (the strongest match for the ticket)');
+    const after = await types(ticket);
+    expect(after.filter((t) => t === 'Correspond by root')).toHaveLength(1);
+    expect(after).not.toContain('Comment by root');
+  }, 60_000);
+
   it('a missing ticket is a clear error before any case starts', () => {
     const result = run(['run', 'account-locked', '--ticket', 'rt:987654', '--no-input', '--answers', answers]);
     expect(result.code).not.toBe(0);
