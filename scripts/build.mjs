@@ -115,6 +115,9 @@ const result = await build({
 if (!without.has('merge')) await mergeChunks(staging, result.metafile, { hot: ['src/app/env.ts', 'src/app/playbooks.ts', 'src/cli/run-case.ts', 'src/io/case-store-sqlite.ts'], light: ['src/app/playbooks.ts', 'src/render/playbook-list.ts'] });
 // `triage --help` into a pipe is answered from this snapshot, rendered by the program just built
 // (src/cli/help-snapshot.ts says when it is used).
+// The program answers `--help` from <package>/dist/help.json when it holds: the one being replaced,
+// with the old text. Without it, the help is commander's, from the program just built.
+rmSync(join(dist, 'help.json'), { force: true });
 const renderHelp = `import { run } from ${JSON.stringify(pathToFileURL(join(staging, 'bin.js')).href)}; process.exitCode = await run(['--help']);`;
 const help = spawnSync(process.execPath, ['--input-type=module', '-e', renderHelp], { encoding: 'utf8', env: withoutColourSettings(process.env) });
 if (help.status !== 0 || help.stdout === '') {

@@ -60,7 +60,7 @@ describe('bash', () => {
   it('completes flags of the command and the global ones', () => {
     expect(bashComplete(['triage', 'run', '--f'])).toEqual(['--format', '--fail-on']);
     expect(bashComplete(['triage', 'run', '--pl'])).toEqual(['--playbooks']);
-    expect(bashComplete(['triage', 'handoff', '--s'])).toEqual(['--submit']);
+    expect(bashComplete(['triage', 'handoff', '--s'])).toEqual(['--set-status', '--submit']);
     expect(bashComplete(['triage', 'cases', 'show', '--c'])).toEqual(['--copy', '--color']);
   });
 
@@ -68,7 +68,7 @@ describe('bash', () => {
     expect(bashComplete(['triage', 'run', '--format', ''])).toEqual(['markdown', 'text', 'json', 'jira', 'gitlab']);
     expect(bashComplete(['triage', 'run', '--format=j'])).toEqual(['--format=json', '--format=jira']);
     expect(bashComplete(['triage', 'run', '--format', '=', 'g'])).toEqual(['gitlab']);
-    expect(bashComplete(['triage', 'handoff', '--to', ''])).toEqual(['github', 'gitlab', 'jira']);
+    expect(bashComplete(['triage', 'handoff', '--to', ''])).toEqual(['github', 'gitlab', 'jira', 'rt', 'zendesk', 'freshdesk']);
     expect(bashComplete(['triage', 'run', 'x', '--mood', 'f'])).toEqual(['frustrated']);
     expect(bashComplete(['triage', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
   });
