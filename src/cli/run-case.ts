@@ -40,9 +40,6 @@ import { terminalFor } from './context.js';
 import { createRunScreen } from './run-screen.js';
 import type { CheckFlags, RunFlags } from './commands/run.js';
 import { workspaceInput } from './commands/shared.js';
-import { askTicketRef, checkPostFlags, openTicket, postAtOutcome, withTicketIntake } from './run-ticket.js';
-import { formatTicketRef, parseTicketRef } from '../core/helpdesk.js';
-import { mergedEnvironment } from '../core/ticket-intake.js';
 
 export type RunMode =
   | { mode: 'run'; playbookId?: string; flags: RunFlags }
@@ -84,18 +81,19 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
     const givenSignals = takeSignals(flags.signal, prefill);
     let intakeFlags: RunFlags = givenSignals === undefined ? flags : { ...flags, signal: givenSignals.join(',') || 'none' };
     // A helpdesk ticket: fetched before the intake, which then asks only what the ticket does not say.
-    const ticketRef = flags.ticket !== undefined ? parseTicketRef(flags.ticket) : request.mode === 'guided' && prompter ? await askTicketRef(prompter, ctx, settings, chalk) : undefined;
+    // Its modules load only when a ticket can be involved, not on every run.
+    const helpdesk = flags.ticket !== undefined || flags.post !== undefined || flags.setStatus || (request.mode === 'guided' && prompter) ? await import('./run-ticket.js') : undefined;
+    const ticketRef = flags.ticket !== undefined ? helpdesk!.parseTicketRef(flags.ticket) : request.mode === 'guided' && prompter ? await helpdesk!.askTicketRef(prompter, ctx, settings, chalk) : undefined;
     if (request.mode === 'run' && request.playbookId === undefined && ticketRef === undefined) {
       throw new TriageError('run/needs-playbook', 'triage run needs a playbook id, or --ticket to start from a helpdesk ticket.', {
         exitCode: EXIT.usage,
         hint: '`triage list` shows the playbooks and `triage search <words>` finds one; bare `triage` asks what happened and suggests one.',
       });
     }
-    checkPostFlags(flags, ticketRef !== undefined);
-    const ticket = ticketRef === undefined ? undefined : await openTicket(ctx, settings, ticketRef, { interactive, chalk });
-    if (ticket) intakeFlags = withTicketIntake(intakeFlags, ticket.fetched.intake, interactive);
-    const ticketEnv = ticket ? mergedEnvironment(ticket.fetched.intake.environments) : {};
-    if (Object.keys(ticketEnv).length > 0) screen.notice(`Attached the environment from ${ticket!.fetched.intake.environments.map((e) => e.name).join(', ')} (ticket ${formatTicketRef(ticket!.ref)}).`);
+    helpdesk?.checkPostFlags(flags, ticketRef !== undefined);
+    const ticket = ticketRef === undefined ? undefined : await helpdesk!.openTicket(ctx, settings, ticketRef, { interactive, chalk });
+    if (ticket) intakeFlags = helpdesk!.withTicketIntake(intakeFlags, ticket.fetched.intake, interactive);
+    const ticketEnv = ticket ? helpdesk!.ticketEnvironment(ticket, screen) : {};
     const attached = { ...ticketEnv, ...(flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {}) };
     const suggestedSignals = ticket?.fetched.intake.signals;
     const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
@@ -274,7 +272,7 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
       // A script with a ticket and no playbook: the ticket's description picks it, when one matches strongly.
       if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
       const intake = await askIntake(intakeFlags, undefined, chalk, ctx);
-      const playbookId = strongestMatch(await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, flags.history !== false), formatTicketRef(ticketRef!));
+      const playbookId = strongestMatch(await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, flags.history !== false), `${ticketRef!.provider}:${ticketRef!.id}`);
       ctx.streams.stderr.write(`Playbook: ${playbookId} (the strongest match for the ticket)\n`);
       await assertRunnable(loaded, playbookId);
       assertRunAllowed(playbookId, env);
@@ -334,7 +332,7 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
       if (interactive && prompter && term.stdoutIsTTY) await offerToSave(prompter, output, ctx, finished.record.id, format);
     }
     // The output is out and the case recorded: a helpdesk that fails now loses nothing.
-    if (ticket && flags.history !== false) await postAtOutcome(ctx, { ticket, record: finished.record, flags, interactive, prompter, chalk, dataDir });
+    if (ticket && flags.history !== false) await helpdesk!.postAtOutcome(ctx, { ticket, record: finished.record, flags, interactive, prompter, chalk, dataDir });
     return failOn.has(finished.outcome.kind) ? EXIT.failOn : EXIT.ok;
   } catch (error) {
     if (isPromptExit(error)) {

@@ -9,13 +9,15 @@ import { EXIT, TriageError } from '../core/errors.js';
 import { formatTicketRef, HELPDESK_NAMES, parseTicketRef, type HelpdeskClient, type TicketRef } from '../core/helpdesk.js';
 import type { RedactionProfile } from '../core/redaction-profiles.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
-import { ticketSummaryLines, type TicketIntake } from '../core/ticket-intake.js';
+import { mergedEnvironment, ticketSummaryLines, type TicketIntake } from '../core/ticket-intake.js';
 import { fetchTicketIntake, parsePostKinds, postCaseToTicket, retryCommand, ticketPosts, type FetchedTicket, type PostSummary } from '../app/helpdesk.js';
 import { configuredHelpdesks, resolveHelpdeskConnection } from '../app/helpdesk-config.js';
 import type { Settings } from '../io/settings-read.js';
 import { BACK, type Prompter } from '../io/prompter.js';
 import type { CliContext } from './context.js';
 import type { RunFlags } from './commands/run.js';
+
+export { parseTicketRef };
 
 export interface OpenTicket {
   readonly ref: TicketRef;
@@ -39,6 +41,15 @@ export async function openTicket(ctx: CliContext, settings: Settings, ref: Ticke
   if (show.interactive) ctx.streams.stderr.write(`${show.chalk.bold(lines[0]!)}\n${lines.slice(1).join('\n')}\n\n`);
   else ctx.streams.stderr.write(`${lines[0]} (${fetched.intake.requesterMessages} customer message${fetched.intake.requesterMessages === 1 ? '' : 's'}${fetched.intake.repeatContact ? ', repeat contact' : ''})\n`);
   return { ref, client, fetched };
+}
+
+/** The environment from the ticket's text attachments, said on stderr when there is one. */
+export function ticketEnvironment(ticket: OpenTicket, screen: { notice(text: string): void }): Record<string, string> {
+  const fields = mergedEnvironment(ticket.fetched.intake.environments);
+  if (Object.keys(fields).length > 0) {
+    screen.notice(`Attached the environment from ${ticket.fetched.intake.environments.map((e) => e.name).join(', ')} (ticket ${formatTicketRef(ticket.ref)}).`);
+  }
+  return fields;
 }
 
 /**
