@@ -1,0 +1,277 @@
+/**
+ * Zendesk Support (API v2): a ticket with its requester and organization sideloaded, its
+ * comments page by page, text attachments from Zendesk's own host; comments go back through a
+ * ticket update, whose audit names the new comment; status and tags through the same update.
+ */
+import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
+import type { Channel } from '../../core/model.js';
+import { createHelpdeskHttp, type HelpdeskHttp } from './http.js';
+import { MAX_MESSAGE_PAGES, helpdeskStatus, htmlToPlainText, isDownloadableText, isoDate, noReceiptError } from './ticket-parts.js';
+
+export const ZENDESK_SETTINGS = {
+  url: 'helpdesk.zendesk.url',
+  email: 'helpdesk.zendesk.email',
+  token: 'helpdesk.zendesk.token',
+} as const;
+
+export interface ZendeskConnection {
+  /** `https://example.zendesk.com` */
+  readonly url: string;
+  /** The agent's sign-in address; API tokens authenticate as `email/token`. */
+  readonly email: string;
+  readonly token: string;
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+  readonly backoffMs?: number;
+}
+
+export interface ZendeskUser {
+  readonly id: number;
+  readonly name?: string | null;
+  readonly email?: string | null;
+}
+
+export interface ZendeskOrganization {
+  readonly id: number;
+  readonly name?: string | null;
+  readonly external_id?: string | null;
+}
+
+export interface ZendeskTicket {
+  readonly id: number;
+  readonly subject?: string | null;
+  readonly raw_subject?: string | null;
+  readonly status?: string | null;
+  readonly requester_id?: number | null;
+  readonly organization_id?: number | null;
+  readonly tags?: readonly string[] | null;
+  readonly via?: { readonly channel?: string | null } | null;
+}
+
+/** `GET /api/v2/tickets/{id}.json?include=users,organizations` */
+export interface ZendeskTicketShow {
+  readonly ticket: ZendeskTicket;
+  readonly users?: readonly ZendeskUser[];
+  readonly organizations?: readonly ZendeskOrganization[];
+}
+
+export interface ZendeskAttachment {
+  readonly id: number;
+  readonly file_name?: string | null;
+  readonly content_url?: string | null;
+  readonly content_type?: string | null;
+  readonly size?: number | null;
+}
+
+export interface ZendeskComment {
+  readonly id: number;
+  readonly author_id?: number | null;
+  readonly body?: string | null;
+  readonly html_body?: string | null;
+  readonly plain_body?: string | null;
+  readonly public?: boolean | null;
+  readonly created_at?: string | null;
+  readonly attachments?: readonly ZendeskAttachment[] | null;
+}
+
+/** One page of `GET /api/v2/tickets/{id}/comments.json`: offset (`next_page`) or cursor (`meta`, `links`). */
+export interface ZendeskCommentsPage {
+  readonly comments?: readonly ZendeskComment[];
+  readonly users?: readonly ZendeskUser[];
+  readonly next_page?: string | null;
+  readonly meta?: { readonly has_more?: boolean | null } | null;
+  readonly links?: { readonly next?: string | null } | null;
+}
+
+/** The answer to `PUT /api/v2/tickets/{id}.json`: the ticket and the audit of the change. */
+export interface ZendeskUpdateResponse {
+  readonly audit?: {
+    readonly id?: number | null;
+    readonly created_at?: string | null;
+    readonly events?: readonly { readonly id?: number | null; readonly type?: string | null }[] | null;
+  } | null;
+}
+
+const CHANNELS: Readonly<Record<string, Channel>> = {
+  email: 'email',
+  chat: 'chat',
+  native_messaging: 'chat',
+  messaging: 'chat',
+  voice: 'phone',
+};
+
+/** Zendesk statuses an agent sets (`new` and `closed` are Zendesk's own to set). */
+const STATUSES: Readonly<Record<string, string>> = { open: 'open', pending: 'pending', hold: 'hold', solved: 'solved' };
+
+/** `via.channel` as the case's channel; web forms, the API and the rest have none. */
+export function zendeskChannel(channel: string | null | undefined): Channel | undefined {
+  return channel ? CHANNELS[channel] : undefined;
+}
+
+/** The next page's URL: the cursor link while `meta.has_more`, else the offset `next_page`. */
+export function zendeskNextPage(page: ZendeskCommentsPage): string | undefined {
+  if (page.meta) return page.meta.has_more && page.links?.next ? page.links.next : undefined;
+  return page.next_page ?? undefined;
+}
+
+export function zendeskWebUrl(baseUrl: string, id: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/agent/tickets/${id}`;
+}
+
+export interface ZendeskTicketParts {
+  readonly baseUrl: string;
+  readonly show: ZendeskTicketShow;
+  readonly comments: readonly ZendeskComment[];
+  /** Users sideloaded with the ticket and with the comments. */
+  readonly users: readonly ZendeskUser[];
+  /** Downloaded attachment contents by attachment id. */
+  readonly attachmentTexts: ReadonlyMap<string, string>;
+}
+
+/** The JSON Zendesk answered, as a Ticket. */
+export function mapZendeskTicket(parts: ZendeskTicketParts): Ticket {
+  const { ticket } = parts.show;
+  const users = new Map(parts.users.map((user) => [user.id, user]));
+  const requester = ticket.requester_id == null ? undefined : users.get(ticket.requester_id);
+  const organization = parts.show.organizations?.find((org) => org.id === ticket.organization_id);
+  const id = String(ticket.id);
+  return {
+    ref: { provider: 'zendesk', id },
+    webUrl: zendeskWebUrl(parts.baseUrl, id),
+    subject: ticket.subject ?? ticket.raw_subject ?? '',
+    ...(ticket.status ? { status: ticket.status } : {}),
+    requester: { ...optional('name', requester?.name), ...optional('email', requester?.email) },
+    ...optional('channel', zendeskChannel(ticket.via?.channel)),
+    ...optional('account', organization?.name || organization?.external_id || undefined),
+    tags: [...(ticket.tags ?? [])],
+    messages: parts.comments.map((comment) => zendeskMessage(comment, ticket.requester_id, users)),
+    attachments: parts.comments.flatMap((comment) => (comment.attachments ?? []).map((a) => zendeskAttachment(a, parts.attachmentTexts))),
+  };
+}
+
+function zendeskMessage(comment: ZendeskComment, requesterId: number | null | undefined, users: ReadonlyMap<number, ZendeskUser>): TicketMessage {
+  const author = comment.author_id == null ? undefined : users.get(comment.author_id);
+  return {
+    id: String(comment.id),
+    author: comment.author_id != null && comment.author_id === requesterId ? 'requester' : 'agent',
+    ...optional('authorName', author?.name),
+    ...optional('authorEmail', author?.email),
+    at: isoDate(comment.created_at),
+    text: commentText(comment),
+    public: comment.public !== false,
+  };
+}
+
+function commentText(comment: ZendeskComment): string {
+  if (comment.plain_body != null) return comment.plain_body.trim();
+  if (comment.body != null) return comment.body.trim();
+  return comment.html_body ? htmlToPlainText(comment.html_body) : '';
+}
+
+function zendeskAttachment(attachment: ZendeskAttachment, texts: ReadonlyMap<string, string>): TicketAttachment {
+  const id = String(attachment.id);
+  const text = texts.get(id);
+  return {
+    id,
+    name: attachment.file_name ?? `attachment-${id}`,
+    contentType: attachment.content_type ?? 'application/octet-stream',
+    size: attachment.size ?? 0,
+    ...(text === undefined ? {} : { text }),
+  };
+}
+
+/** The receipt for a comment added by a ticket update: the audit's Comment event is the comment. */
+export function zendeskReceipt(response: ZendeskUpdateResponse | undefined): PostReceipt | undefined {
+  const audit = response?.audit;
+  const comment = audit?.events?.find((event) => event.type === 'Comment' && event.id != null);
+  if (!audit || !comment || !audit.created_at) return undefined;
+  return { id: String(comment.id), at: isoDate(audit.created_at) };
+}
+
+/** The `ticket` object of a status/tags update; undefined when there is nothing to change. */
+export function zendeskUpdateBody(update: TicketUpdate): { ticket: { status?: string; additional_tags?: string[] } } | undefined {
+  const status = update.status === undefined ? undefined : helpdeskStatus('zendesk', update.status, STATUSES);
+  const tags = [...new Set(update.addTags ?? [])];
+  if (status === undefined && tags.length === 0) return undefined;
+  return { ticket: { ...(status === undefined ? {} : { status }), ...(tags.length === 0 ? {} : { additional_tags: tags }) } };
+}
+
+function optional<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
+  return value === null || value === undefined || value === '' ? {} : ({ [key]: value } as { [P in K]: V });
+}
+
+/** Basic auth with an API token: the user is `{email}/token`. */
+function zendeskAuthorization(connection: ZendeskConnection): string {
+  return `Basic ${Buffer.from(`${connection.email}/token:${connection.token}`).toString('base64')}`;
+}
+
+export function createZendeskClient(connection: ZendeskConnection): HelpdeskClient {
+  const http = createHelpdeskHttp({
+    provider: 'zendesk',
+    baseUrl: connection.url,
+    authorization: zendeskAuthorization(connection),
+    credentialSettings: [ZENDESK_SETTINGS.email, ZENDESK_SETTINGS.token],
+    ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
+    ...(connection.retries === undefined ? {} : { retries: connection.retries }),
+    ...(connection.backoffMs === undefined ? {} : { backoffMs: connection.backoffMs }),
+  });
+  return {
+    provider: 'zendesk',
+    fetchTicket: (id) => fetchZendeskTicket(http, id),
+    post: (id, post) => postZendeskComment(http, id, post),
+    update: (id, update) => updateZendeskTicket(http, id, update),
+  };
+}
+
+async function fetchZendeskTicket(http: HelpdeskHttp, id: string): Promise<Ticket> {
+  const subject = `ticket zendesk:${id}`;
+  const show = await http.request<ZendeskTicketShow>({ path: `/api/v2/tickets/${id}.json`, query: { include: 'users,organizations' }, subject });
+  const pages = await fetchCommentPages(http, id);
+  const comments = pages.flatMap((page) => page.comments ?? []);
+  const users = [...(show.body.users ?? []), ...pages.flatMap((page) => page.users ?? [])];
+  const attachmentTexts = await downloadTextAttachments(http, comments);
+  return mapZendeskTicket({ baseUrl: http.baseUrl, show: show.body, comments, users, attachmentTexts });
+}
+
+async function fetchCommentPages(http: HelpdeskHttp, id: string): Promise<ZendeskCommentsPage[]> {
+  const subject = `the comments of ticket zendesk:${id}`;
+  const first = await http.request<ZendeskCommentsPage>({
+    path: `/api/v2/tickets/${id}/comments.json`,
+    query: { include: 'users', 'page[size]': 100 },
+    subject,
+  });
+  const pages = [first.body];
+  for (let next = zendeskNextPage(first.body); next && pages.length < MAX_MESSAGE_PAGES; next = zendeskNextPage(pages.at(-1)!)) {
+    pages.push((await http.request<ZendeskCommentsPage>({ path: next, subject })).body);
+  }
+  return pages;
+}
+
+async function downloadTextAttachments(http: HelpdeskHttp, comments: readonly ZendeskComment[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (const attachment of comments.flatMap((comment) => comment.attachments ?? [])) {
+    const link = { contentType: attachment.content_type ?? '', size: attachment.size ?? -1, url: attachment.content_url ?? '' };
+    if (!isDownloadableText(link, http.baseUrl)) continue;
+    const response = await http.request<string>({ path: link.url, responseType: 'text', subject: `attachment ${attachment.file_name ?? attachment.id}` });
+    texts.set(String(attachment.id), response.body);
+  }
+  return texts;
+}
+
+async function postZendeskComment(http: HelpdeskHttp, id: string, post: TicketPost): Promise<PostReceipt> {
+  const response = await http.request<ZendeskUpdateResponse>({
+    method: 'PUT',
+    path: `/api/v2/tickets/${id}.json`,
+    body: { ticket: { comment: { body: post.body, public: post.kind === 'reply' } } },
+    subject: `ticket zendesk:${id}`,
+  });
+  const receipt = zendeskReceipt(response.body);
+  if (receipt) return receipt;
+  throw noReceiptError('zendesk', id, post.kind, zendeskWebUrl(http.baseUrl, id));
+}
+
+async function updateZendeskTicket(http: HelpdeskHttp, id: string, update: TicketUpdate): Promise<void> {
+  const body = zendeskUpdateBody(update);
+  if (!body) return;
+  await http.request({ method: 'PUT', path: `/api/v2/tickets/${id}.json`, body, subject: `ticket zendesk:${id}` });
+}
