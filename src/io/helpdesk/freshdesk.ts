@@ -7,7 +7,7 @@
 import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
 import type { Channel } from '../../core/model.js';
 import { createHelpdeskHttp, type HelpdeskHttp } from './http.js';
-import { MAX_MESSAGE_PAGES, helpdeskStatus, htmlToPlainText, isDownloadableText, isoDate, mergeTags, noReceiptError, plainTextToHtml } from './ticket-parts.js';
+import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, mergeTags, noReceiptError, plainTextToHtml, type AttachmentLink } from './ticket-parts.js';
 
 export const FRESHDESK_SETTINGS = {
   url: 'helpdesk.freshdesk.url',
@@ -213,7 +213,7 @@ async function fetchFreshdeskTicket(http: HelpdeskHttp, id: string): Promise<Tic
   const subject = `ticket freshdesk:${id}`;
   const ticket = await http.request<FreshdeskTicket>({ path: `/api/v2/tickets/${id}`, query: { include: 'requester,company' }, subject });
   const conversations = await fetchConversations(http, id);
-  const attachmentTexts = await downloadTextAttachments(http, allAttachments(ticket.body, conversations));
+  const attachmentTexts = await downloadTextAttachments(http, attachmentLinks(allAttachments(ticket.body, conversations)));
   return mapFreshdeskTicket({ baseUrl: http.baseUrl, ticket: ticket.body, conversations, attachmentTexts });
 }
 
@@ -229,15 +229,14 @@ async function fetchConversations(http: HelpdeskHttp, id: string): Promise<Fresh
   return conversations;
 }
 
-async function downloadTextAttachments(http: HelpdeskHttp, attachments: readonly FreshdeskAttachment[]): Promise<Map<string, string>> {
-  const texts = new Map<string, string>();
-  for (const attachment of attachments) {
-    const link = { contentType: attachment.content_type ?? '', size: attachment.size ?? -1, url: attachment.attachment_url ?? '' };
-    if (!isDownloadableText(link, http.baseUrl)) continue;
-    const response = await http.request<string>({ path: link.url, responseType: 'text', subject: `attachment ${attachment.name ?? attachment.id}` });
-    texts.set(String(attachment.id), response.body);
-  }
-  return texts;
+function attachmentLinks(attachments: readonly FreshdeskAttachment[]): AttachmentLink[] {
+  return attachments.map((attachment) => ({
+    id: String(attachment.id),
+    name: attachment.name ?? String(attachment.id),
+    contentType: attachment.content_type ?? '',
+    size: attachment.size ?? -1,
+    url: attachment.attachment_url ?? '',
+  }));
 }
 
 async function postFreshdesk(http: HelpdeskHttp, id: string, post: TicketPost): Promise<PostReceipt> {

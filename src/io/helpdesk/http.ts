@@ -41,13 +41,18 @@ export interface HelpdeskHttpOptions {
 
 export interface HelpdeskRequest {
   readonly method?: HttpMethod;
-  /** Below the base URL, e.g. `/REST/2.0/ticket/12`. */
+  /**
+   * Below the base URL, e.g. `/REST/2.0/ticket/12`; or an absolute URL on the base URL's origin,
+   * as helpdesks give for the next page or an attachment (another origin is refused).
+   */
   readonly path: string;
   readonly query?: Readonly<Record<string, QueryValue>>;
   /** Sent as JSON. */
   readonly body?: unknown;
   /** What the path is, for a 404 ("ticket rt:12"). */
   readonly subject?: string;
+  /** `text` gives the body as it came (an attachment's content); default `json`. */
+  readonly responseType?: 'json' | 'text';
 }
 
 export interface HelpdeskResponse<T = unknown> {
@@ -147,9 +152,9 @@ type Attempt = { readonly response: Response; readonly text: string } | { readon
 
 async function send<T>(context: Context, baseUrl: string, request: HelpdeskRequest): Promise<HelpdeskResponse<T>> {
   const method = request.method ?? 'GET';
-  const url = buildUrl(baseUrl, request.path, request.query);
+  const url = buildUrl(context, baseUrl, request.path, request.query);
   for (let attempt = 0; ; attempt += 1) {
-    const outcome = await attemptOnce(context, method, url, request.body);
+    const outcome = await attemptOnce(context, method, url, request);
     const canRetry = attempt < context.retries;
     if ('failure' in outcome) {
       if (canRetry && retriesConnection(outcome.failure)) {
@@ -160,7 +165,8 @@ async function send<T>(context: Context, baseUrl: string, request: HelpdeskReque
     }
     const { response, text } = outcome;
     if (response.status >= 200 && response.status < 300) {
-      return { status: response.status, headers: response.headers, body: parseBody(context, response, text) as T };
+      const body = request.responseType === 'text' ? text : parseBody(context, response, text);
+      return { status: response.status, headers: response.headers, body: body as T };
     }
     if (canRetry && retriesStatus(method, response.status)) {
       const wait = retryWait(context, response, attempt);
@@ -173,8 +179,10 @@ async function send<T>(context: Context, baseUrl: string, request: HelpdeskReque
   }
 }
 
-async function attemptOnce(context: Context, method: HttpMethod, url: URL, body: unknown): Promise<Attempt> {
-  const headers: Record<string, string> = { accept: 'application/json', authorization: context.authorization };
+async function attemptOnce(context: Context, method: HttpMethod, url: URL, request: HelpdeskRequest): Promise<Attempt> {
+  const { body } = request;
+  const accept = request.responseType === 'text' ? '*/*' : 'application/json';
+  const headers: Record<string, string> = { accept, authorization: context.authorization };
   if (body !== undefined) headers['content-type'] = 'application/json';
   try {
     const response = await fetch(url, {
@@ -190,14 +198,28 @@ async function attemptOnce(context: Context, method: HttpMethod, url: URL, body:
   }
 }
 
-function buildUrl(baseUrl: string, path: string, query: HelpdeskRequest['query']): URL {
-  const url = new URL(baseUrl + (path.startsWith('/') ? path : `/${path}`));
+function buildUrl(context: Context, baseUrl: string, path: string, query: HelpdeskRequest['query']): URL {
+  const url = /^https?:\/\//i.test(path) ? sameOriginUrl(context, baseUrl, path) : new URL(baseUrl + (path.startsWith('/') ? path : `/${path}`));
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
     for (const one of values) url.searchParams.append(key, String(one));
   }
   return url;
+}
+
+/**
+ * A link the helpdesk gave (next page, attachment). The request carries the credentials, so a
+ * link to another origin is refused rather than followed; a helpdesk reached under a second name
+ * (a custom domain) names its canonical one in links, and the hint says which address to set.
+ */
+function sameOriginUrl(context: Context, baseUrl: string, link: string): URL {
+  const url = new URL(link);
+  if (url.origin === new URL(baseUrl).origin) return url;
+  throw new TriageError('helpdesk/foreign-link', `${where(context)} gave a link to another address (${url.protocol}//${url.host}); triage sends the credentials only to ${context.host}.`, {
+    exitCode: EXIT.checkFailed,
+    hint: `If ${url.host} is the same helpdesk, set ${settingWithEnv(`helpdesk.${context.provider}.url`)} to ${url.protocol}//${url.host}.`,
+  });
 }
 
 function retriesStatus(method: HttpMethod, status: number): boolean {

@@ -4,8 +4,9 @@
  * attachments are downloaded, status names and tag lists.
  */
 import { convert } from 'html-to-text';
-import { EXIT, TriageError } from '../../core/errors.js';
+import { EXIT, TriageError, isTriageError } from '../../core/errors.js';
 import { HELPDESK_NAMES, type HelpdeskProvider } from '../../core/helpdesk.js';
+import type { HelpdeskHttp } from './http.js';
 
 /** Text attachments at most this big are downloaded (environment pastes, logs); larger ones keep their metadata only. */
 export const TEXT_ATTACHMENT_MAX_BYTES = 64 * 1024;
@@ -32,6 +33,8 @@ export function plainTextToHtml(text: string): string {
 }
 
 export interface AttachmentLink {
+  readonly id: string;
+  readonly name: string;
   readonly contentType: string;
   readonly size: number;
   readonly url: string;
@@ -50,6 +53,24 @@ export function isDownloadableText(attachment: AttachmentLink, baseUrl: string):
     attachment.size <= TEXT_ATTACHMENT_MAX_BYTES &&
     isSameOrigin(attachment.url, baseUrl)
   );
+}
+
+/**
+ * The contents of the downloadable text attachments, by attachment id. The text is a bonus to
+ * the ticket: a download that fails (a deleted file, a redirect to file storage on another host,
+ * which is not followed for the reason above) leaves that attachment with its metadata only.
+ */
+export async function downloadTextAttachments(http: HelpdeskHttp, attachments: readonly AttachmentLink[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (const attachment of attachments.filter((a) => isDownloadableText(a, http.baseUrl))) {
+    try {
+      const response = await http.request<string>({ path: attachment.url, responseType: 'text', subject: `attachment ${attachment.name}` });
+      texts.set(attachment.id, response.body.slice(0, TEXT_ATTACHMENT_MAX_BYTES));
+    } catch (error) {
+      if (!isTriageError(error)) throw error;
+    }
+  }
+  return texts;
 }
 
 export function isSameOrigin(url: string, baseUrl: string): boolean {

@@ -6,7 +6,7 @@
 import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
 import type { Channel } from '../../core/model.js';
 import { createHelpdeskHttp, type HelpdeskHttp } from './http.js';
-import { MAX_MESSAGE_PAGES, helpdeskStatus, htmlToPlainText, isDownloadableText, isoDate, noReceiptError } from './ticket-parts.js';
+import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, noReceiptError, type AttachmentLink } from './ticket-parts.js';
 
 export const ZENDESK_SETTINGS = {
   url: 'helpdesk.zendesk.url',
@@ -229,7 +229,7 @@ async function fetchZendeskTicket(http: HelpdeskHttp, id: string): Promise<Ticke
   const pages = await fetchCommentPages(http, id);
   const comments = pages.flatMap((page) => page.comments ?? []);
   const users = [...(show.body.users ?? []), ...pages.flatMap((page) => page.users ?? [])];
-  const attachmentTexts = await downloadTextAttachments(http, comments);
+  const attachmentTexts = await downloadTextAttachments(http, attachmentLinks(comments));
   return mapZendeskTicket({ baseUrl: http.baseUrl, show: show.body, comments, users, attachmentTexts });
 }
 
@@ -247,15 +247,14 @@ async function fetchCommentPages(http: HelpdeskHttp, id: string): Promise<Zendes
   return pages;
 }
 
-async function downloadTextAttachments(http: HelpdeskHttp, comments: readonly ZendeskComment[]): Promise<Map<string, string>> {
-  const texts = new Map<string, string>();
-  for (const attachment of comments.flatMap((comment) => comment.attachments ?? [])) {
-    const link = { contentType: attachment.content_type ?? '', size: attachment.size ?? -1, url: attachment.content_url ?? '' };
-    if (!isDownloadableText(link, http.baseUrl)) continue;
-    const response = await http.request<string>({ path: link.url, responseType: 'text', subject: `attachment ${attachment.file_name ?? attachment.id}` });
-    texts.set(String(attachment.id), response.body);
-  }
-  return texts;
+function attachmentLinks(comments: readonly ZendeskComment[]): AttachmentLink[] {
+  return comments.flatMap((comment) => comment.attachments ?? []).map((attachment) => ({
+    id: String(attachment.id),
+    name: attachment.file_name ?? String(attachment.id),
+    contentType: attachment.content_type ?? '',
+    size: attachment.size ?? -1,
+    url: attachment.content_url ?? '',
+  }));
 }
 
 async function postZendeskComment(http: HelpdeskHttp, id: string, post: TicketPost): Promise<PostReceipt> {
