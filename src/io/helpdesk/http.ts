@@ -21,6 +21,23 @@ const MAX_SERVER_MESSAGE = 300;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 
+/** How to reach one helpdesk, from the settings (`helpdesk.<provider>.*`, `TRIAGE_<PROVIDER>_*`). */
+export interface HelpdeskConnection {
+  /** The helpdesk's base web address. */
+  readonly url: string;
+  /** The login name, where the helpdesk authenticates with a user and a password (RT). */
+  readonly user?: string;
+  /** The agent's e-mail, where the helpdesk pairs it with an API token (Zendesk). */
+  readonly email?: string;
+  /** Password or API token; never shown. */
+  readonly token: string;
+  /** Per request attempt. */
+  readonly timeoutMs: number;
+  /** Retries after a failed attempt and the first backoff; the defaults suit real use. */
+  readonly retries?: number;
+  readonly backoffMs?: number;
+}
+
 export interface HelpdeskHttpOptions {
   readonly provider: HelpdeskProvider;
   /** The helpdesk's address; a path is kept (`https://example.com/rt`). */
