@@ -7,7 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TriageError } from '../../src/core/errors.js';
 import { REPEAT_CONTACT_MESSAGES, type HelpdeskClient } from '../../src/core/helpdesk.js';
-import { createFreshdeskClient, freshdeskChannel, mapFreshdeskTicket, nextLink } from '../../src/io/helpdesk/freshdesk.js';
+import { freshdeskChannel, mapFreshdeskTicket, nextLink } from '../../src/io/helpdesk/freshdesk.js';
+import { createHelpdeskClient } from '../../src/io/helpdesk/index.js';
 import { MAX_MESSAGE_PAGES } from '../../src/io/helpdesk/ticket-parts.js';
 import { loadFixture, startFixtureServer, type Fixture, type FixtureServer } from '../helpers/helpdesk-fixtures.js';
 
@@ -26,7 +27,7 @@ beforeEach(async () => {
   helpdesk = await startFixtureServer();
   elsewhere = await startFixtureServer();
   helpdesk.define('elsewhere', elsewhere.baseUrl);
-  client = createFreshdeskClient({ url: helpdesk.baseUrl, token: API_KEY, backoffMs: 10 });
+  client = createHelpdeskClient('freshdesk', { url: helpdesk.baseUrl, token: API_KEY, timeoutMs: 5000, backoffMs: 10 });
 });
 
 afterEach(async () => {

@@ -4,10 +4,11 @@
  * API-token basic auth), how a ticket maps, comment pages, attachments, posts, updates, errors.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TriageError } from '../../src/core/errors.js';
+import { EXIT, TriageError } from '../../src/core/errors.js';
 import { REPEAT_CONTACT_MESSAGES, type HelpdeskClient } from '../../src/core/helpdesk.js';
 import { MAX_MESSAGE_PAGES } from '../../src/io/helpdesk/ticket-parts.js';
-import { createZendeskClient, zendeskChannel, zendeskNextPage } from '../../src/io/helpdesk/zendesk.js';
+import { createHelpdeskClient } from '../../src/io/helpdesk/index.js';
+import { zendeskChannel, zendeskNextPage } from '../../src/io/helpdesk/zendesk.js';
 import { loadFixture, startFixtureServer, type Fixture, type FixtureServer } from '../helpers/helpdesk-fixtures.js';
 
 const EMAIL = 'sam.porter@example.com';
@@ -25,7 +26,7 @@ beforeEach(async () => {
   helpdesk = await startFixtureServer();
   elsewhere = await startFixtureServer();
   helpdesk.define('elsewhere', elsewhere.baseUrl);
-  client = createZendeskClient({ url: helpdesk.baseUrl, email: EMAIL, token: TOKEN, backoffMs: 10 });
+  client = createHelpdeskClient('zendesk', { url: helpdesk.baseUrl, email: EMAIL, token: TOKEN, timeoutMs: 5000, backoffMs: 10 });
 });
 
 afterEach(async () => {
@@ -231,6 +232,25 @@ describe('Zendesk: updating status and tags', () => {
 });
 
 describe('Zendesk: errors', () => {
+  it('without the agent e-mail, names its setting before any request', () => {
+    let error: unknown;
+    try {
+      createHelpdeskClient('zendesk', { url: helpdesk.baseUrl, token: TOKEN, timeoutMs: 5000 });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TriageError);
+    expect((error as TriageError).exitCode).toBe(EXIT.usage);
+    expect((error as TriageError).hint).toContain('helpdesk.zendesk.email (TRIAGE_ZENDESK_EMAIL)');
+    expect(helpdesk.requests).toEqual([]);
+  });
+
+  it('refuses a ticket id that is not a number, before any request', async () => {
+    const error = await failure(client.fetchTicket('../users/1'));
+    expect(error.code).toBe('ticket/bad-reference');
+    expect(helpdesk.requests).toEqual([]);
+  });
+
   it('a 401 names the email and token settings and never shows the token', async () => {
     helpdesk.serve(fixture('error-401'), { request: { method: 'GET', path: TICKET_PATH } });
     const error = await failure(client.fetchTicket('35436'));

@@ -6,23 +6,13 @@
  */
 import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
 import type { Channel } from '../../core/model.js';
-import { createHelpdeskHttp, type HelpdeskHttp } from './http.js';
-import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, mergeTags, noReceiptError, plainTextToHtml, type AttachmentLink } from './ticket-parts.js';
+import { createHelpdeskHttp, type HelpdeskConnection, type HelpdeskHttp } from './http.js';
+import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, mergeTags, noReceiptError, plainTextToHtml, ticketNumber, type AttachmentLink } from './ticket-parts.js';
 
 export const FRESHDESK_SETTINGS = {
   url: 'helpdesk.freshdesk.url',
   token: 'helpdesk.freshdesk.token',
 } as const;
-
-export interface FreshdeskConnection {
-  /** `https://example.freshdesk.com` */
-  readonly url: string;
-  /** The agent's API key. */
-  readonly token: string;
-  readonly timeoutMs?: number;
-  readonly retries?: number;
-  readonly backoffMs?: number;
-}
 
 export interface FreshdeskAttachment {
   readonly id: number;
@@ -187,25 +177,26 @@ export function freshdeskUpdateBody(update: TicketUpdate, currentTags: readonly 
 }
 
 /** Basic auth with the API key as the user name and any password (`X`, as Freshdesk's reference shows). */
-function freshdeskAuthorization(connection: FreshdeskConnection): string {
+function freshdeskAuthorization(connection: HelpdeskConnection): string {
   return `Basic ${Buffer.from(`${connection.token}:X`).toString('base64')}`;
 }
 
-export function createFreshdeskClient(connection: FreshdeskConnection): HelpdeskClient {
+/** `https://example.freshdesk.com` and the agent's API key (in `token`). */
+export function createFreshdeskClient(connection: HelpdeskConnection): HelpdeskClient {
   const http = createHelpdeskHttp({
     provider: 'freshdesk',
     baseUrl: connection.url,
     authorization: freshdeskAuthorization(connection),
     credentialSettings: [FRESHDESK_SETTINGS.token],
-    ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
-    ...(connection.retries === undefined ? {} : { retries: connection.retries }),
-    ...(connection.backoffMs === undefined ? {} : { backoffMs: connection.backoffMs }),
+    timeoutMs: connection.timeoutMs,
+    retries: connection.retries,
+    backoffMs: connection.backoffMs,
   });
   return {
     provider: 'freshdesk',
-    fetchTicket: (id) => fetchFreshdeskTicket(http, id),
-    post: (id, post) => postFreshdesk(http, id, post),
-    update: (id, update) => updateFreshdeskTicket(http, id, update),
+    fetchTicket: async (id) => fetchFreshdeskTicket(http, ticketNumber('freshdesk', id)),
+    post: async (id, post) => postFreshdesk(http, ticketNumber('freshdesk', id), post),
+    update: async (id, update) => updateFreshdeskTicket(http, ticketNumber('freshdesk', id), update),
   };
 }
 

@@ -117,3 +117,12 @@ export function noReceiptError(provider: HelpdeskProvider, ticketId: string, kin
     hint: `Open ${webUrl} to see whether the ${what} is there before posting again.`,
   });
 }
+
+/** The ticket number as it goes into a URL path: digits only, anything else is a usage error. */
+export function ticketNumber(provider: HelpdeskProvider, id: string): string {
+  if (/^\d{1,12}$/.test(id)) return id;
+  throw new TriageError('ticket/bad-reference', `"${id}" is not a ${HELPDESK_NAMES[provider]} ticket number.`, {
+    exitCode: EXIT.usage,
+    hint: `Write ${provider}:<ticket number>, e.g. ${provider}:123.`,
+  });
+}

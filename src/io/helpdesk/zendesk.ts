@@ -5,25 +5,15 @@
  */
 import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
 import type { Channel } from '../../core/model.js';
-import { createHelpdeskHttp, type HelpdeskHttp } from './http.js';
-import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, noReceiptError, type AttachmentLink } from './ticket-parts.js';
+import { EXIT, TriageError } from '../../core/errors.js';
+import { createHelpdeskHttp, settingWithEnv, type HelpdeskConnection, type HelpdeskHttp } from './http.js';
+import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, noReceiptError, ticketNumber, type AttachmentLink } from './ticket-parts.js';
 
 export const ZENDESK_SETTINGS = {
   url: 'helpdesk.zendesk.url',
   email: 'helpdesk.zendesk.email',
   token: 'helpdesk.zendesk.token',
 } as const;
-
-export interface ZendeskConnection {
-  /** `https://example.zendesk.com` */
-  readonly url: string;
-  /** The agent's sign-in address; API tokens authenticate as `email/token`. */
-  readonly email: string;
-  readonly token: string;
-  readonly timeoutMs?: number;
-  readonly retries?: number;
-  readonly backoffMs?: number;
-}
 
 export interface ZendeskUser {
   readonly id: number;
@@ -200,26 +190,34 @@ function optional<K extends string, V>(key: K, value: V | null | undefined): { [
   return value === null || value === undefined || value === '' ? {} : ({ [key]: value } as { [P in K]: V });
 }
 
-/** Basic auth with an API token: the user is `{email}/token`. */
-function zendeskAuthorization(connection: ZendeskConnection): string {
-  return `Basic ${Buffer.from(`${connection.email}/token:${connection.token}`).toString('base64')}`;
+/** Basic auth with an API token: the user is `{email}/token`, so the e-mail is required. */
+function zendeskAuthorization(connection: HelpdeskConnection): string {
+  const email = connection.email?.trim();
+  if (!email) {
+    throw new TriageError('helpdesk/missing-setting', 'Zendesk needs the e-mail address of the agent the API token belongs to.', {
+      exitCode: EXIT.usage,
+      hint: `Set ${settingWithEnv(ZENDESK_SETTINGS.email)} to the address you sign in to Zendesk with.`,
+    });
+  }
+  return `Basic ${Buffer.from(`${email}/token:${connection.token}`).toString('base64')}`;
 }
 
-export function createZendeskClient(connection: ZendeskConnection): HelpdeskClient {
+/** `https://example.zendesk.com`, the agent's e-mail and an API token. */
+export function createZendeskClient(connection: HelpdeskConnection): HelpdeskClient {
   const http = createHelpdeskHttp({
     provider: 'zendesk',
     baseUrl: connection.url,
     authorization: zendeskAuthorization(connection),
     credentialSettings: [ZENDESK_SETTINGS.email, ZENDESK_SETTINGS.token],
-    ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
-    ...(connection.retries === undefined ? {} : { retries: connection.retries }),
-    ...(connection.backoffMs === undefined ? {} : { backoffMs: connection.backoffMs }),
+    timeoutMs: connection.timeoutMs,
+    retries: connection.retries,
+    backoffMs: connection.backoffMs,
   });
   return {
     provider: 'zendesk',
-    fetchTicket: (id) => fetchZendeskTicket(http, id),
-    post: (id, post) => postZendeskComment(http, id, post),
-    update: (id, update) => updateZendeskTicket(http, id, update),
+    fetchTicket: async (id) => fetchZendeskTicket(http, ticketNumber('zendesk', id)),
+    post: async (id, post) => postZendeskComment(http, ticketNumber('zendesk', id), post),
+    update: async (id, update) => updateZendeskTicket(http, ticketNumber('zendesk', id), update),
   };
 }
 
