@@ -7,7 +7,7 @@
 import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
 import type { Channel } from '../../core/model.js';
 import { createHelpdeskHttp, type HelpdeskConnection, type HelpdeskHttp } from './http.js';
-import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, mergeTags, noReceiptError, plainTextToHtml, ticketNumber, type AttachmentLink } from './ticket-parts.js';
+import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, mergeTags, noReceiptError, optional, plainTextToHtml, ticketNumber, type AttachmentLink } from './ticket-parts.js';
 
 export const FRESHDESK_SETTINGS = {
   url: 'helpdesk.freshdesk.url',
@@ -92,20 +92,14 @@ export interface FreshdeskTicketParts {
 export function mapFreshdeskTicket(parts: FreshdeskTicketParts): Ticket {
   const { ticket } = parts;
   const id = String(ticket.id);
-  const status = freshdeskStatusName(ticket.status);
-  const channel = freshdeskChannel(ticket.source);
-  const account = ticket.company?.name;
   return {
     ref: { provider: 'freshdesk', id },
     webUrl: freshdeskWebUrl(parts.baseUrl, id),
     subject: ticket.subject ?? '',
-    ...(status ? { status } : {}),
-    requester: {
-      ...(ticket.requester?.name ? { name: ticket.requester.name } : {}),
-      ...(ticket.requester?.email ? { email: ticket.requester.email } : {}),
-    },
-    ...(channel ? { channel } : {}),
-    ...(account ? { account } : {}),
+    ...optional('status', freshdeskStatusName(ticket.status)),
+    requester: { ...optional('name', ticket.requester?.name), ...optional('email', ticket.requester?.email) },
+    ...optional('channel', freshdeskChannel(ticket.source)),
+    ...optional('account', ticket.company?.name),
     tags: [...(ticket.tags ?? [])],
     messages: [descriptionMessage(ticket), ...parts.conversations.map((c) => conversationMessage(c, ticket))],
     attachments: allAttachments(ticket, parts.conversations).map((a) => freshdeskAttachment(a, parts.attachmentTexts)),
@@ -137,10 +131,7 @@ function conversationMessage(conversation: FreshdeskConversation, ticket: Freshd
 }
 
 function requesterNames(ticket: FreshdeskTicket): { authorName?: string; authorEmail?: string } {
-  return {
-    ...(ticket.requester?.name ? { authorName: ticket.requester.name } : {}),
-    ...(ticket.requester?.email ? { authorEmail: ticket.requester.email } : {}),
-  };
+  return { ...optional('authorName', ticket.requester?.name), ...optional('authorEmail', ticket.requester?.email) };
 }
 
 function allAttachments(ticket: FreshdeskTicket, conversations: readonly FreshdeskConversation[]): FreshdeskAttachment[] {

@@ -81,6 +81,11 @@ export function isSameOrigin(url: string, baseUrl: string): boolean {
   }
 }
 
+/** `{ [key]: value }` when the helpdesk gave a value, `{}` for null, undefined or empty: optional Ticket fields stay absent. */
+export function optional<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
+  return value === null || value === undefined || value === '' ? {} : ({ [key]: value } as { [P in K]: V });
+}
+
 /** The tags after adding `add` to `existing`: existing order kept, no duplicates. */
 export function mergeTags(existing: readonly string[], add: readonly string[]): string[] {
   return [...new Set([...existing, ...add])];

@@ -7,7 +7,7 @@ import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessa
 import type { Channel } from '../../core/model.js';
 import { EXIT, TriageError } from '../../core/errors.js';
 import { createHelpdeskHttp, settingWithEnv, type HelpdeskConnection, type HelpdeskHttp } from './http.js';
-import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, noReceiptError, ticketNumber, type AttachmentLink } from './ticket-parts.js';
+import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, noReceiptError, optional, ticketNumber, type AttachmentLink } from './ticket-parts.js';
 
 export const ZENDESK_SETTINGS = {
   url: 'helpdesk.zendesk.url',
@@ -184,10 +184,6 @@ export function zendeskUpdateBody(update: TicketUpdate): { ticket: { status?: st
   const tags = [...new Set(update.addTags ?? [])];
   if (status === undefined && tags.length === 0) return undefined;
   return { ticket: { ...(status === undefined ? {} : { status }), ...(tags.length === 0 ? {} : { additional_tags: tags }) } };
-}
-
-function optional<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
-  return value === null || value === undefined || value === '' ? {} : ({ [key]: value } as { [P in K]: V });
 }
 
 /** Basic auth with an API token: the user is `{email}/token`, so the e-mail is required. */
