@@ -150,6 +150,14 @@ describe('Freshdesk: reading the JSON', () => {
     expect(ticket.status).toBe('closed');
     expect(ticket.messages.map((m) => m.text)).toEqual(['Hello\nthere & welcome', 'First\n\nSecond help [https://x.example/help]']);
   });
+
+  it('credits the description to the agent on an outbound email ticket, to the requester otherwise', () => {
+    const author = (source: number) =>
+      mapFreshdeskTicket({ baseUrl: 'https://x.freshdesk.com', ticket: { id: 7, source, description_text: 'Hi', requester_id: 1 }, conversations: [], attachmentTexts: new Map() })
+        .messages[0]!.author;
+
+    expect([author(10), author(1), author(7)]).toEqual(['agent', 'requester', 'requester']);
+  });
 });
 
 describe('Freshdesk: posting', () => {

@@ -59,6 +59,9 @@ const STATUSES: Readonly<Record<string, number>> = { open: 2, pending: 3, solved
 /** `source` numbers that are a contact channel: 1 email, 3 phone, 7 chat, 10 outbound email (portal, widgets and social have none). */
 const CHANNELS: Readonly<Record<number, Channel>> = { 1: 'email', 3: 'phone', 7: 'chat', 10: 'email' };
 
+/** The `source` of a ticket an agent started by writing to the customer. */
+const OUTBOUND_EMAIL = 10;
+
 export function freshdeskChannel(source: number | null | undefined): Channel | undefined {
   return source == null ? undefined : CHANNELS[source];
 }
@@ -106,12 +109,16 @@ export function mapFreshdeskTicket(parts: FreshdeskTicketParts): Ticket {
   };
 }
 
-/** The description is the requester's first message; Freshdesk keeps it on the ticket, not in the conversations. */
+/**
+ * The description is the first message; Freshdesk keeps it on the ticket, not in the
+ * conversations. An agent wrote it when the ticket is an outbound email, the requester otherwise.
+ */
 function descriptionMessage(ticket: FreshdeskTicket): TicketMessage {
+  const byAgent = ticket.source === OUTBOUND_EMAIL;
   return {
     id: `${ticket.id}-description`,
-    author: 'requester',
-    ...requesterNames(ticket),
+    author: byAgent ? 'agent' : 'requester',
+    ...(byAgent ? {} : requesterNames(ticket)),
     at: isoDate(ticket.created_at),
     text: ticket.description_text?.trim() ?? (ticket.description ? htmlToPlainText(ticket.description) : ''),
     public: true,
