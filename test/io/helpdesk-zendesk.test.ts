@@ -207,14 +207,25 @@ describe('Zendesk: posting', () => {
 });
 
 describe('Zendesk: updating status and tags', () => {
-  it('sends the status and the tags to add in one ticket update', async () => {
-    const documented = fixture('update-ticket-status');
-    helpdesk.serve(documented);
+  it('adds the tags through Add Tags, which keeps the others, then sets the status with a ticket update', async () => {
+    const tags = fixture('tags-add');
+    const status = fixture('update-ticket-status');
+    helpdesk.serve(tags);
+    helpdesk.serve(status);
     await client.update('35436', { status: 'solved', addTags: ['triage-resolved'] });
 
-    expect(helpdesk.requests).toHaveLength(1);
-    expect(helpdesk.requests[0]).toMatchObject({ method: 'PUT', path: TICKET_PATH });
-    expect(helpdesk.requests[0]!.json).toEqual(documented.request!.body);
+    expect(helpdesk.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/v2/tickets/35436/tags.json', `PUT ${TICKET_PATH}`]);
+    expect(helpdesk.requests.map((r) => r.json)).toEqual([tags.request!.body, status.request!.body]);
+    expect(helpdesk.requests.every((r) => r.headers.authorization === BASIC)).toBe(true);
+  });
+
+  it('sends only the status, or only the tags, when only one is asked for', async () => {
+    helpdesk.serve(fixture('tags-add'));
+    helpdesk.serve(fixture('update-ticket-status'));
+    await client.update('35436', { status: 'pending' });
+    await client.update('35436', { addTags: ['triage-bug', 'triage-bug'] });
+
+    expect(helpdesk.requests.map((r) => r.json)).toEqual([{ ticket: { status: 'pending' } }, { tags: ['triage-bug'] }]);
   });
 
   it('sends nothing when there is nothing to change', async () => {

@@ -1,7 +1,8 @@
 /**
  * Zendesk Support (API v2): a ticket with its requester and organization sideloaded, its
  * comments page by page, text attachments from Zendesk's own host; comments go back through a
- * ticket update, whose audit names the new comment; status and tags through the same update.
+ * ticket update, whose audit names the new comment; tags through Add Tags, status through a
+ * ticket update.
  */
 import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
 import type { Channel } from '../../core/model.js';
@@ -178,12 +179,18 @@ export function zendeskReceipt(response: ZendeskUpdateResponse | undefined): Pos
   return { id: String(comment.id), at: isoDate(audit.created_at) };
 }
 
-/** The `ticket` object of a status/tags update; undefined when there is nothing to change. */
-export function zendeskUpdateBody(update: TicketUpdate): { ticket: { status?: string; additional_tags?: string[] } } | undefined {
+/**
+ * The requests of a status/tags update. Tags go to Add Tags (`PUT …/tags.json`), which keeps the
+ * ticket's other tags: `tags` in a ticket update replaces them all, and `additional_tags` works
+ * only in bulk updates.
+ */
+export function zendeskUpdateRequests(id: string, update: TicketUpdate): { path: string; body: unknown }[] {
   const status = update.status === undefined ? undefined : helpdeskStatus('zendesk', update.status, STATUSES);
   const tags = [...new Set(update.addTags ?? [])];
-  if (status === undefined && tags.length === 0) return undefined;
-  return { ticket: { ...(status === undefined ? {} : { status }), ...(tags.length === 0 ? {} : { additional_tags: tags }) } };
+  return [
+    ...(tags.length === 0 ? [] : [{ path: `/api/v2/tickets/${id}/tags.json`, body: { tags } }]),
+    ...(status === undefined ? [] : [{ path: `/api/v2/tickets/${id}.json`, body: { ticket: { status } } }]),
+  ];
 }
 
 /** Basic auth with an API token: the user is `{email}/token`, so the e-mail is required. */
@@ -264,7 +271,7 @@ async function postZendeskComment(http: HelpdeskHttp, id: string, post: TicketPo
 }
 
 async function updateZendeskTicket(http: HelpdeskHttp, id: string, update: TicketUpdate): Promise<void> {
-  const body = zendeskUpdateBody(update);
-  if (!body) return;
-  await http.request({ method: 'PUT', path: `/api/v2/tickets/${id}.json`, body, subject: `ticket zendesk:${id}` });
+  for (const { path, body } of zendeskUpdateRequests(id, update)) {
+    await http.request({ method: 'PUT', path, body, subject: `ticket zendesk:${id}` });
+  }
 }
