@@ -8,7 +8,7 @@ import { EXIT, TriageError, isTriageError } from '../../core/errors.js';
 import { HELPDESK_NAMES, type HelpdeskProvider } from '../../core/helpdesk.js';
 import type { HelpdeskHttp } from './http.js';
 
-/** Text attachments at most this big are downloaded (environment pastes, logs); larger ones keep their metadata only. */
+/** Text attachments under this size are downloaded (environment pastes, logs); larger ones keep their metadata only. */
 export const TEXT_ATTACHMENT_MAX_BYTES = 64 * 1024;
 
 /** Pages of comments or conversations read at most per ticket (100 per page). */
@@ -50,7 +50,7 @@ export function isDownloadableText(attachment: AttachmentLink, baseUrl: string):
   return (
     /^text\//i.test(attachment.contentType) &&
     attachment.size >= 0 &&
-    attachment.size <= TEXT_ATTACHMENT_MAX_BYTES &&
+    attachment.size < TEXT_ATTACHMENT_MAX_BYTES &&
     isSameOrigin(attachment.url, baseUrl)
   );
 }
