@@ -17,6 +17,8 @@
  * - `$BcryptCost = 4`: RT checks the password on every REST request; at the default cost 12 that
  *   is about 0.25 s a request, at 4 under 0.03 s.
  * - `$MailCommand = 'testfile'`: RT writes its outgoing mail to a temp file, never to a mailer.
+ * - RT's cache, session and var directories move into the temp directory too: the packaged ones
+ *   belong to www-data, so a test run by another user could not start RT otherwise.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,6 +106,10 @@ function siteConfig(dir: string, port: number): string {
     'Set($LogToFile, undef);',
     "Set($LogToSTDERR, 'error');",
     "Set($Timezone, 'UTC');",
+    // Not settings but paths from RT's build; the packaged ones belong to www-data.
+    `$RT::VarPath = '${join(dir, 'var')}';`,
+    `$RT::MasonDataDir = '${join(dir, 'mason')}';`,
+    `$RT::MasonSessionDir = '${join(dir, 'sessions')}';`,
     '1;',
     '',
   ].join('\n');
@@ -208,7 +214,7 @@ export async function startRtServer(): Promise<RtServer> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'triage-rt-'));
   const siteDir = join(dir, 'site.d');
-  mkdirSync(siteDir);
+  for (const sub of [siteDir, join(dir, 'var'), join(dir, 'mason'), join(dir, 'sessions')]) mkdirSync(sub);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   writeFileSync(join(dir, 'RT_SiteConfig.pm'), siteConfig(dir, port));
