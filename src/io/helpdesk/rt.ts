@@ -80,6 +80,7 @@ export function createRtClient(connection: HelpdeskConnection): HelpdeskClient {
     provider: 'rt',
     baseUrl: connection.url,
     authorization: user ? `Basic ${Buffer.from(`${user}:${connection.token}`).toString('base64')}` : `token ${connection.token}`,
+    secret: connection.token,
     credentialSettings: user ? ['helpdesk.rt.user', 'helpdesk.rt.token'] : ['helpdesk.rt.token'],
     timeoutMs: connection.timeoutMs,
     retries: connection.retries,
@@ -109,8 +110,10 @@ function getTicket(http: HelpdeskHttp, id: string): Promise<RtTicket> {
   return http.request<RtTicket>({ path: rest(`/ticket/${id}`), subject: `ticket rt:${id}` }).then((r) => r.body);
 }
 
-async function fetchTicket(http: HelpdeskHttp, id: string): Promise<Ticket> {
-  const ticket = await getTicket(http, id);
+async function fetchTicket(http: HelpdeskHttp, requestedId: string): Promise<Ticket> {
+  const ticket = await getTicket(http, requestedId);
+  // A merged ticket answers as the ticket it was merged into; its history is that one's.
+  const id = String(ticket.id);
   const requestorIds = (ticket.Requestor ?? []).map((r) => r.id);
   const [requester, transactions, parts] = await Promise.all([
     requestorIds[0] === undefined ? Promise.resolve(undefined) : getUser(http, requestorIds[0]),
@@ -130,7 +133,7 @@ async function fetchTicket(http: HelpdeskHttp, id: string): Promise<Ticket> {
     webUrl: `${http.baseUrl}/Ticket/Display.html?id=${ticket.id}`,
     subject: ticket.Subject ?? '',
     status: ticket.Status,
-    requester: { name: requester?.RealName || undefined, email: requester?.EmailAddress || requestorIds[0] },
+    requester: { name: requester?.RealName || undefined, email: requester?.EmailAddress || requestorIds.find((name) => name.includes('@')) },
     tags: tagsField(ticket)?.values ?? [],
     messages,
     attachments: files.map((p) => toAttachment(p, texts.get(p.id))),
