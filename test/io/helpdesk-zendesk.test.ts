@@ -197,6 +197,23 @@ describe('Zendesk: posting', () => {
     expect(error.hint).toContain(`${helpdesk.baseUrl}/agent/tickets/35436`);
   });
 
+  it('does not send a comment again after a 502: Zendesk may have added it', async () => {
+    helpdesk.serve({ response: { status: 502, body: '<html><body>Bad Gateway</body></html>' } }, { request: { method: 'PUT', path: TICKET_PATH } });
+    const error = await failure(client.post('35436', { kind: 'reply', body: 'Hello' }));
+
+    expect(error.code).toBe('helpdesk/server-error');
+    expect(helpdesk.requests).toHaveLength(1);
+  });
+
+  it('sends a comment again after a 429 with Retry-After: Zendesk did not take it', async () => {
+    helpdesk.serve(fixture('update-ticket-comment'));
+    helpdesk.serve(fixture('error-429'), { request: { method: 'PUT', path: TICKET_PATH }, times: 1 });
+    const receipt = await client.post('35436', { kind: 'reply', body: 'Hello' });
+
+    expect(receipt.id).toBe('2127301163');
+    expect(helpdesk.requests).toHaveLength(2);
+  });
+
   it('reports the validation message of a 422 (a closed ticket)', async () => {
     helpdesk.serve(fixture('error-422'), { request: { method: 'PUT', path: TICKET_PATH } });
     const error = await failure(client.post('35436', { kind: 'reply', body: 'Hello' }));

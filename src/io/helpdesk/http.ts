@@ -16,6 +16,8 @@ const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 const RETRY_STATUSES_UNSAFE_METHODS: ReadonlySet<number> = new Set([429, 503]);
 /** Connection failures worth a retry: the server restarts or a proxy dropped the connection. */
 const RETRY_CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+/** For a POST only a refused connection: a dropped one may have delivered the request. */
+const RETRY_CONNECTION_CODES_UNSAFE_METHODS: ReadonlySet<string> = new Set(['ECONNREFUSED']);
 const MAX_SERVER_MESSAGE = 300;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -44,6 +46,8 @@ export interface HelpdeskHttpOptions {
   readonly baseUrl: string;
   /** The whole Authorization header value (`Basic …`, `token …`); never shown. */
   readonly authorization: string;
+  /** The password or token inside `authorization`, kept out of any server message shown too. */
+  readonly secret?: string;
   /** Settings that hold the credentials, named in the hint of a 401 (`helpdesk.rt.token`). */
   readonly credentialSettings?: readonly string[];
   /** Per attempt, including reading the body. Default 15 s. */
@@ -70,6 +74,11 @@ export interface HelpdeskRequest {
   readonly subject?: string;
   /** `text` gives the body as it came (an attachment's content); default `json`. */
   readonly responseType?: 'json' | 'text';
+  /**
+   * `false` for a PUT that adds something, retried only as cautiously as a POST (a Zendesk
+   * comment goes in through a ticket update); default: GET, PUT and DELETE are idempotent.
+   */
+  readonly idempotent?: boolean;
 }
 
 export interface HelpdeskResponse<T = unknown> {
@@ -138,6 +147,7 @@ export function createHelpdeskHttp(options: HelpdeskHttpOptions): HelpdeskHttp {
     name: HELPDESK_NAMES[options.provider],
     host: base.host,
     authorization: options.authorization,
+    secrets: [options.authorization, options.secret].filter((s): s is string => Boolean(s)),
     credentialSettings: options.credentialSettings ?? [`helpdesk.${options.provider}.token`],
     timeoutMs: options.timeoutMs ?? 15_000,
     retries: options.retries ?? 2,
@@ -157,6 +167,7 @@ interface Context {
   readonly name: string;
   readonly host: string;
   readonly authorization: string;
+  readonly secrets: readonly string[];
   readonly credentialSettings: readonly string[];
   readonly timeoutMs: number;
   readonly retries: number;
@@ -169,12 +180,13 @@ type Attempt = { readonly response: Response; readonly text: string } | { readon
 
 async function send<T>(context: Context, baseUrl: string, request: HelpdeskRequest): Promise<HelpdeskResponse<T>> {
   const method = request.method ?? 'GET';
+  const idempotent = request.idempotent ?? isIdempotent(method);
   const url = buildUrl(context, baseUrl, request.path, request.query);
   for (let attempt = 0; ; attempt += 1) {
     const outcome = await attemptOnce(context, method, url, request);
     const canRetry = attempt < context.retries;
     if ('failure' in outcome) {
-      if (canRetry && retriesConnection(outcome.failure)) {
+      if (canRetry && retriesConnection(idempotent, outcome.failure)) {
         await sleep(backoff(context, attempt));
         continue;
       }
@@ -185,7 +197,7 @@ async function send<T>(context: Context, baseUrl: string, request: HelpdeskReque
       const body = request.responseType === 'text' ? text : parseBody(context, response, text);
       return { status: response.status, headers: response.headers, body: body as T };
     }
-    if (canRetry && retriesStatus(method, response.status)) {
+    if (canRetry && retriesStatus(idempotent, response.status)) {
       const wait = retryWait(context, response, attempt);
       if (wait !== undefined) {
         await sleep(wait);
@@ -239,8 +251,11 @@ function sameOriginUrl(context: Context, baseUrl: string, link: string): URL {
   });
 }
 
-function retriesStatus(method: HttpMethod, status: number): boolean {
-  const idempotent = method === 'GET' || method === 'PUT' || method === 'DELETE';
+function isIdempotent(method: HttpMethod): boolean {
+  return method === 'GET' || method === 'PUT' || method === 'DELETE';
+}
+
+function retriesStatus(idempotent: boolean, status: number): boolean {
   return (idempotent ? RETRY_STATUSES : RETRY_STATUSES_UNSAFE_METHODS).has(status);
 }
 
@@ -254,9 +269,9 @@ function isTimeout(failure: unknown): boolean {
   return failure instanceof Error && (failure.name === 'TimeoutError' || failure.name === 'AbortError');
 }
 
-function retriesConnection(failure: unknown): boolean {
+function retriesConnection(idempotent: boolean, failure: unknown): boolean {
   const code = failureCode(failure);
-  return code !== undefined && RETRY_CONNECTION_CODES.has(code);
+  return code !== undefined && (idempotent ? RETRY_CONNECTION_CODES : RETRY_CONNECTION_CODES_UNSAFE_METHODS).has(code);
 }
 
 function backoff(context: Context, attempt: number): number {
@@ -373,8 +388,9 @@ function statusError(context: Context, request: HelpdeskRequest, response: Respo
   }
   if (status === 429) return rateLimited(context, response);
   if (status >= 500) {
+    const wait = retryAfterMs(response.headers.get('retry-after'));
     return failed('helpdesk/server-error', `${where(context)} failed with ${status} ${response.statusText}`.trimEnd() + serverSays(context, text) + '.',
-      'The helpdesk has a problem of its own; try again later, and tell its administrator if it stays.');
+      `The helpdesk has a problem of its own; try again ${wait === undefined ? 'later' : retryTime(wait)}, and tell its administrator if it stays.`);
   }
   return failed('helpdesk/rejected', `${where(context)} rejected ${subject} (${status})` + serverSays(context, text) + '.',
     'The helpdesk refused this change; check the ticket there (closed, merged, or a required field).');
@@ -382,11 +398,16 @@ function statusError(context: Context, request: HelpdeskRequest, response: Respo
 
 function rateLimited(context: Context, response: Response): TriageError {
   const wait = retryAfterMs(response.headers.get('retry-after'));
-  const when = wait === undefined ? 'in a minute' : `after ${new Date(Date.now() + wait).toISOString().slice(11, 19)} UTC (in ${seconds(wait)})`;
+  const when = wait === undefined ? 'in a minute' : retryTime(wait);
   return new TriageError('helpdesk/rate-limited', `${where(context)} is limiting requests (429 Too Many Requests).`, {
     exitCode: EXIT.checkFailed,
     hint: `Try again ${when}.`,
   });
+}
+
+/** `after 14:05:30 UTC (in 5 min)`. */
+function retryTime(waitMs: number): string {
+  return `after ${new Date(Date.now() + waitMs).toISOString().slice(11, 19)} UTC (in ${seconds(waitMs)})`;
 }
 
 function seconds(ms: number): string {
@@ -405,7 +426,7 @@ function redirectTarget(location: string | null): string | undefined {
 
 /** The helpdesk's own words about a failure, on one line, trimmed, without the credentials. */
 function serverSays(context: Context, text: string): string {
-  const message = serverMessage(text).replaceAll(context.authorization, '…').replace(/\s+/g, ' ').trim();
+  const message = context.secrets.reduce((said, secret) => said.replaceAll(secret, '…'), serverMessage(text)).replace(/\s+/g, ' ').trim();
   if (message === '') return '';
   return `: ${message.length > MAX_SERVER_MESSAGE ? `${message.slice(0, MAX_SERVER_MESSAGE - 1)}…` : message}`;
 }

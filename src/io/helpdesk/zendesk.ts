@@ -264,6 +264,8 @@ async function postZendeskComment(http: HelpdeskHttp, id: string, post: TicketPo
     path: `/api/v2/tickets/${id}.json`,
     body: { ticket: { comment: { body: post.body, public: post.kind === 'reply' } } },
     subject: `ticket zendesk:${id}`,
+    // Each such PUT adds a comment: after a 502 or a dropped connection it may be there already.
+    idempotent: false,
   });
   const receipt = zendeskReceipt(response.body);
   if (receipt) return receipt;
