@@ -1,7 +1,7 @@
 /**
- * A throwaway Request Tracker 5 for tests: a copy of the database the Debian package seeded, a
- * private site configuration, and RT's standalone server on a free 127.0.0.1 port. Stopping it
- * ends the whole process group and deletes the directory.
+ * A throwaway Request Tracker 5 for tests: a private site configuration, a new SQLite database in
+ * a temp directory, and RT's standalone server on a free 127.0.0.1 port. Stopping it ends the
+ * whole process group and deletes the directory.
  *
  * Needs the Debian packages request-tracker5, rt5-db-sqlite and rt5-standalone (.ci/run installs
  * them). Without them this throws: the RT suite must fail, never skip.
@@ -10,21 +10,24 @@
  * - Debian's site configuration directory sets the database; RT reads `RT_SITE_CONFIG` (a file) and
  *   `RT_SITE_CONFIG_DIR` (instead of both site directories), so pointing both at private paths
  *   leaves Debian's settings out entirely.
- * - The copied database gets root's password re-hashed with bcrypt cost 4 (RT checks the password
- *   on every REST request; at the seeded cost 12 that is about 0.25 s a request, at 4 under 0.03 s), an
- *   auth token for root, and the CreateTicket and ReplyToTicket rights for Everyone, so customer
- *   mail through the mail gateway creates tickets and adds messages as the customer.
+ * - `rt-setup-database --action init` fills the database (about 1.5 s): RT's schema and initial
+ *   data with root/password. Then RT's own API adds what the tests need (see SETUP_RT), including
+ *   the rights that let customer mail through the mail gateway create tickets and add messages
+ *   as the customer.
+ * - `$BcryptCost = 4`: RT checks the password on every REST request; at the default cost 12 that
+ *   is about 0.25 s a request, at 4 under 0.03 s.
  * - `$MailCommand = 'testfile'`: RT writes its outgoing mail to a temp file, never to a mailer.
+ * - RT's cache, session and var directories move into the temp directory too: the packaged ones
+ *   belong to www-data, so a test run by another user could not start RT otherwise.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const RT_SERVER = '/usr/share/request-tracker5/libexec/rt-server';
-const DEBIAN_DB_CONFIG = '/etc/request-tracker5/RT_SiteConfig.d/51-dbconfig-common.pm';
-const DEFAULT_DB = '/var/lib/dbconfig-common/sqlite3/request-tracker5/rtdb';
+const RT_SETUP_DATABASE = '/usr/sbin/rt-setup-database-5';
 const READY_WITHIN_MS = 30_000;
 
 export const RT_ROOT = { user: 'root', password: 'password' } as const;
@@ -37,6 +40,14 @@ export interface Customer {
 export interface MailAttachment {
   readonly filename: string;
   readonly text: string;
+}
+
+export interface CustomerMailOptions {
+  readonly attachments?: readonly MailAttachment[];
+  /** Queue "Tagged" has the "Tags" custom field, "General" none. */
+  readonly queue?: 'General' | 'Tagged';
+  /** The body as the only (HTML) part, as some mail programs send it. */
+  readonly html?: boolean;
 }
 
 export interface HistoryEntry {
@@ -53,8 +64,10 @@ export interface RtServer {
   readonly url: string;
   /** An RT auth token for root (`Authorization: token …`). */
   readonly rootToken: string;
-  /** Creates the customer's user record, then a ticket from the customer's mail; returns its id. */
-  createTicketAsCustomer(customer: Customer, subject: string, text: string, attachments?: readonly MailAttachment[]): Promise<string>;
+  /**
+   * Creates the customer's user record, then a ticket from the customer's mail; returns its id.
+   */
+  createTicketAsCustomer(customer: Customer, subject: string, text: string, options?: CustomerMailOptions): Promise<string>;
   /** A later message from the customer on the ticket, through the mail gateway. */
   addCustomerMessage(ticketId: string, customer: Customer, text: string): Promise<void>;
   /** The ticket's transactions, oldest first, with each one's text. */
@@ -75,17 +88,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The SQLite database dbconfig-common seeded when the package was installed. */
-function seededDatabase(): string {
-  const configured = existsSync(DEBIAN_DB_CONFIG) ? /Set\s*\(\s*\$DatabaseName,\s*'([^']+)'\s*\.\s*'\/'\s*\.\s*\$dbc_dbname/.exec(readFileSync(DEBIAN_DB_CONFIG, 'utf8')) : null;
-  const dbName = existsSync(DEBIAN_DB_CONFIG) ? /\$dbc_dbname\s*=\s*'([^']+)'/.exec(readFileSync(DEBIAN_DB_CONFIG, 'utf8'))?.[1] : undefined;
-  const path = configured && dbName ? join(configured[1]!, dbName) : DEFAULT_DB;
-  if (!existsSync(path)) {
-    throw new Error(`Request Tracker's SQLite database was not found at ${path}. Reinstall rt5-db-sqlite (apt-get install --reinstall rt5-db-sqlite) so dbconfig-common seeds it.`);
-  }
-  return path;
-}
-
 function siteConfig(dir: string, port: number): string {
   return [
     "Set($DatabaseType, 'SQLite');",
@@ -99,41 +101,58 @@ function siteConfig(dir: string, port: number): string {
     "Set($CorrespondAddress, 'support@rt.test');",
     "Set($CommentAddress, 'support-comment@rt.test');",
     "Set($MailCommand, 'testfile');",
-    // RT re-hashes a password at this cost when it checks it; above the stored cost it would
-    // re-hash root's at the default 12 on the first request.
     'Set($BcryptCost, 4);',
     'Set($LogToSyslog, undef);',
     'Set($LogToFile, undef);',
     "Set($LogToSTDERR, 'error');",
     "Set($Timezone, 'UTC');",
+    // Not settings but paths from RT's build; the packaged ones belong to www-data.
+    `$RT::VarPath = '${join(dir, 'var')}';`,
+    `$RT::MasonDataDir = '${join(dir, 'mason')}';`,
+    `$RT::MasonSessionDir = '${join(dir, 'sessions')}';`,
     '1;',
     '',
   ].join('\n');
 }
 
-/** Perl (RT's own dependencies: DBI, DBD::SQLite, Crypt::Eksblowfish) that prepares the copy. */
-const PREPARE_DB = String.raw`
+/**
+ * Perl on RT's own API, run after the schema and initial data are in: Everyone may create and
+ * answer tickets (customer mail through the gateway), a "Tagged" queue whose tickets have a "Tags"
+ * custom field, and an auth token for root, printed.
+ */
+const SETUP_RT = String.raw`
 use strict; use warnings;
-use DBI; use Digest::SHA qw(sha512); use Crypt::Eksblowfish::Bcrypt qw(en_base64 bcrypt_hash);
-my ($path, $password, $token) = @ARGV;
-sub hash { my $salt = join '', map { chr int rand 256 } 1 .. 16;
-  return join '!', '', 'bcrypt', '04', en_base64($salt) . en_base64(bcrypt_hash({ key_nul => 1, cost => 4, salt => $salt }, sha512($_[0]))) }
-my $db = DBI->connect("dbi:SQLite:dbname=$path", '', '', { RaiseError => 1 });
-my ($root) = $db->selectrow_array(q{SELECT id FROM Users WHERE Name = 'root'});
-$db->do(q{UPDATE Users SET Password = ? WHERE id = ?}, undef, hash($password), $root);
-$db->do(q{INSERT INTO AuthTokens (Owner, Token, Description, Creator, Created, LastUpdatedBy, LastUpdated) VALUES (?, ?, 'tests', ?, CURRENT_TIMESTAMP, ?, CURRENT_TIMESTAMP)}, undef, $root, hash($token), $root, $root);
-my ($everyone) = $db->selectrow_array(q{SELECT id FROM Groups WHERE Domain = 'SystemInternal' AND Name = 'Everyone'});
-$db->do(q{INSERT INTO ACL (PrincipalType, PrincipalId, RightName, ObjectType, ObjectId, Creator, Created, LastUpdatedBy, LastUpdated) VALUES ('Group', ?, ?, 'RT::System', 1, 1, CURRENT_TIMESTAMP, 1, CURRENT_TIMESTAMP)}, undef, $everyone, $_) for qw(CreateTicket ReplyToTicket);
-print "$root\n";
+use lib '/usr/share/request-tracker5/lib';
+use RT;
+RT::LoadConfig();
+RT::Init();
+my $system = RT->SystemUser;
+sub check { my ($ok, $msg) = @_; die "$msg\n" unless $ok; return $ok }
+my $everyone = RT::Group->new($system);
+$everyone->LoadSystemInternalGroup('Everyone');
+check($everyone->PrincipalObj->GrantRight(Right => $_, Object => RT->System)) for qw(CreateTicket ReplyToTicket);
+my $queue = RT::Queue->new($system);
+check($queue->Create(Name => 'Tagged'));
+my $field = RT::CustomField->new($system);
+check($field->Create(Name => 'Tags', Type => 'FreeformMultiple', LookupType => RT::Ticket->CustomFieldLookupType));
+check($field->AddToObject($queue));
+my $root = RT::User->new($system);
+$root->Load('root');
+my ($id, $msg, $token) = RT::AuthToken->new(RT::CurrentUser->new($root))->Create(Owner => $root->Id, Description => 'tests');
+die "$msg\n" unless $id;
+print "$token\n";
 `;
 
-function prepareDatabase(dir: string): string {
-  const path = join(dir, 'rtdb');
-  copyFileSync(seededDatabase(), path);
-  const secret = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-  const result = spawnSync('perl', ['-e', PREPARE_DB, path, RT_ROOT.password, secret], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`Preparing the RT test database failed: ${result.stderr || result.error?.message}`);
-  return `1-${result.stdout.trim()}-${secret}`;
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, what: string): string {
+  const result = spawnSync(command, args, { encoding: 'utf8', env, timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`${what} failed: ${result.error?.message ?? ''}${result.stderr.slice(-2000)}`);
+  return result.stdout;
+}
+
+/** A new SQLite database with RT's schema and initial data (root/password), then the test setup; returns root's token. */
+function createDatabase(env: NodeJS.ProcessEnv): string {
+  run(RT_SETUP_DATABASE, ['--action', 'init', '--skip-create'], env, 'rt-setup-database');
+  return run('perl', ['-e', SETUP_RT], env, 'Setting up the test RT').trim().split('\n').pop()!;
 }
 
 function basicAuth(): string {
@@ -177,9 +196,9 @@ function stopGroup(child: ChildProcess): Promise<void> {
 }
 
 /** An RFC 822 message from the customer, with text attachments as MIME parts. */
-function customerMail(customer: Customer, subject: string, text: string, attachments: readonly MailAttachment[]): string {
+function customerMail(customer: Customer, subject: string, text: string, { attachments = [], html = false }: CustomerMailOptions = {}): string {
   const head = [`From: ${customer.name} <${customer.email}>`, 'To: support@rt.test', `Subject: ${subject}`, 'MIME-Version: 1.0'];
-  if (attachments.length === 0) return [...head, 'Content-Type: text/plain; charset=utf-8', '', text, ''].join('\n');
+  if (attachments.length === 0) return [...head, `Content-Type: text/${html ? 'html' : 'plain'}; charset=utf-8`, '', text, ''].join('\n');
   const boundary = 'triage-test-boundary';
   const parts = [
     ['Content-Type: text/plain; charset=utf-8', '', text],
@@ -190,22 +209,29 @@ function customerMail(customer: Customer, subject: string, text: string, attachm
 
 /** Starts a private RT; call `stop()` in afterAll. */
 export async function startRtServer(): Promise<RtServer> {
-  if (!existsSync(RT_SERVER)) {
-    throw new Error(`Request Tracker 5 is not installed (${RT_SERVER} is missing). Install it: apt-get install -y --no-install-recommends request-tracker5 rt5-db-sqlite rt5-standalone (.ci/run does this).`);
+  if (!existsSync(RT_SERVER) || !existsSync(RT_SETUP_DATABASE)) {
+    throw new Error(`Request Tracker 5 is not installed (${RT_SERVER} or ${RT_SETUP_DATABASE} is missing). Install it: apt-get install -y --no-install-recommends request-tracker5 rt5-db-sqlite rt5-standalone (.ci/run does this).`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'triage-rt-'));
   const siteDir = join(dir, 'site.d');
-  mkdirSync(siteDir);
-  const rootToken = prepareDatabase(dir);
+  for (const sub of [siteDir, join(dir, 'var'), join(dir, 'mason'), join(dir, 'sessions')]) mkdirSync(sub);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   writeFileSync(join(dir, 'RT_SiteConfig.pm'), siteConfig(dir, port));
+  const env = { ...process.env, RT_SITE_CONFIG: join(dir, 'RT_SiteConfig.pm'), RT_SITE_CONFIG_DIR: siteDir, TMPDIR: dir };
+  let rootToken: string;
+  try {
+    rootToken = createDatabase(env);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const logFile = join(dir, 'rt-server.log');
   const log = openSync(logFile, 'a');
   const child = spawn(RT_SERVER, ['--port', String(port), '--max-workers', '3'], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, RT_SITE_CONFIG: join(dir, 'RT_SiteConfig.pm'), RT_SITE_CONFIG_DIR: siteDir, TMPDIR: dir },
+    env,
   });
   closeSync(log);
   const stop = async () => {
@@ -232,8 +258,8 @@ function makeServer(url: string, port: number, rootToken: string, stop: () => Pr
     if (!response.ok) throw new Error(`RT ${init.method ?? 'GET'} ${path}: ${response.status} ${text}`);
     return JSON.parse(text) as unknown;
   };
-  const mailGateway = async (mail: string, ticketId?: string): Promise<void> => {
-    const form = new URLSearchParams({ queue: 'General', action: 'correspond', message: mail, ...(ticketId ? { ticket: ticketId } : {}) });
+  const mailGateway = async (mail: string, target: { ticket: string } | { queue: string }): Promise<void> => {
+    const form = new URLSearchParams({ action: 'correspond', message: mail, ...target });
     const response = await fetch(`${url}/REST/1.0/NoAuth/mail-gateway`, { method: 'POST', body: form });
     const text = await response.text();
     if (!text.startsWith('ok')) throw new Error(`RT mail gateway: ${response.status} ${text}`);
@@ -244,18 +270,18 @@ function makeServer(url: string, port: number, rootToken: string, stop: () => Pr
     rootToken,
     rest: (path) => rest(path),
     stop,
-    async createTicketAsCustomer(customer, subject, text, attachments = []) {
+    async createTicketAsCustomer(customer, subject, text, options = {}) {
       await rest('/user', { method: 'POST', body: { Name: customer.email, EmailAddress: customer.email, RealName: customer.name } }).catch((error: Error) => {
-        if (!/already exists/i.test(error.message)) throw error;
+        if (!/Name in use/i.test(error.message)) throw error;
       });
-      await mailGateway(customerMail(customer, subject, text, attachments));
+      await mailGateway(customerMail(customer, subject, text, options), { queue: options.queue ?? 'General' });
       const found = (await rest(`/tickets?query=${encodeURIComponent(`Requestor = '${customer.email}'`)}&orderby=id&order=DESC&per_page=1`)) as { items: { id: string }[] };
       const id = found.items[0]?.id;
       if (!id) throw new Error(`RT created no ticket for ${customer.email}`);
       return String(id);
     },
     async addCustomerMessage(ticketId, customer, text) {
-      await mailGateway(customerMail(customer, `Re: [rt.test #${ticketId}] follow-up`, text, []), ticketId);
+      await mailGateway(customerMail(customer, `Re: [rt.test #${ticketId}] follow-up`, text), { ticket: ticketId });
     },
     async history(ticketId) {
       const page = (await rest(`/ticket/${ticketId}/history?fields=Type,Creator&per_page=100`)) as { items: { id: string; Type: string; Creator: { id: string } }[] };

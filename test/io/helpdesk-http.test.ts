@@ -117,11 +117,32 @@ describe('helpdesk http', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('fails a 503 at once, saying when to retry, when its Retry-After is beyond the cap', async () => {
+    const server = await scripted([json(503, { message: 'maintenance' }, { 'retry-after': '300' })]);
+    const error = await failure(client(server.port).request({ path: '/x' }));
+    expect(error.code).toBe('helpdesk/server-error');
+    expect(error.hint).toMatch(/try again after \d\d:\d\d:\d\d UTC \(in 5 min\)/);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('does not retry a POST after a 502: the reply may have been posted', async () => {
     const server = await scripted([json(502, {}), json(201, {})]);
     const error = await failure(client(server.port).request({ method: 'POST', path: '/x', body: {} }));
     expect(error.code).toBe('helpdesk/server-error');
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('retries a GET whose connection was dropped, but not a POST: it may have been delivered', async () => {
+    const drop: Reply = (res) => res.socket?.destroy();
+    const forGet = await scripted([drop, json(200, { ok: true })]);
+    expect((await client(forGet.port).request({ path: '/x' })).body).toEqual({ ok: true });
+    expect(forGet.requests).toHaveLength(2);
+
+    const forPost = await scripted([drop, json(201, {})]);
+    const error = await failure(client(forPost.port).request({ method: 'POST', path: '/x', body: {} }));
+    expect(error.code).toBe('helpdesk/unreachable');
+    expect(error.message).toContain('closed before an answer');
+    expect(forPost.requests).toHaveLength(1);
   });
 
   it('fails at once, saying when to retry, when Retry-After is beyond the cap', async () => {

@@ -29,7 +29,7 @@ async function failure(promise: Promise<unknown>): Promise<TriageError> {
 beforeAll(async () => {
   rt = await startRtServer();
   client = rtClient();
-  ticketId = await rt.createTicketAsCustomer(ADA, 'Export fails with error 42', 'Hello, the export fails every time.', [{ filename: 'env.txt', text: ENV_TXT }]);
+  ticketId = await rt.createTicketAsCustomer(ADA, 'Export fails with error 42', 'Hello, the export fails every time.', { attachments: [{ filename: 'env.txt', text: ENV_TXT }] });
   await rt.addCustomerMessage(ticketId, ADA, 'Still failing after a restart.');
   await rt.addCustomerMessage(ticketId, ADA, 'Any news? It blocks our month end.');
 }, 60_000);
@@ -74,6 +74,24 @@ describe('Request Tracker client', () => {
     const error = await failure(client.update(ticketId, { status: 'bogus' }));
     expect(error.code).toBe('helpdesk/rejected');
     expect(error.message).toContain("isn't a valid status");
+  });
+
+  it('records tags in a "Tags" custom field where the ticket has one, and ignores them where not', async () => {
+    const tagged = await rt.createTicketAsCustomer(ADA, 'Login loop', 'I am sent back to the login page.', { queue: 'Tagged' });
+    await client.update(tagged, { addTags: ['triage-bug'] });
+    await client.update(tagged, { status: 'open', addTags: ['triage-bug', 'triage-escalated'] });
+    const ticket = await client.fetchTicket(tagged);
+    expect([...ticket.tags].sort()).toEqual(['triage-bug', 'triage-escalated']);
+    expect(ticket.status).toBe('open');
+
+    await client.update(ticketId, { addTags: ['triage-bug'] });
+    expect((await client.fetchTicket(ticketId)).tags).toEqual([]);
+  });
+
+  it('reads an HTML-only message as text', async () => {
+    const id = await rt.createTicketAsCustomer(ADA, 'Printing', '<p>The <b>print</b> button&nbsp;does nothing.</p><p>Tried twice.<br>Thanks</p>', { html: true });
+    const [first] = (await client.fetchTicket(id)).messages;
+    expect(first).toMatchObject({ author: 'requester', text: 'The print button does nothing.\n\nTried twice.\nThanks' });
   });
 
   it('accepts an RT auth token without a user', async () => {

@@ -16,6 +16,8 @@ const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 const RETRY_STATUSES_UNSAFE_METHODS: ReadonlySet<number> = new Set([429, 503]);
 /** Connection failures worth a retry: the server restarts or a proxy dropped the connection. */
 const RETRY_CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+/** For a POST only a refused connection: a dropped one may have delivered the request. */
+const RETRY_CONNECTION_CODES_UNSAFE_METHODS: ReadonlySet<string> = new Set(['ECONNREFUSED']);
 const MAX_SERVER_MESSAGE = 300;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -44,6 +46,8 @@ export interface HelpdeskHttpOptions {
   readonly baseUrl: string;
   /** The whole Authorization header value (`Basic …`, `token …`); never shown. */
   readonly authorization: string;
+  /** The password or token inside `authorization`, kept out of any server message shown too. */
+  readonly secret?: string;
   /** Settings that hold the credentials, named in the hint of a 401 (`helpdesk.rt.token`). */
   readonly credentialSettings?: readonly string[];
   /** Per attempt, including reading the body. Default 15 s. */
@@ -58,13 +62,23 @@ export interface HelpdeskHttpOptions {
 
 export interface HelpdeskRequest {
   readonly method?: HttpMethod;
-  /** Below the base URL, e.g. `/REST/2.0/ticket/12`. */
+  /**
+   * Below the base URL, e.g. `/REST/2.0/ticket/12`; or an absolute URL on the base URL's origin,
+   * as helpdesks give for the next page or an attachment (another origin is refused).
+   */
   readonly path: string;
   readonly query?: Readonly<Record<string, QueryValue>>;
   /** Sent as JSON. */
   readonly body?: unknown;
   /** What the path is, for a 404 ("ticket rt:12"). */
   readonly subject?: string;
+  /** `text` gives the body as it came (an attachment's content); default `json`. */
+  readonly responseType?: 'json' | 'text';
+  /**
+   * `false` for a PUT that adds something, retried only as cautiously as a POST (a Zendesk
+   * comment goes in through a ticket update); default: GET, PUT and DELETE are idempotent.
+   */
+  readonly idempotent?: boolean;
 }
 
 export interface HelpdeskResponse<T = unknown> {
@@ -133,6 +147,7 @@ export function createHelpdeskHttp(options: HelpdeskHttpOptions): HelpdeskHttp {
     name: HELPDESK_NAMES[options.provider],
     host: base.host,
     authorization: options.authorization,
+    secrets: [options.authorization, options.secret].filter((s): s is string => Boolean(s)),
     credentialSettings: options.credentialSettings ?? [`helpdesk.${options.provider}.token`],
     timeoutMs: options.timeoutMs ?? 15_000,
     retries: options.retries ?? 2,
@@ -152,6 +167,7 @@ interface Context {
   readonly name: string;
   readonly host: string;
   readonly authorization: string;
+  readonly secrets: readonly string[];
   readonly credentialSettings: readonly string[];
   readonly timeoutMs: number;
   readonly retries: number;
@@ -164,12 +180,13 @@ type Attempt = { readonly response: Response; readonly text: string } | { readon
 
 async function send<T>(context: Context, baseUrl: string, request: HelpdeskRequest): Promise<HelpdeskResponse<T>> {
   const method = request.method ?? 'GET';
-  const url = buildUrl(baseUrl, request.path, request.query);
+  const idempotent = request.idempotent ?? isIdempotent(method);
+  const url = buildUrl(context, baseUrl, request.path, request.query);
   for (let attempt = 0; ; attempt += 1) {
-    const outcome = await attemptOnce(context, method, url, request.body);
+    const outcome = await attemptOnce(context, method, url, request);
     const canRetry = attempt < context.retries;
     if ('failure' in outcome) {
-      if (canRetry && retriesConnection(outcome.failure)) {
+      if (canRetry && retriesConnection(idempotent, outcome.failure)) {
         await sleep(backoff(context, attempt));
         continue;
       }
@@ -177,9 +194,10 @@ async function send<T>(context: Context, baseUrl: string, request: HelpdeskReque
     }
     const { response, text } = outcome;
     if (response.status >= 200 && response.status < 300) {
-      return { status: response.status, headers: response.headers, body: parseBody(context, response, text) as T };
+      const body = request.responseType === 'text' ? text : parseBody(context, response, text);
+      return { status: response.status, headers: response.headers, body: body as T };
     }
-    if (canRetry && retriesStatus(method, response.status)) {
+    if (canRetry && retriesStatus(idempotent, response.status)) {
       const wait = retryWait(context, response, attempt);
       if (wait !== undefined) {
         await sleep(wait);
@@ -190,8 +208,10 @@ async function send<T>(context: Context, baseUrl: string, request: HelpdeskReque
   }
 }
 
-async function attemptOnce(context: Context, method: HttpMethod, url: URL, body: unknown): Promise<Attempt> {
-  const headers: Record<string, string> = { accept: 'application/json', authorization: context.authorization };
+async function attemptOnce(context: Context, method: HttpMethod, url: URL, request: HelpdeskRequest): Promise<Attempt> {
+  const { body } = request;
+  const accept = request.responseType === 'text' ? '*/*' : 'application/json';
+  const headers: Record<string, string> = { accept, authorization: context.authorization };
   if (body !== undefined) headers['content-type'] = 'application/json';
   try {
     const response = await fetch(url, {
@@ -207,8 +227,8 @@ async function attemptOnce(context: Context, method: HttpMethod, url: URL, body:
   }
 }
 
-function buildUrl(baseUrl: string, path: string, query: HelpdeskRequest['query']): URL {
-  const url = new URL(baseUrl + (path.startsWith('/') ? path : `/${path}`));
+function buildUrl(context: Context, baseUrl: string, path: string, query: HelpdeskRequest['query']): URL {
+  const url = /^https?:\/\//i.test(path) ? sameOriginUrl(context, baseUrl, path) : new URL(baseUrl + (path.startsWith('/') ? path : `/${path}`));
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
@@ -217,8 +237,25 @@ function buildUrl(baseUrl: string, path: string, query: HelpdeskRequest['query']
   return url;
 }
 
-function retriesStatus(method: HttpMethod, status: number): boolean {
-  const idempotent = method === 'GET' || method === 'PUT' || method === 'DELETE';
+/**
+ * A link the helpdesk gave (next page, attachment). The request carries the credentials, so a
+ * link to another origin is refused rather than followed; a helpdesk reached under a second name
+ * (a custom domain) names its canonical one in links, and the hint says which address to set.
+ */
+function sameOriginUrl(context: Context, baseUrl: string, link: string): URL {
+  const url = new URL(link);
+  if (url.origin === new URL(baseUrl).origin) return url;
+  throw new TriageError('helpdesk/foreign-link', `${where(context)} gave a link to another address (${url.protocol}//${url.host}); triage sends the credentials only to ${context.host}.`, {
+    exitCode: EXIT.checkFailed,
+    hint: `If ${url.host} is the same helpdesk, set ${settingWithEnv(`helpdesk.${context.provider}.url`)} to ${url.protocol}//${url.host}.`,
+  });
+}
+
+function isIdempotent(method: HttpMethod): boolean {
+  return method === 'GET' || method === 'PUT' || method === 'DELETE';
+}
+
+function retriesStatus(idempotent: boolean, status: number): boolean {
   return (idempotent ? RETRY_STATUSES : RETRY_STATUSES_UNSAFE_METHODS).has(status);
 }
 
@@ -232,9 +269,9 @@ function isTimeout(failure: unknown): boolean {
   return failure instanceof Error && (failure.name === 'TimeoutError' || failure.name === 'AbortError');
 }
 
-function retriesConnection(failure: unknown): boolean {
+function retriesConnection(idempotent: boolean, failure: unknown): boolean {
   const code = failureCode(failure);
-  return code !== undefined && RETRY_CONNECTION_CODES.has(code);
+  return code !== undefined && (idempotent ? RETRY_CONNECTION_CODES : RETRY_CONNECTION_CODES_UNSAFE_METHODS).has(code);
 }
 
 function backoff(context: Context, attempt: number): number {
@@ -351,8 +388,9 @@ function statusError(context: Context, request: HelpdeskRequest, response: Respo
   }
   if (status === 429) return rateLimited(context, response);
   if (status >= 500) {
+    const wait = retryAfterMs(response.headers.get('retry-after'));
     return failed('helpdesk/server-error', `${where(context)} failed with ${status} ${response.statusText}`.trimEnd() + serverSays(context, text) + '.',
-      'The helpdesk has a problem of its own; try again later, and tell its administrator if it stays.');
+      `The helpdesk has a problem of its own; try again ${wait === undefined ? 'later' : retryTime(wait)}, and tell its administrator if it stays.`);
   }
   return failed('helpdesk/rejected', `${where(context)} rejected ${subject} (${status})` + serverSays(context, text) + '.',
     'The helpdesk refused this change; check the ticket there (closed, merged, or a required field).');
@@ -360,11 +398,16 @@ function statusError(context: Context, request: HelpdeskRequest, response: Respo
 
 function rateLimited(context: Context, response: Response): TriageError {
   const wait = retryAfterMs(response.headers.get('retry-after'));
-  const when = wait === undefined ? 'in a minute' : `after ${new Date(Date.now() + wait).toISOString().slice(11, 19)} UTC (in ${seconds(wait)})`;
+  const when = wait === undefined ? 'in a minute' : retryTime(wait);
   return new TriageError('helpdesk/rate-limited', `${where(context)} is limiting requests (429 Too Many Requests).`, {
     exitCode: EXIT.checkFailed,
     hint: `Try again ${when}.`,
   });
+}
+
+/** `after 14:05:30 UTC (in 5 min)`. */
+function retryTime(waitMs: number): string {
+  return `after ${new Date(Date.now() + waitMs).toISOString().slice(11, 19)} UTC (in ${seconds(waitMs)})`;
 }
 
 function seconds(ms: number): string {
@@ -383,7 +426,7 @@ function redirectTarget(location: string | null): string | undefined {
 
 /** The helpdesk's own words about a failure, on one line, trimmed, without the credentials. */
 function serverSays(context: Context, text: string): string {
-  const message = serverMessage(text).replaceAll(context.authorization, '…').replace(/\s+/g, ' ').trim();
+  const message = context.secrets.reduce((said, secret) => said.replaceAll(secret, '…'), serverMessage(text)).replace(/\s+/g, ' ').trim();
   if (message === '') return '';
   return `: ${message.length > MAX_SERVER_MESSAGE ? `${message.slice(0, MAX_SERVER_MESSAGE - 1)}…` : message}`;
 }

@@ -80,6 +80,7 @@ export function createRtClient(connection: HelpdeskConnection): HelpdeskClient {
     provider: 'rt',
     baseUrl: connection.url,
     authorization: user ? `Basic ${Buffer.from(`${user}:${connection.token}`).toString('base64')}` : `token ${connection.token}`,
+    secret: connection.token,
     credentialSettings: user ? ['helpdesk.rt.user', 'helpdesk.rt.token'] : ['helpdesk.rt.token'],
     timeoutMs: connection.timeoutMs,
     retries: connection.retries,
@@ -109,30 +110,43 @@ function getTicket(http: HelpdeskHttp, id: string): Promise<RtTicket> {
   return http.request<RtTicket>({ path: rest(`/ticket/${id}`), subject: `ticket rt:${id}` }).then((r) => r.body);
 }
 
-async function fetchTicket(http: HelpdeskHttp, id: string): Promise<Ticket> {
-  const ticket = await getTicket(http, id);
+async function fetchTicket(http: HelpdeskHttp, requestedId: string): Promise<Ticket> {
+  const ticket = await getTicket(http, requestedId);
+  // A merged ticket answers as the ticket it was merged into; its history is that one's.
+  const id = String(ticket.id);
   const requestorIds = (ticket.Requestor ?? []).map((r) => r.id);
-  const [requester, transactions, parts] = await Promise.all([
+  const [requester, history] = await Promise.all([
     requestorIds[0] === undefined ? Promise.resolve(undefined) : getUser(http, requestorIds[0]),
+    readHistory(http, id),
+  ]);
+  const requestors = new Set([...requestorIds, requester?.EmailAddress].filter(Boolean).map((s) => s!.toLowerCase()));
+  return {
+    ref: { provider: 'rt', id },
+    webUrl: `${http.baseUrl}/Ticket/Display.html?id=${id}`,
+    subject: ticket.Subject ?? '',
+    status: ticket.Status,
+    requester: { name: requester?.RealName || undefined, email: requester?.EmailAddress || requestorIds.find((name) => name.includes('@')) },
+    tags: tagsField(ticket)?.values ?? [],
+    messages: history.messages.flatMap(({ transaction, text }) => toMessage(transaction, text, requestors)),
+    attachments: history.attachments,
+  };
+}
+
+/** The message transactions with their text, and the files on them (text ones read). */
+async function readHistory(http: HelpdeskHttp, id: string): Promise<{ messages: { transaction: RtTransaction; text: string }[]; attachments: TicketAttachment[] }> {
+  const [transactions, parts] = await Promise.all([
     allPages<RtTransaction>(http, `/ticket/${id}/history`, { fields: 'Type,Creator,Created', 'fields[Creator]': 'Name,EmailAddress,RealName' }),
     allPages<RtPart>(http, `/ticket/${id}/attachments`, { fields: 'TransactionId,ContentType,Filename,ContentLength' }),
   ]);
-  const requestors = new Set([...requestorIds, requester?.EmailAddress].filter(Boolean).map((s) => s!.toLowerCase()));
   const messageTransactions = transactions.filter((t) => MESSAGE_TYPES.has(t.Type));
-  const bodies = messageTransactions.map((t) => bodyPart(parts, t.id));
-  const files = parts.filter((p) => p.Filename && messageTransactions.some((t) => t.id === transactionIdOf(p)));
+  const messageIds = new Set(messageTransactions.map((t) => String(t.id)));
+  const bodies = messageTransactions.map((t) => bodyPart(parts, String(t.id)));
+  const files = parts.filter((p) => p.Filename && messageIds.has(transactionIdOf(p)));
   const readable = [...bodies.filter((p): p is RtPart => p !== undefined), ...files.filter(isReadableText)];
   const contents = await mapLimited(readable, (part) => partContent(http, part));
   const texts = new Map(readable.map((part, index) => [part.id, contents[index]!]));
-  const messages = messageTransactions.flatMap((t, index) => toMessage(t, bodies[index], texts, requestors));
   return {
-    ref: { provider: 'rt', id: String(ticket.id) },
-    webUrl: `${http.baseUrl}/Ticket/Display.html?id=${ticket.id}`,
-    subject: ticket.Subject ?? '',
-    status: ticket.Status,
-    requester: { name: requester?.RealName || undefined, email: requester?.EmailAddress || requestorIds[0] },
-    tags: tagsField(ticket)?.values ?? [],
-    messages,
+    messages: messageTransactions.map((transaction, index) => ({ transaction, text: texts.get(bodies[index]?.id ?? '') ?? '' })),
     attachments: files.map((p) => toAttachment(p, texts.get(p.id))),
   };
 }
@@ -193,8 +207,8 @@ async function mapLimited<T, R>(items: readonly T[], run: (item: T) => Promise<R
   return results;
 }
 
-function toMessage(transaction: RtTransaction, body: RtPart | undefined, texts: ReadonlyMap<string, string>, requestors: ReadonlySet<string>): TicketMessage[] {
-  const text = body ? (texts.get(body.id) ?? '').trimEnd() : '';
+function toMessage(transaction: RtTransaction, content: string, requestors: ReadonlySet<string>): TicketMessage[] {
+  const text = content.trimEnd();
   if (text.trim() === '') return [];
   const creator = transaction.Creator;
   const isRequestor = [creator.id, creator.Name, creator.EmailAddress].some((v) => v && requestors.has(v.toLowerCase()));
