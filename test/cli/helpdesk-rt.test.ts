@@ -51,9 +51,9 @@ beforeAll(async () => {
   answers = join(home, 'answers.yaml');
   writeFileSync(answers, ANSWERS);
   rt = await startRtServer();
-  adaTicket = await rt.createTicketAsCustomer(ADA, 'Cannot sign in', 'My account is locked, I cannot sign in.', [
-    { filename: 'environment.txt', text: 'OS: macOS 14.5\nBrowser: Firefox 128\n' },
-  ]);
+  adaTicket = await rt.createTicketAsCustomer(ADA, 'Cannot sign in', 'My account is locked, I cannot sign in.', {
+    attachments: [{ filename: 'environment.txt', text: 'OS: macOS 14.5\nBrowser: Firefox 128\n' }],
+  });
   await rt.addCustomerMessage(adaTicket, ADA, 'Any news?');
   await rt.addCustomerMessage(adaTicket, ADA, 'Hello? Still locked out.');
 }, 90_000);
