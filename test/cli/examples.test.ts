@@ -71,6 +71,10 @@ const NOT_RUN: readonly { readonly why: string; readonly matches: (command: stri
   { why: 'creates a real issue with gh or glab', matches: (c) => c.includes('--submit') },
   { why: 'opens an editor', matches: (c) => c.includes('$EDITOR') },
   { why: 'needs a PostgreSQL server', matches: (c) => c.includes('TRIAGE_DATABASE_URL=postgres') },
+  {
+    why: 'needs a configured helpdesk and its token (Request Tracker, Zendesk or Freshdesk): covered by the tests against a real Request Tracker',
+    matches: (c) => /--ticket\b|--to (rt|zendesk|freshdesk)\b|config set helpdesk\.\w+\.token\b/.test(c),
+  },
   { why: 'zsh only', matches: (c) => /completion zsh/.test(c) && (c.includes('${fpath') || c.startsWith('source')) },
 ];
 

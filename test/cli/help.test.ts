@@ -13,7 +13,7 @@ import { makeHome, ROOT, triage } from '../helpers/cli.js';
 
 const COLOR = new Chalk({ level: 1 });
 
-const TOPICS = ['answers', 'checks', 'exit-codes', 'format', 'redaction', 'shell-completion', 'templates', 'trust'];
+const TOPICS = ['answers', 'checks', 'exit-codes', 'format', 'helpdesk', 'redaction', 'shell-completion', 'templates', 'trust'];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 
