@@ -25,7 +25,9 @@ export type PostKind = (typeof POST_KINDS)[number];
 export function parsePostKinds(value: string | true | undefined): PostKind[] {
   if (value === undefined || value === true || value === 'both') return ['reply', 'note'];
   if (value === 'reply' || value === 'note') return [value];
-  throw new TriageError('helpdesk/bad-post', `--post takes reply, note or both; got "${value}".`, { hint: 'e.g. --post both (the default), or --post note for an internal note only.' });
+  throw new TriageError('helpdesk/bad-post', `--post takes reply, note or both; got "${value}".`, {
+    hint: 'e.g. --post both (the default), or --post note for an internal note only. A playbook id goes before --post: `triage run <playbook> --ticket rt:123 --post`.',
+  });
 }
 
 export interface FetchedTicket {

@@ -93,7 +93,7 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
     helpdesk?.checkPostFlags(flags, ticketRef !== undefined);
     const ticket = ticketRef === undefined ? undefined : await helpdesk!.openTicket(ctx, settings, ticketRef, { interactive, chalk });
     if (ticket) intakeFlags = helpdesk!.withTicketIntake(intakeFlags, ticket.fetched.intake, interactive);
-    const ticketEnv = ticket ? helpdesk!.ticketEnvironment(ticket, screen) : {};
+    const ticketEnv = ticket ? await helpdesk!.ticketEnvironment(ticket, screen, prompter) : {};
     const attached = { ...ticketEnv, ...(flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {}) };
     const suggestedSignals = ticket?.fetched.intake.signals;
     const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
@@ -331,8 +331,13 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
       ctx.streams.stdout.write(output);
       if (interactive && prompter && term.stdoutIsTTY) await offerToSave(prompter, output, ctx, finished.record.id, format);
     }
-    // The output is out and the case recorded: a helpdesk that fails now loses nothing.
-    if (ticket && flags.history !== false) await helpdesk!.postAtOutcome(ctx, { ticket, record: finished.record, flags, interactive, prompter, chalk, dataDir });
+    // The output is out and the case recorded: a helpdesk that fails now loses nothing. A resumed
+    // case that came from a ticket posts to it as well.
+    if (flags.history !== false && (ticket || (request.mode === 'resume' && finished.record.ticket))) {
+      const posting = helpdesk ?? (await import('./run-ticket.js'));
+      const target = ticket ?? (await posting.reopenTicket(ctx, settings, finished.record.ticket!));
+      if (target) await posting.postAtOutcome(ctx, { ticket: target, record: finished.record, flags, interactive, prompter, chalk, dataDir });
+    }
     return failOn.has(finished.outcome.kind) ? EXIT.failOn : EXIT.ok;
   } catch (error) {
     if (isPromptExit(error)) {

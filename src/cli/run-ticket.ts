@@ -43,13 +43,35 @@ export async function openTicket(ctx: CliContext, settings: Settings, ref: Ticke
   return { ref, client, fetched };
 }
 
-/** The environment from the ticket's text attachments, said on stderr when there is one. */
-export function ticketEnvironment(ticket: OpenTicket, screen: { notice(text: string): void }): Record<string, string> {
-  const fields = mergedEnvironment(ticket.fetched.intake.environments);
-  if (Object.keys(fields).length > 0) {
-    screen.notice(`Attached the environment from ${ticket.fetched.intake.environments.map((e) => e.name).join(', ')} (ticket ${formatTicketRef(ticket.ref)}).`);
+/**
+ * The environment from the ticket's text attachments: offered at a terminal (the agent sees which
+ * fields), attached in a script; said on stderr either way.
+ */
+export async function ticketEnvironment(ticket: OpenTicket, screen: { notice(text: string): void }, prompter: Prompter | undefined): Promise<Record<string, string>> {
+  const { environments } = ticket.fetched.intake;
+  const fields = mergedEnvironment(environments);
+  const keys = Object.keys(fields);
+  if (keys.length === 0) return {};
+  const files = environments.map((e) => e.name).join(', ');
+  if (prompter) {
+    const shown = keys.length > 6 ? `${keys.slice(0, 6).join(', ')}, …` : keys.join(', ');
+    const attach = await prompter.confirm(`Attach the environment from ${files} (${shown}) to the case?`, { allowBack: false, default: true });
+    if (attach !== true) return {};
   }
+  screen.notice(`Attached the environment from ${files} (ticket ${formatTicketRef(ticket.ref)}).`);
   return fields;
+}
+
+/** A recorded case's ticket, to post to at the end of `triage resume`: the client only, nothing fetched. */
+export async function reopenTicket(ctx: CliContext, settings: Settings, ticket: { provider: TicketRef['provider']; id: string }): Promise<PostTarget | undefined> {
+  const ref: TicketRef = { provider: ticket.provider, id: ticket.id };
+  try {
+    return { ref, client: await helpdeskClient(ctx, settings, ref) };
+  } catch (error) {
+    if (!(error instanceof TriageError)) throw error;
+    ctx.streams.stderr.write(`Not posted to ${formatTicketRef(ref)}: ${error.message}\n`);
+    return undefined;
+  }
 }
 
 /**
@@ -107,8 +129,14 @@ export function checkPostFlags(flags: RunFlags, hasTicket: boolean): void {
   if (flags.post !== undefined) parsePostKinds(flags.post);
 }
 
+/** Where posts go: the ticket and a client for its helpdesk. */
+export interface PostTarget {
+  readonly ref: TicketRef;
+  readonly client: HelpdeskClient;
+}
+
 export interface PostAtOutcome {
-  readonly ticket: OpenTicket;
+  readonly ticket: PostTarget;
   readonly record: CaseRecord;
   readonly flags: RunFlags;
   readonly interactive: boolean;
