@@ -14,16 +14,10 @@ import { withPost } from '../../src/core/ticket-posts.js';
 import { openCaseStore, type CaseStore } from '../../src/io/case-store.js';
 import { createHelpdeskClient } from '../../src/io/helpdesk/index.js';
 import { isolatedEnv, makeHome, triage } from '../helpers/cli.js';
+import { ACCOUNT_LOCKED_ANSWERS } from '../helpers/account-locked-answers.js';
 import { RT_ROOT, startRtServer, type RtServer } from '../helpers/rt-server.js';
 
 const ADA = { email: 'ada@example.com', name: 'Ada Lovelace' };
-const ANSWERS = [
-  'error_text: Too many sign-in attempts. Try again in 30 minutes.',
-  'what-does-the-message-say: Too many attempts, temporarily locked',
-  'last_attempt: 5 minutes ago',
-  'when-did-they-last-try: Within the last 30 minutes',
-  '',
-].join('\n');
 
 let rt: RtServer;
 let client: HelpdeskClient;
@@ -37,7 +31,7 @@ function rtClient(token: string = RT_ROOT.password): HelpdeskClient {
 /** A case finished by the real CLI (account-locked, workaround: it has a reply and a report). */
 async function finishedCase(id: string): Promise<CaseRecord> {
   const answers = join(home, 'answers.yaml');
-  writeFileSync(answers, ANSWERS);
+  writeFileSync(answers, ACCOUNT_LOCKED_ANSWERS);
   const run = triage(['run', 'account-locked', '--no-input', '--answers', answers, '--customer', 'Ada Lovelace', '--account', 'acct-4100', '--case-id', id], { home });
   expect(run.stderr).not.toMatch(/triage: /);
   expect(run.code).toBe(0);

@@ -9,17 +9,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, triage, type CliResult } from '../helpers/cli.js';
+import { ACCOUNT_LOCKED_ANSWERS } from '../helpers/account-locked-answers.js';
 import { RT_ROOT, startRtServer, type RtServer } from '../helpers/rt-server.js';
 
 const ADA = { email: 'ada@example.com', name: 'Ada Lovelace' };
 const GRACE = { email: 'grace@example.com', name: 'Grace Hopper' };
-const ANSWERS = [
-  'error_text: Too many sign-in attempts. Try again in 30 minutes.',
-  'what-does-the-message-say: Too many attempts, temporarily locked',
-  'last_attempt: 5 minutes ago',
-  'when-did-they-last-try: Within the last 30 minutes',
-  '',
-].join('\n');
 
 let rt: RtServer;
 let home: string;
@@ -49,7 +43,7 @@ async function types(ticketId: string): Promise<string[]> {
 beforeAll(async () => {
   home = makeHome();
   answers = join(home, 'answers.yaml');
-  writeFileSync(answers, ANSWERS);
+  writeFileSync(answers, ACCOUNT_LOCKED_ANSWERS);
   rt = await startRtServer();
   adaTicket = await rt.createTicketAsCustomer(ADA, 'Cannot sign in', 'My account is locked, I cannot sign in.', {
     attachments: [{ filename: 'environment.txt', text: 'OS: macOS 14.5\nBrowser: Firefox 128\n' }],
