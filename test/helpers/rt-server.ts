@@ -64,16 +64,12 @@ export interface RtServer {
   readonly url: string;
   /** An RT auth token for root (`Authorization: token …`). */
   readonly rootToken: string;
-  /**
-   * Creates the customer's user record, then a ticket from the customer's mail; returns its id.
-   */
+  /** Creates the customer's user record, then a ticket from the customer's mail; returns its id. */
   createTicketAsCustomer(customer: Customer, subject: string, text: string, options?: CustomerMailOptions): Promise<string>;
   /** A later message from the customer on the ticket, through the mail gateway. */
   addCustomerMessage(ticketId: string, customer: Customer, text: string): Promise<void>;
   /** The ticket's transactions, oldest first, with each one's text. */
   history(ticketId: string): Promise<HistoryEntry[]>;
-  /** GET below /REST/2.0 as root; the parsed JSON body. */
-  rest(path: string): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -268,7 +264,6 @@ function makeServer(url: string, port: number, rootToken: string, stop: () => Pr
     port,
     url,
     rootToken,
-    rest: (path) => rest(path),
     stop,
     async createTicketAsCustomer(customer, subject, text, options = {}) {
       await rest('/user', { method: 'POST', body: { Name: customer.email, EmailAddress: customer.email, RealName: customer.name } }).catch((error: Error) => {
