@@ -16,11 +16,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`triage: could not write the output: ${why}.\n  hint: Free some space or write the output elsewhere; a finished case is still in the history (\`triage cases list\`).\n`);
     process.exit(1);
   });
-  // Version and help text are triage's own: no need to load the output guard for them.
-  const ownTextOnly = argv.length === 1 && ['--version', '-V', '--help', '-h'].includes(argv[0]!);
-  const guard = ownTextOnly ? <S>(stream: S): S => stream : (await import('./io/terminal.js')).guardedStream;
   return runWithContext(argv, {
-    streams: { stdin: process.stdin, stdout: guard(process.stdout), stderr: guard(process.stderr) },
+    streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
     env: process.env,
     cwd: process.cwd(),
     packageRoot,
@@ -29,7 +26,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   });
 }
 
-/** The CLI for any streams and environment: the real process above, or a test's own. */
+/**
+ * The CLI for any streams and environment: the real process above, or a test's own. Everything
+ * but triage's own version and help text goes through the output guard (no terminal control
+ * sequences from playbooks or pasted text).
+ */
 export async function runWithContext(argv: readonly string[], ctx: CliContext): Promise<number> {
   const { stdout } = ctx.streams;
   // `triage --version` and `triage --help` alone answer without loading commander: scripts call
@@ -49,7 +50,9 @@ export async function runWithContext(argv: readonly string[], ctx: CliContext): 
   }
   // Loaded here, not imported at the top, so the fast paths above stay free of commander.
   const { main } = await import('./cli/main.js');
-  return (await main(argv, ctx)).exitCode;
+  const { guardedStream } = await import('./io/terminal.js');
+  const { stdin, stderr } = ctx.streams;
+  return (await main(argv, { ...ctx, streams: { stdin, stdout: guardedStream(stdout), stderr: guardedStream(stderr) } })).exitCode;
 }
 
 /** Ctrl-C during a run: the session is saved as it goes, so say how to resume and exit 130. */

@@ -6,7 +6,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { NO_PLAYBOOK_YET, type CaseOrigin, type CaseRecord, type Intake, type IntakeQuestion } from '../core/case-record.js';
 import { EXIT, InterruptedError, TriageError, isTriageError } from '../core/errors.js';
@@ -28,7 +28,7 @@ import type { PlaybookSuggestions } from '../app/playbooks.js';
 import type { SupportingCase } from '../core/suggestions.js';
 import { recordCase } from '../app/record-case.js';
 import { renderCaseOutput, defaultEmit, summaryRows } from '../render/case-output.js';
-import { triagePaths } from '../io/paths.js';
+import { homeDirectory, triagePaths } from '../io/paths.js';
 import { readSettingsFast, type Settings } from '../io/settings-read.js';
 import type { ProbeDeps } from '../app/probe-check.js';
 import { openSessionStore } from '../io/session-store.js';
@@ -115,11 +115,10 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
         redact: flags.redact !== false,
         ...(flags.redaction ? { profile: flags.redaction } : {}),
         // Reports travel to trackers: this machine's home path and hostname come out of them.
-        machine: machineIdentity(),
+        machine: machineIdentity(ctx.env),
       },
       attachedEnv: attached,
-      captureProbes,
-      runCommand: runPlaybookCommand,
+      ...playbookCommands(ctx),
       probes: probeDeps(settings, ctx.env),
       onCase: (id) => {
         caseId = id;
@@ -356,8 +355,14 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
 
 // Probes and check commands spawn processes: their modules (child_process, execa) load only
 // for playbooks that have them, not on every run.
-const captureProbes: RunEnvironment['captureProbes'] = async (fields, options) => (await import('../io/probes.js')).captureEnvFields(fields, options);
-const runPlaybookCommand: RunEnvironment['runCommand'] = async (argv, options) => (await import('../io/run-command.js')).runCommand(argv, { timeoutMs: options.timeoutMs });
+/** Playbook probes and checks run where the agent runs triage, with the agent's environment. */
+function playbookCommands(ctx: CliContext): Pick<RunEnvironment, 'captureProbes' | 'runCommand'> {
+  const where = { cwd: ctx.cwd, env: ctx.env };
+  return {
+    captureProbes: async (fields, options) => (await import('../io/probes.js')).captureEnvFields(fields, { ...options, ...where }),
+    runCommand: async (argv, options) => (await import('../io/run-command.js')).runCommand(argv, { timeoutMs: options.timeoutMs, ...where }),
+  };
+}
 
 /** Built-in probes: the settings they read and the sockets (loaded only when a probe runs). */
 export function probeDeps(settings: Settings, env: NodeJS.ProcessEnv): ProbeDeps {
@@ -620,14 +625,14 @@ async function offerToSave(prompter: Prompter, output: string, ctx: CliContext, 
   ctx.streams.stderr.write(`Saved to ${path.trim()}\n`);
 }
 
-function machineIdentity(): { homePath?: string; hostname?: string } {
+function machineIdentity(env: NodeJS.ProcessEnv): { homePath?: string; hostname?: string } {
   let host: string | undefined;
   try {
     host = hostname();
   } catch {
     host = undefined;
   }
-  return { homePath: homedir(), hostname: host };
+  return { homePath: homeDirectory(env), hostname: host };
 }
 
 /**
@@ -684,8 +689,7 @@ export async function checkCommand(ctx: CliContext, globals: GlobalOptions, play
     trustedDirs: settings.trusted ?? [],
     allowCommands: Boolean(flags.allowCommands),
     prefill: parseAnswerFlags(flags.answer),
-    captureProbes,
-    runCommand: runPlaybookCommand,
+    ...playbookCommands(ctx),
     probes: probeDeps(settings, ctx.env),
   });
   // Output goes to CI logs and artefacts: a token in a URL or a proxy password must not.
