@@ -5,9 +5,10 @@
  * so the current tags are read first).
  */
 import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
+import { htmlToText } from '../../core/html-text.js';
 import type { Channel } from '../../core/model.js';
 import { createHelpdeskHttp, type HelpdeskConnection, type HelpdeskHttp } from './http.js';
-import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, mergeTags, noReceiptError, optional, plainTextToHtml, ticketNumber, type AttachmentLink } from './ticket-parts.js';
+import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, isoDate, mergeTags, noReceiptError, optional, plainTextToHtml, ticketNumber, type AttachmentLink } from './ticket-parts.js';
 
 export const FRESHDESK_SETTINGS = {
   url: 'helpdesk.freshdesk.url',
@@ -120,7 +121,7 @@ function descriptionMessage(ticket: FreshdeskTicket): TicketMessage {
     author: byAgent ? 'agent' : 'requester',
     ...(byAgent ? {} : requesterNames(ticket)),
     at: isoDate(ticket.created_at),
-    text: ticket.description_text?.trim() ?? (ticket.description ? htmlToPlainText(ticket.description) : ''),
+    text: ticket.description_text?.trim() ?? (ticket.description ? htmlToText(ticket.description) : ''),
     public: true,
   };
 }
@@ -132,7 +133,7 @@ function conversationMessage(conversation: FreshdeskConversation, ticket: Freshd
     author: byRequester ? 'requester' : 'agent',
     ...(byRequester ? requesterNames(ticket) : {}),
     at: isoDate(conversation.created_at),
-    text: conversation.body_text?.trim() ?? (conversation.body ? htmlToPlainText(conversation.body) : ''),
+    text: conversation.body_text?.trim() ?? (conversation.body ? htmlToText(conversation.body) : ''),
     public: conversation.private !== true,
   };
 }
