@@ -26,7 +26,7 @@ const SMALL = 30_000;
  * @param {string} outdir the build's output directory (holding bin.js and chunks/)
  * @param {import('esbuild').Metafile} metafile
  * @param {{ hot: string[], light?: string[] }} options source files of the hot entries
- *   (`src/cli/run-command.ts`), in priority order, and of the entries that must load no package
+ *   (`src/cli/run-case.ts`), in priority order, and of the entries that must load no package
  *   through a merged chunk
  */
 export async function mergeChunks(outdir, metafile, options) {

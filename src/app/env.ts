@@ -9,6 +9,7 @@ import { TriageError } from '../core/errors.js';
 import { DETECT_PROBES } from '../core/model.js';
 import { createRedactor, type RedactionFinding } from '../core/redact.js';
 import { BINARY_KEYS, BROWSER_KEYS, captureToolVersions, detectValue, readSystemFacts } from '../io/probes.js';
+import { homeDirectory } from '../io/paths.js';
 
 const ENV_SECTIONS = ['system', 'binaries', 'browsers'] as const;
 
@@ -21,7 +22,7 @@ export interface CaptureEnvironmentOptions {
   readonly now: Date;
   readonly version: string;
   readonly env: NodeJS.ProcessEnv;
-  /** Default: this machine's (os.homedir(), os.hostname()). */
+  /** Default: the environment's home directory and this machine's hostname. */
   readonly homePath?: string;
   readonly hostname?: string;
 }
@@ -88,7 +89,7 @@ export async function captureEnvironment(options: CaptureEnvironmentOptions): Pr
   if (!options.redact) return { report: raw, findings: [] };
 
   const redactor = createRedactor({
-    personal: { homePath: options.homePath ?? os.homedir(), hostname: options.hostname ?? safeHostname() },
+    personal: { homePath: options.homePath ?? homeDirectory(options.env), hostname: options.hostname ?? safeHostname() },
   });
   const report: EnvReport = {
     ...raw,

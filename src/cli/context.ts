@@ -12,8 +12,11 @@ export interface CliContext {
   /** Directory holding the package (bundled playbooks, templates). */
   readonly packageRoot: string;
   readonly version: string;
-  /** Set by the command that ran; main() returns it. */
-  readonly exit: { code: number };
+  /**
+   * Ctrl-C while a case runs: bin/triage.js prints the note (how to resume) and exits 130.
+   * Absent in-process (tests), where no signal arrives. Returns a function that stops listening.
+   */
+  readonly interrupts?: { whileRunning(note: () => string): () => void };
 }
 
 export interface GlobalOptions {
@@ -26,8 +29,12 @@ export function globalOptions(command: Command): GlobalOptions {
   return command.optsWithGlobals() as GlobalOptions;
 }
 
-export function terminalFor(ctx: CliContext, command: Command): TerminalCapabilities {
-  const opts = globalOptions(command);
+export function isCommand(value: Command | GlobalOptions): value is Command {
+  return typeof (value as Command).optsWithGlobals === 'function';
+}
+
+export function terminalFor(ctx: CliContext, command: Command | GlobalOptions): TerminalCapabilities {
+  const opts = isCommand(command) ? globalOptions(command) : command;
   return detectTerminal(ctx.streams, {
     color: opts.color,
     noInput: opts.input === false,

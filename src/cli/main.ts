@@ -9,7 +9,7 @@ import { EXIT, isTriageError } from '../core/errors.js';
 import { detectTerminal } from '../io/terminal.js';
 import type { CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
-import { examples } from './commands/shared.js';
+import { collect, examples, exitCodeOf } from './commands/shared.js';
 import { formatError } from './format-error.js';
 import { styleFor } from './style.js';
 
@@ -87,10 +87,6 @@ export function commandNameOf(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
 /** Runs the CLI and returns the exit code; never calls process.exit (bin/triage.js sets it). */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<MainResult> {
   const program = buildProgram(ctx, argv);
@@ -101,7 +97,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<Ma
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return { exitCode: ctx.exit.code };
+    return { exitCode: exitCodeOf(program) };
   } catch (error) {
     return { exitCode: await handleError(error, ctx, argv, program) };
   }

@@ -2,6 +2,7 @@
  * Where triage keeps things: the same locations conf uses (env-paths with no `-nodejs` suffix),
  * overridable for tests and portable installs.
  */
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 
@@ -25,4 +26,13 @@ export function triagePaths(env: NodeJS.ProcessEnv = process.env): TriagePaths {
     data: env.TRIAGE_DATA_DIR || xdg('XDG_DATA_HOME') || base.data,
     cache: env.TRIAGE_CACHE_DIR || xdg('XDG_CACHE_HOME') || base.cache,
   };
+}
+
+/**
+ * The user's home directory as `env` names it (HOME on POSIX, USERPROFILE on Windows), falling
+ * back to the operating system's answer, so a command run with another environment redacts
+ * that environment's home.
+ */
+export function homeDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  return (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || homedir();
 }

@@ -148,27 +148,42 @@ describe('examples in --help, triage help <topic>, README and docs run', () => {
     }
     Object.assign(env, isolatedEnv(home), { PATH: `${bin}:${process.env.PATH ?? ''}` });
     const failures: string[] = [];
-    // Two at a time (examples do not depend on each other's order; each has its own directory).
-    const queue = [...runnable];
-    const worker = async (): Promise<void> => {
-      for (let example = queue.shift(); example; example = queue.shift()) {
-        const { command, source } = example;
-        const cwd = mkdtempSync(join(tmpdir(), 'triage-example-'));
-        cpSync(template, cwd, { recursive: true });
-        const result = await shell(command, { cwd, env });
-        const allowed = /--fail-on\b/.test(command) ? [0, 3] : [0];
-        if (!allowed.includes(result.code) || /internal error/.test(result.stderr)) {
-          const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(0, 4).join('\n  ');
-          failures.push(`${source}: ${command}\n  exit ${String(result.code)}: ${said}`);
-        }
+    const check = ({ command, source }: Example, result: { code: number; stdout: string; stderr: string }): void => {
+      const allowed = /--fail-on\b/.test(command) ? [0, 3] : [0];
+      if (!allowed.includes(result.code) || /internal error/.test(result.stderr)) {
+        const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(0, 4).join('\n  ');
+        failures.push(`${source}: ${command}\n  exit ${String(result.code)}: ${said}`);
       }
     };
+    const freshCwd = (): string => {
+      const cwd = mkdtempSync(join(tmpdir(), 'triage-example-'));
+      cpSync(template, cwd, { recursive: true });
+      return cwd;
+    };
+    // A plain `triage …` line runs in-process, its words split by bash as a user's shell would;
+    // pipes, redirections and substitutions run in bash with the binary on PATH.
+    const plain = runnable.filter((e) => plainArgs(e.command) !== undefined);
+    for (const example of plain) check(example, triage(plainArgs(example.command)!, { home, cwd: freshCwd(), env: { PATH: env.PATH } }));
+    // Two at a time (examples do not depend on each other's order; each has its own directory).
+    const queue = runnable.filter((e) => !plain.includes(e));
+    const worker = async (): Promise<void> => {
+      for (let example = queue.shift(); example; example = queue.shift()) check(example, await shell(example.command, { cwd: freshCwd(), env }));
+    };
     await Promise.all([worker(), worker()]);
+    expect(plain.length).toBeGreaterThan(20);
     expect(failures).toEqual([]);
     expect(runnable.length).toBeGreaterThan(40);
     expect([...used].sort()).toEqual(NOT_RUN.map((r) => r.why).sort());
   });
 });
+
+/** The arguments of `triage <words>` with nothing for a shell to do but split words; else undefined. */
+function plainArgs(command: string): string[] | undefined {
+  if (!/^triage\s/.test(command) || /[|<>;&$`()\\~*?]/.test(command.replace(/\s#.*$/, ''))) return undefined;
+  const split = spawnSync('bash', ['-c', 'eval "set -- $1"; printf "%s\\0" "$@"', '_', command.slice('triage'.length)], { encoding: 'utf8' });
+  if (split.status !== 0) return undefined;
+  return split.stdout.split('\0').slice(0, -1);
+}
 
 /** `bash -o pipefail -c <command>`, stdin empty, with a time limit. */
 function shell(command: string, options: { cwd: string; env: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string }> {

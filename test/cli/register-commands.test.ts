@@ -25,7 +25,6 @@ function context(out: string[]): CliContext {
     cwd: ROOT,
     packageRoot: ROOT,
     version: '0.0.0-test',
-    exit: { code: 0 },
   };
 }
 

@@ -1,20 +1,26 @@
 /**
  * HTML bodies as the plain text triage shows and compares: paragraphs and breaks kept, entities
- * decoded (a non-breaking space becomes a space), lists as items, images left out, links with
- * their address unless the text is the address.
+ * decoded (a non-breaking space becomes a space), lists as items, scripts, styles and images
+ * left out, links with their address unless the text is the address, no hard wrapping.
  */
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from '../../src/core/html-text.js';
 
 describe('htmlToText', () => {
-  it('keeps paragraphs and line breaks and decodes entities', () => {
-    expect(htmlToText('<p>The <b>print</b> button&nbsp;does nothing.</p><p>Tried twice.<br>Thanks &amp; regards</p>')).toBe(
-      'The print button does nothing.\n\nTried twice.\nThanks & regards',
-    );
+  it('turns paragraphs, line breaks and list items into lines', () => {
+    expect(htmlToText('<p>Hello,</p><p>it fails:<br/>every time</p><ul><li>Linux</li><li>macOS</li></ul>')).toBe('Hello,\n\nit fails:\nevery time\n\n- Linux\n- macOS');
   });
 
-  it('writes list items on their own lines', () => {
-    expect(htmlToText('<p>Tried:</p><ul><li>Windows 11</li><li>Chrome 131</li></ul>')).toBe('Tried:\n\n- Windows 11\n- Chrome 131');
+  it('drops scripts, styles and comments and decodes entities', () => {
+    expect(htmlToText('<style>p{}</style><script>alert(1)</script><!-- x --><b>a &lt; b &amp;&nbsp;c &#233; &#x1F600; &bogus;</b>')).toBe('a < b & c é 😀 &bogus;');
+  });
+
+  it('reads out-of-range character references as a browser does (U+FFFD) instead of failing', () => {
+    expect(htmlToText('&#0; &#x110000;')).toBe('\uFFFD \uFFFD');
+  });
+
+  it('turns a non-breaking space into a space', () => {
+    expect(htmlToText('<p>The <b>print</b> button&nbsp;does nothing.</p>')).toBe('The print button does nothing.');
   });
 
   it('leaves images out and keeps a link address only when it differs from the text', () => {

@@ -1,8 +1,11 @@
 /**
- * Spawns the built binary (`node bin/triage.js`) the way a user or script would: real process,
- * real streams, isolated config and data directories so tests never touch the developer's.
+ * Runs the built CLI for tests, with isolated config and data directories so tests never touch
+ * the developer's. `triage()` runs it in-process (a worker thread loading dist/bin.js, fast);
+ * `spawnTriage()` and `triageAsync()` spawn `node bin/triage.js` the way a user or script would,
+ * for what only a real process shows: streams, signals, exit, start-up.
  */
 import { execFile, spawnSync } from 'node:child_process';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { mkdtempSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
@@ -54,7 +57,39 @@ function spawnEnv(home: string, options: CliOptions): Record<string, string> {
   return env;
 }
 
+let cliWorker: { worker: Worker; replies: MessagePort } | undefined;
+
+function startCliWorker(): { worker: Worker; replies: MessagePort } {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(join(ROOT, 'test', 'helpers', 'cli-worker.mjs'), { workerData: { root: ROOT, replies: port2 }, transferList: [port2] });
+  worker.unref();
+  port1.unref();
+  return { worker, replies: port1 };
+}
+
+/**
+ * The CLI run in-process: the same dist/bin.js the binary runs, with its own streams (not a
+ * TTY), environment, working directory and stdin, synchronously. A command that outlives the
+ * timeout stops the worker (the next call starts a fresh one) and throws.
+ */
 export function triage(args: readonly string[], options: CliOptions = {}): CliResult {
+  const home = options.home ?? makeHome();
+  cliWorker ??= startCliWorker();
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  cliWorker.worker.postMessage({ args: [...args], env: spawnEnv(home, options), cwd: options.cwd ?? home, input: options.input ?? '', done });
+  if (Atomics.wait(done, 0, 0, timeoutMs) === 'timed-out') {
+    void cliWorker.worker.terminate();
+    cliWorker = undefined;
+    throw new Error(`triage ${args.join(' ')} did not finish within ${timeoutMs} ms`);
+  }
+  const reply = receiveMessageOnPort(cliWorker.replies);
+  if (!reply) throw new Error(`triage ${args.join(' ')}: the test worker finished without an answer`);
+  return reply.message as CliResult;
+}
+
+/** The built binary in a real process, waited for synchronously. */
+export function spawnTriage(args: readonly string[], options: CliOptions = {}): CliResult {
   const home = options.home ?? makeHome();
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? home,
@@ -109,7 +144,6 @@ export async function triageInProcess(args: readonly string[], options: { home: 
     cwd: options.home,
     packageRoot: ROOT,
     version: '0.0.0-test',
-    exit: { code: 0 },
   });
   return { code: result.exitCode, stdout: stdout.join(''), stderr: stderr.join('') };
 }

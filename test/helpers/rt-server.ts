@@ -64,16 +64,12 @@ export interface RtServer {
   readonly url: string;
   /** An RT auth token for root (`Authorization: token …`). */
   readonly rootToken: string;
-  /**
-   * Creates the customer's user record, then a ticket from the customer's mail; returns its id.
-   */
+  /** Creates the customer's user record, then a ticket from the customer's mail; returns its id. */
   createTicketAsCustomer(customer: Customer, subject: string, text: string, options?: CustomerMailOptions): Promise<string>;
   /** A later message from the customer on the ticket, through the mail gateway. */
   addCustomerMessage(ticketId: string, customer: Customer, text: string): Promise<void>;
   /** The ticket's transactions, oldest first, with each one's text. */
   history(ticketId: string): Promise<HistoryEntry[]>;
-  /** GET below /REST/2.0 as root; the parsed JSON body. */
-  rest(path: string): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -163,6 +159,7 @@ async function waitUntilReady(url: string, child: ChildProcess, logFile: string)
   const deadline = Date.now() + READY_WITHIN_MS;
   let exited = false;
   child.once('exit', () => (exited = true));
+  child.once('error', () => (exited = true));
   while (Date.now() < deadline) {
     if (exited) throw new Error(`rt-server exited before answering:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
     try {
@@ -213,38 +210,42 @@ export async function startRtServer(): Promise<RtServer> {
     throw new Error(`Request Tracker 5 is not installed (${RT_SERVER} or ${RT_SETUP_DATABASE} is missing). Install it: apt-get install -y --no-install-recommends request-tracker5 rt5-db-sqlite rt5-standalone (.ci/run does this).`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'triage-rt-'));
-  const siteDir = join(dir, 'site.d');
-  for (const sub of [siteDir, join(dir, 'var'), join(dir, 'mason'), join(dir, 'sessions')]) mkdirSync(sub);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  writeFileSync(join(dir, 'RT_SiteConfig.pm'), siteConfig(dir, port));
-  const env = { ...process.env, RT_SITE_CONFIG: join(dir, 'RT_SiteConfig.pm'), RT_SITE_CONFIG_DIR: siteDir, TMPDIR: dir };
-  let rootToken: string;
-  try {
-    rootToken = createDatabase(env);
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  const logFile = join(dir, 'rt-server.log');
-  const log = openSync(logFile, 'a');
-  const child = spawn(RT_SERVER, ['--port', String(port), '--max-workers', '3'], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    env,
-  });
-  closeSync(log);
+  let child: ChildProcess | undefined;
   const stop = async () => {
-    await stopGroup(child);
+    if (child) await stopGroup(child);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    const port = await freePort();
+    const env = writeSiteConfig(dir, port);
+    const rootToken = createDatabase(env);
+    const logFile = join(dir, 'rt-server.log');
+    child = spawnServer(port, env, logFile);
+    const url = `http://127.0.0.1:${port}`;
     await waitUntilReady(url, child, logFile);
+    return makeServer(url, port, rootToken, stop);
   } catch (error) {
     await stop();
     throw error;
   }
-  return makeServer(url, port, rootToken, stop);
+}
+
+/** The private site configuration and the directories it names; the environment that selects it. */
+function writeSiteConfig(dir: string, port: number): NodeJS.ProcessEnv {
+  const siteDir = join(dir, 'site.d');
+  for (const sub of [siteDir, join(dir, 'var'), join(dir, 'mason'), join(dir, 'sessions')]) mkdirSync(sub);
+  writeFileSync(join(dir, 'RT_SiteConfig.pm'), siteConfig(dir, port));
+  return { ...process.env, RT_SITE_CONFIG: join(dir, 'RT_SiteConfig.pm'), RT_SITE_CONFIG_DIR: siteDir, TMPDIR: dir };
+}
+
+/** rt-server in a process group of its own, so stopping ends its workers too. */
+function spawnServer(port: number, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const log = openSync(logFile, 'a');
+  try {
+    return spawn(RT_SERVER, ['--port', String(port), '--max-workers', '3'], { detached: true, stdio: ['ignore', log, log], env });
+  } finally {
+    closeSync(log);
+  }
 }
 
 function makeServer(url: string, port: number, rootToken: string, stop: () => Promise<void>): RtServer {
@@ -268,7 +269,6 @@ function makeServer(url: string, port: number, rootToken: string, stop: () => Pr
     port,
     url,
     rootToken,
-    rest: (path) => rest(path),
     stop,
     async createTicketAsCustomer(customer, subject, text, options = {}) {
       await rest('/user', { method: 'POST', body: { Name: customer.email, EmailAddress: customer.email, RealName: customer.name } }).catch((error: Error) => {

@@ -114,6 +114,18 @@ describe('Request Tracker client', () => {
     expect(posted.code).toBe('helpdesk/not-found');
   });
 
+  it('refuses an address with the password in it before any request (exit 2)', () => {
+    let error: unknown;
+    try {
+      createHelpdeskClient('rt', { url: `http://root:${RT_ROOT.password}@127.0.0.1:${rt.port}`, token: RT_ROOT.password, timeoutMs: 1000 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TriageError);
+    expect(error).toMatchObject({ code: 'helpdesk/bad-url', exitCode: 2 });
+    expect((error as TriageError).hint).toContain('TRIAGE_RT_TOKEN');
+  });
+
   it('reports a stopped server as unreachable', async () => {
     const url = rt.url;
     await rt.stop();

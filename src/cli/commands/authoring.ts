@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
-import { examples, workspaceInput, writeErr, writeOut } from './shared.js';
+import { examples, workspaceInput, writeErr, writeOut, runs } from './shared.js';
 import { styleFor } from '../style.js';
 
 export function registerAuthoringCommands(program: Command, ctx: CliContext): void {
@@ -14,7 +14,7 @@ export function registerAuthoringCommands(program: Command, ctx: CliContext): vo
       .argument('[paths...]', 'playbook files or directories')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text')),
     ['triage lint', 'triage lint playbooks/my-issue.md', 'triage lint playbooks/ --format github   # annotations in GitHub Actions'],
-  ).action(async (paths: string[], opts: { format: 'text' | 'json' | 'github' }, command: Command) => {
+  ).action(runs(async (paths: string[], opts: { format: 'text' | 'json' | 'github' }, command: Command) => {
     const { lintPlaybooks } = await import('../../app/lint.js');
     const result = lintPlaybooks(workspaceInput(ctx, command), paths);
     for (const notice of result.notices) writeErr(ctx, notice);
@@ -26,8 +26,8 @@ export function registerAuthoringCommands(program: Command, ctx: CliContext): vo
       const diagnostics = render.relativeDiagnostics(result.diagnostics, ctx.cwd);
       writeOut(ctx, render.renderDiagnosticsText(diagnostics, { style: await styleFor(terminalFor(ctx, command).colorStdout), fileCount: result.fileCount }));
     }
-    ctx.exit.code = result.errorCount > 0 ? EXIT.checkFailed : EXIT.ok;
-  });
+    return result.errorCount > 0 ? EXIT.checkFailed : EXIT.ok;
+  }));
 
   examples(
     program
@@ -40,7 +40,7 @@ export function registerAuthoringCommands(program: Command, ctx: CliContext): vo
       .option('--stdout', 'print the playbook instead of writing a file')
       .option('--from-case <case>', 'start from a recorded case no playbook fitted: its description as symptoms, its notes as the first nodes'),
     ['triage new login-loop', 'triage new login-loop --dir playbooks/', 'triage new login-loop --stdout > my.md', 'triage cases stats  # top knowledge gaps, then: triage new account-transfer --from-case <case>'],
-  ).action(async (id: string, opts: { title?: string; dir?: string; force?: boolean; stdout?: boolean; fromCase?: string }) => {
+  ).action(runs(async (id: string, opts: { title?: string; dir?: string; force?: boolean; stdout?: boolean; fromCase?: string }) => {
     const { createPlaybook, caseSeed } = await import('../../app/new-playbook.js');
     let seed: import('../../core/scaffold.js').CaseSeed | undefined;
     if (opts.fromCase !== undefined) {
@@ -56,5 +56,5 @@ export function registerAuthoringCommands(program: Command, ctx: CliContext): vo
       ctx,
       `Created ${result.relativePath}${result.testPath ? ` and its tests ${result.testPath}` : ''}. Edit it, then check it with \`triage lint ${result.relativePath}\`, \`triage test ${result.relativePath}\`, and try it with \`triage run ${id}\`.`,
     );
-  });
+  }));
 }

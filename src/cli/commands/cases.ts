@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
-import { examples, json, writeErr, writeOut } from './shared.js';
+import { examples, json, writeErr, writeOut, runs } from './shared.js';
 import { styleFor } from '../style.js';
 
 /** A case record is far smaller; a longer line is not one (an endless line must not exhaust memory). */
@@ -64,7 +64,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       .option('--limit <n>', 'at most this many (0: all)', '50')
       .option('--json', 'print JSON'),
     ['triage cases list --since 7d', 'triage cases list --outcome bug,escalate --json | jq -r ".[].id"'],
-  ).action(async (opts: FilterOptions & { limit: string; json?: boolean }, command: Command) => {
+  ).action(runs(async (opts: FilterOptions & { limit: string; json?: boolean }, command: Command) => {
     const app = await loadApp();
     const filter = app.filterFromFlags(opts, now());
     const limit = app.parseLimit(opts.limit, 50);
@@ -77,7 +77,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
     const { renderCaseList } = await render();
     writeOut(ctx, renderCaseList(list, total, { tty: terminalFor(ctx, command).stdoutIsTTY, columns: ctx.streams.stdout.columns }));
     if (total > list.length) writeErr(ctx, `Showing ${list.length} of ${total} cases; use --limit 0 for all, or filter with --since, --playbook, --outcome.`);
-  });
+  }));
 
   examples(
     cases
@@ -88,7 +88,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       .addOption(new Option('--format <format>', 'output format (default: text on a terminal, markdown in a pipe)').choices(['markdown', 'text', 'json']))
       .option('--copy', 'also copy what is shown to the clipboard'),
     ['triage cases show TRI-20261127-7F3A', 'triage cases show TRI-20261127 --as report --format markdown > report.md', 'triage cases show TRI-20261127-7F3A --as reply | pbcopy'],
-  ).action(async (id: string, opts: { as: 'case' | 'report' | 'reply'; format?: 'markdown' | 'text' | 'json'; copy?: boolean }, command: Command) => {
+  ).action(runs(async (id: string, opts: { as: 'case' | 'report' | 'reply'; format?: 'markdown' | 'text' | 'json'; copy?: boolean }, command: Command) => {
     const app = await loadApp();
     const show = async (text: string): Promise<void> => {
       writeOut(ctx, text);
@@ -120,7 +120,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
     if (format === 'json') return show(json(record));
     const { renderCaseText, renderCaseMarkdown } = await render();
     await show(format === 'text' ? renderCaseText(record) : renderCaseMarkdown(record));
-  });
+  }));
 
   examples(
     cases
@@ -129,7 +129,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       .argument('<case>', 'case id, or a unique prefix of it')
       .option('--json', 'print JSON'),
     ['triage cases replay TRI-20261127-7F3A', 'triage cases list --json | jq -r ".[].id" | xargs -n1 triage cases replay'],
-  ).action(async (id: string, opts: { json?: boolean }, command: Command) => {
+  ).action(runs(async (id: string, opts: { json?: boolean }, command: Command) => {
     const app = await loadApp();
     const record = await app.withCaseStore(environment(), (store) => app.findCase(store, id));
     const { openWorkspace } = await import('../../app/indexed-workspace.js');
@@ -140,8 +140,8 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
     await workspace.loadParser();
     const result = replayCase(record, workspace.library);
     writeOut(ctx, opts.json ? json(result) : renderReplayText(result));
-    ctx.exit.code = result.same ? 0 : 1;
-  });
+    return result.same ? 0 : 1;
+  }));
 
   examples(
     addFilterOptions(
@@ -156,7 +156,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       // `-expired` is a search word (without that word), not an option.
       .allowUnknownOption(),
     ['triage cases search password reset', 'triage cases search \'"export timed out" -chrome\' --since 30d', 'triage cases search invoice -chrome', 'triage cases search invoice --json | jq -r ".[0].id"'],
-  ).action(async (words: string[], opts: FilterOptions & { limit: string; json?: boolean }, command: Command) => {
+  ).action(runs(async (words: string[], opts: FilterOptions & { limit: string; json?: boolean }, command: Command) => {
     const unknown = words.find((w) => w.startsWith('--'));
     if (unknown !== undefined) {
       const { TriageError } = await import('../../core/errors.js');
@@ -174,20 +174,20 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
     }
     if (relaxed) writeErr(ctx, 'No case matches every word; these match some of them.');
     writeOut(ctx, renderSearchHits(hits, { style: await styleFor(terminalFor(ctx, command).colorStdout) }));
-  });
+  }));
 
   examples(
     addFilterOptions(cases.command('stats').description('cases per playbook and outcome, first-contact resolution, median time, top escalations'), ['since', 'playbook'])
       .option('--json', 'print JSON'),
     ['triage cases stats --since 7d', 'triage cases stats --json | jq .fcr.rate'],
-  ).action(async (opts: FilterOptions & { json?: boolean }, command: Command) => {
+  ).action(runs(async (opts: FilterOptions & { json?: boolean }, command: Command) => {
     const app = await loadApp();
     const filter = app.filterFromFlags(opts, now());
     const stats = await app.withCaseStore(environment(), (store) => app.historyStats(store, filter));
     if (opts.json) return writeOut(ctx, json(stats));
     const { renderStats } = await render();
     writeOut(ctx, renderStats(stats, { tty: terminalFor(ctx, command).stdoutIsTTY }));
-  });
+  }));
 
   examples(
     cases
@@ -196,7 +196,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       .argument('[case...]', 'case ids or unique prefixes (default: every case, oldest first)')
       .addOption(new Option('--format <format>', 'jsonl or csv').choices(['jsonl', 'csv']).default('jsonl')),
     ['triage cases export > cases.jsonl', 'triage cases export --format csv > cases.csv', 'triage cases export TRI-20261127-7F3A --format csv'],
-  ).action(async (ids: string[], opts: { format: 'jsonl' | 'csv' }) => {
+  ).action(runs(async (ids: string[], opts: { format: 'jsonl' | 'csv' }) => {
     const app = await loadApp();
     const { renderCsvHeader, renderCsvRow, renderJsonLine } = await render();
     const out = ctx.streams.stdout;
@@ -208,7 +208,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
         if (pending) await pending;
       }
     });
-  });
+  }));
 
   examples(
     cases
@@ -217,7 +217,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       .argument('[file]', 'a .jsonl file; - or nothing reads stdin')
       .option('--json', 'print the counts as JSON'),
     ['triage cases export | TRIAGE_DATABASE_URL=postgres://host/triage triage cases import', 'triage cases import laptop-cases.jsonl'],
-  ).action(async (file: string | undefined, opts: { json?: boolean }) => {
+  ).action(runs(async (file: string | undefined, opts: { json?: boolean }) => {
     const { TriageError } = await import('../../core/errors.js');
     const { createReadStream, existsSync } = await import('node:fs');
     const { resolve } = await import('node:path');
@@ -250,7 +250,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       });
     if (opts.json) return writeOut(ctx, json(result));
     writeOut(ctx, `Imported ${result.read} case${result.read === 1 ? '' : 's'}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged.`);
-  });
+  }));
 
   examples(
     cases
@@ -260,7 +260,7 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
       .option('--dry-run', 'only count what would be removed')
       .option('--json', 'print JSON'),
     ['triage cases purge --older-than 90d --dry-run', 'triage cases purge --older-than 1y'],
-  ).action(async (opts: { olderThan: string; dryRun?: boolean; json?: boolean }) => {
+  ).action(runs(async (opts: { olderThan: string; dryRun?: boolean; json?: boolean }) => {
     const app = await loadApp();
     const nowMs = now();
     const result = await app.withCaseStore(environment(), (store) => app.purgeHistory(store, opts.olderThan, nowMs, opts.dryRun === true));
@@ -268,5 +268,5 @@ export function registerCasesCommands(program: Command, ctx: CliContext): void {
     const { formatTime } = await render();
     const what = `${result.removed} case${result.removed === 1 ? '' : 's'} last updated before ${formatTime(result.cutoff)} UTC`;
     writeOut(ctx, result.dryRun ? `Would remove ${what} (dry run: nothing was deleted).` : `Removed ${what}.`);
-  });
+  }));
 }

@@ -6,7 +6,7 @@
 import { Argument, type Command, type Option } from 'commander';
 import type { CommandSpec, CompletionSpec, FlagSpec, PositionalSpec, ValueKind } from '../../core/completion.js';
 import type { CliContext } from '../context.js';
-import { examples, workspaceInput } from './shared.js';
+import { examples, workspaceInput, runs } from './shared.js';
 
 const ID_SOURCES = ['playbooks', 'cases', 'open-cases'] as const;
 
@@ -87,25 +87,25 @@ export function registerCompletionCommands(program: Command, ctx: CliContext): v
         '\nInstall it once:\n  bash  triage completion bash > ~/.local/share/bash-completion/completions/triage\n  zsh   triage completion zsh > "${fpath[1]}/_triage"   (then restart zsh)\n  fish  triage completion fish > ~/.config/fish/completions/triage.fish\nOr try it in this shell: source <(triage completion bash)',
       ),
     ['source <(triage completion bash)', 'triage completion fish > ~/.config/fish/completions/triage.fish'],
-  ).action(async (shell: 'bash' | 'zsh' | 'fish') => {
+  ).action(runs(async (shell: 'bash' | 'zsh' | 'fish') => {
     const { completionScript } = await import('../../core/completion.js');
     const { SETTING_KEYS } = await import('../../io/settings.js');
     const { helpTopicNames } = await import('./help-topics.js');
     const settingKeys = [...Object.keys(SETTING_KEYS), 'trusted'];
     const helpNames = [...new Set([...helpTopicNames(ctx.packageRoot), ...program.commands.filter((c) => !isHidden(c) && c.name() !== 'help').map((c) => c.name())])];
     ctx.streams.stdout.write(completionScript(shell, completionSpec(program, { settingKeys, helpNames })));
-    ctx.exit.code = 0;
-  });
+    return 0;
+  }));
 
   // Hidden and quick: the scripts call it on Tab. Prints nothing rather than an error.
   program
     .command('__complete', { hidden: true })
     .description('list ids for shell completion')
     .addArgument(new Argument('<kind>').choices([...ID_SOURCES]))
-    .action(async (kind: (typeof ID_SOURCES)[number], _opts: unknown, command: Command) => {
+    .action(runs(async (kind: (typeof ID_SOURCES)[number], _opts: unknown, command: Command) => {
       const { completionIds, formatCompletionIds } = await import('../../app/completion-ids.js');
       const ids = await completionIds(kind, workspaceInput(ctx, command));
       ctx.streams.stdout.write(formatCompletionIds(ids));
-      ctx.exit.code = 0;
-    });
+      return 0;
+    }));
 }

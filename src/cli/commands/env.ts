@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { EXIT, TriageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
-import { examples, writeErr, writeOut } from './shared.js';
+import { examples, writeErr, writeOut, runs } from './shared.js';
 import { styleFor } from '../style.js';
 
 interface EnvFlags {
@@ -31,7 +31,7 @@ export function registerEnvCommand(program: Command, ctx: CliContext): void {
       .option('--allow-commands', "with --probe: run an untrusted playbook's probe commands, this once")
       .option('--no-redact', 'keep home path, hostname, emails, IP addresses and secrets (prints a warning)'),
     ['triage env', 'triage env --json > env.json', 'triage env --markdown --only system,browsers', 'triage env --only node,npm,git --timeout 5000'],
-  ).action(async (flags: EnvFlags, command: Command) => {
+  ).action(runs(async (flags: EnvFlags, command: Command) => {
     const timeoutMs = parseTimeout(flags.timeout);
     const only = flags.only
       ?.split(',')
@@ -66,8 +66,8 @@ export function registerEnvCommand(program: Command, ctx: CliContext): void {
     if (flags.json) writeOut(ctx, renderEnvJson(report));
     else if (flags.markdown) writeOut(ctx, renderEnvMarkdown(report));
     else writeOut(ctx, renderEnvText(report, { tty: terminal.stdoutIsTTY, style: await styleFor(terminal.colorStdout) }));
-    ctx.exit.code = EXIT.ok;
-  });
+    return EXIT.ok;
+  }));
 }
 
 function parseTimeout(value: string): number {

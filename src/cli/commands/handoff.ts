@@ -1,7 +1,7 @@
 /** `triage handoff [case] --to github|gitlab|jira`: a finished case, straight into a tracker. */
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { examples, writeErr, writeOut } from './shared.js';
+import { examples, writeErr, writeOut, runs } from './shared.js';
 
 interface HandoffFlags {
   to: 'github' | 'gitlab' | 'jira';
@@ -37,7 +37,7 @@ export function registerHandoffCommand(program: Command, ctx: CliContext): void 
       'triage handoff --to gitlab --repo acme/support/web-app --url --copy',
       "triage handoff --to jira --project SUP | curl -u \"$JIRA_USER:$JIRA_TOKEN\" -H 'Content-Type: application/json' --data @- https://acme.atlassian.net/rest/api/2/issue",
     ],
-  ).action(async (caseId: string | undefined, flags: HandoffFlags) => {
+  ).action(runs(async (caseId: string | undefined, flags: HandoffFlags) => {
     const { handOff } = await import('../../app/handoff.js');
     const { withCaseStore } = await import('../../app/cases.js');
     const { findOnPath } = await import('../../io/probes.js');
@@ -100,6 +100,6 @@ export function registerHandoffCommand(program: Command, ctx: CliContext): void 
     }
     if (result.recordWarning) writeErr(ctx, result.recordWarning);
     else if (result.kind !== 'body') writeErr(ctx, `Recorded the hand-off to ${flags.to} in case ${result.caseId}.`);
-    ctx.exit.code = 0;
-  });
+    return 0;
+  }));
 }

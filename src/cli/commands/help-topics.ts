@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
-import { examples } from './shared.js';
+import { examples, runs } from './shared.js';
 import { styleFor } from '../style.js';
 
 export function helpTopicsDir(packageRoot: string): string {
@@ -53,8 +53,7 @@ export function registerHelpCommand(program: Command, ctx: CliContext): void {
       .description('help on a command, or on a topic: format, exit-codes, templates, trust, answers, redaction, ...')
       .argument('[topic...]', 'a command (`cases show`) or a topic'),
     ['triage help exit-codes', 'triage help format', 'triage help cases show'],
-  ).action(async (words: string[], _opts: unknown, command: Command) => {
-    ctx.exit.code = 0;
+  ).action(runs(async (words: string[], _opts: unknown, command: Command) => {
     if (words.length === 0) {
       program.outputHelp();
       return;
@@ -83,5 +82,5 @@ export function registerHelpCommand(program: Command, ctx: CliContext): void {
     throw new TriageError('help/unknown', `There is no command or help topic called "${words.join(' ')}".`, {
       hint: `${guess ? `Did you mean \`triage help ${guess}\`? ` : ''}Topics: ${topics.join(', ')}. Commands: \`triage --help\`.`,
     });
-  });
+  }));
 }

@@ -4,7 +4,7 @@ import { TriageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
 import type { TableOptions } from '../../render/table.js';
-import { examples, json, workspaceInput, writeErr, writeOut } from './shared.js';
+import { examples, json, workspaceInput, writeErr, writeOut, runs } from './shared.js';
 
 export function registerPlaybookCommands(program: Command, ctx: CliContext): void {
   examples(
@@ -13,14 +13,14 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
       .description('list playbooks: id, version, title, tags, source directory')
       .option('--json', 'print JSON'),
     ['triage list', 'triage list --json | jq -r ".[].id"'],
-  ).action(async (opts: { json?: boolean }, command: Command) => {
+  ).action(runs(async (opts: { json?: boolean }, command: Command) => {
     const { listPlaybooks } = await import('../../app/playbooks.js');
     const { items, workspace } = await listPlaybooks(workspaceInput(ctx, command));
     reportSkippedFiles(ctx, workspace.filesWithErrors);
     if (opts.json) return writeOut(ctx, json(items));
     const { renderPlaybookListText } = await import('../../render/playbook-list.js');
     writeOut(ctx, await renderPlaybookListText(items, tableOptions(ctx, command)));
-  });
+  }));
 
   examples(
     program
@@ -32,7 +32,7 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
       .option('--no-history', 'rank by the description alone, without past cases')
       .option('--json', 'print JSON'),
     ['triage search "I never got the password reset email"', 'triage search cant log in --json | jq -r ".[0].id"', 'triage search --customer "Dana Ortiz" charged twice --json'],
-  ).action(async (words: string[], opts: { json?: boolean; limit?: string; customer?: string; history?: boolean }, command: Command) => {
+  ).action(runs(async (words: string[], opts: { json?: boolean; limit?: string; customer?: string; history?: boolean }, command: Command) => {
     const limit = opts.limit === undefined ? undefined : parseLimit(opts.limit);
     const { searchWorkspace } = await import('../../app/playbooks.js');
     const { suggestions, problem } = await searchWorkspace(workspaceInput(ctx, command), words.join(' '), {
@@ -51,7 +51,7 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
     if (!suggestions.some((s) => s.strength === 'strong')) {
       ctx.streams.stderr.write('No playbook is a strong match for that description.\n');
     }
-  });
+  }));
 
   examples(
     program
@@ -60,12 +60,12 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
       .argument('<playbook>', 'playbook id')
       .option('--json', 'print JSON'),
     ['triage show cannot-log-in', 'triage show cannot-log-in --json | jq ".nodes[].id"'],
-  ).action(async (id: string, opts: { json?: boolean }, command: Command) => {
+  ).action(runs(async (id: string, opts: { json?: boolean }, command: Command) => {
     const { getPlaybook } = await import('../../app/playbooks.js');
     const playbook = await getPlaybook(workspaceInput(ctx, command), id);
     const { renderOutlineText, outlineJson } = await import('../../render/outline.js');
     writeOut(ctx, opts.json ? json(outlineJson(playbook)) : renderOutlineText(playbook, { cwd: ctx.cwd }));
-  });
+  }));
 
   examples(
     program
@@ -74,12 +74,12 @@ export function registerPlaybookCommands(program: Command, ctx: CliContext): voi
       .argument('<playbook>', 'playbook id')
       .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot', 'tree']).default('mermaid')),
     ['triage graph cannot-log-in > graph.mmd', 'triage graph cannot-log-in --format tree', 'triage graph cannot-log-in --format dot | dot -Tsvg > graph.svg'],
-  ).action(async (id: string, opts: { format: 'mermaid' | 'dot' | 'tree' }, command: Command) => {
+  ).action(runs(async (id: string, opts: { format: 'mermaid' | 'dot' | 'tree' }, command: Command) => {
     const { getPlaybook } = await import('../../app/playbooks.js');
     const playbook = await getPlaybook(workspaceInput(ctx, command), id);
     const { renderGraph } = await import('../../render/graph.js');
     writeOut(ctx, renderGraph(playbook, opts.format));
-  });
+  }));
 }
 
 function parseLimit(value: string): number {

@@ -1,8 +1,7 @@
 /** `triage run`, `triage resume`, `triage check`, and bare `triage` (guided intake). */
 import { Option, type Command } from 'commander';
-import type { CliContext } from '../context.js';
-import { collect } from '../main.js';
-import { examples } from './shared.js';
+import { globalOptions, type CliContext } from '../context.js';
+import { collect, examples, runs } from './shared.js';
 
 export interface RunFlags {
   answer: string[];
@@ -72,10 +71,10 @@ export function addRunOptions(command: Command): Command {
 
 export function registerRunCommands(program: Command, ctx: CliContext): void {
   // Bare `triage` in a terminal: intake, matching playbooks, then the run.
-  program.action(async (_opts: unknown, command: Command) => {
-    const { runCommand } = await import('../run-command.js');
-    ctx.exit.code = await runCommand(ctx, command, { mode: 'guided', flags: { answer: [], input: true, redact: true, history: true } });
-  });
+  program.action(runs(async (_opts: unknown, command: Command) => {
+    const { runCase } = await import('../run-case.js');
+    return await runCase(ctx, globalOptions(command), { mode: 'guided', flags: { answer: [], input: true, redact: true, history: true } });
+  }));
 
   examples(
     addRunOptions(program.command('run').description('run a playbook, interactively or from answers').argument('<playbook>', 'playbook id')),
@@ -85,10 +84,10 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       'triage run upload-or-export-fails --answers answers.yaml --format markdown | gh issue create --title "Export fails" --body-file -',
       'triage run upload-or-export-fails --answers - --fail-on bug,escalate < answers.json',
     ],
-  ).action(async (playbookId: string, flags: RunFlags, command: Command) => {
-    const { runCommand } = await import('../run-command.js');
-    ctx.exit.code = await runCommand(ctx, command, { mode: 'run', playbookId, flags });
-  });
+  ).action(runs(async (playbookId: string, flags: RunFlags, command: Command) => {
+    const { runCase } = await import('../run-case.js');
+    return await runCase(ctx, globalOptions(command), { mode: 'run', playbookId, flags });
+  }));
 
   examples(
     program
@@ -104,10 +103,10 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       .option('--no-redact', 'DANGER: do not redact secrets and personal data')
       .option('--no-history', 'do not record the case in the history'),
     ['triage resume', 'triage resume TRI-20261127-7F3A'],
-  ).action(async (caseId: string | undefined, flags: RunFlags, command: Command) => {
-    const { runCommand } = await import('../run-command.js');
-    ctx.exit.code = await runCommand(ctx, command, { mode: 'resume', caseId, flags: { ...flags, answer: [], input: true } });
-  });
+  ).action(runs(async (caseId: string | undefined, flags: RunFlags, command: Command) => {
+    const { runCase } = await import('../run-case.js');
+    return await runCase(ctx, globalOptions(command), { mode: 'resume', caseId, flags: { ...flags, answer: [], input: true } });
+  }));
 
   examples(
     program
@@ -126,8 +125,8 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       'triage check certificate-errors --answer url=https://api.example.com --format junit -o triage-junit.xml',
       'triage check computer-readiness --fail-on bug,escalate',
     ],
-  ).action(async (playbookId: string, flags: CheckFlags, command: Command) => {
-    const { checkCommand } = await import('../run-command.js');
-    ctx.exit.code = await checkCommand(ctx, command, playbookId, flags);
-  });
+  ).action(runs(async (playbookId: string, flags: CheckFlags, command: Command) => {
+    const { checkCommand } = await import('../run-case.js');
+    return await checkCommand(ctx, globalOptions(command), playbookId, flags);
+  }));
 }

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { terminalFor } from '../context.js';
-import { examples, workspaceInput, writeOut } from './shared.js';
+import { examples, workspaceInput, writeOut, runs } from './shared.js';
 import { styleFor } from '../style.js';
 
 interface TestFlags {
@@ -25,7 +25,7 @@ export function registerTestCommand(program: Command, ctx: CliContext): void {
       'triage test ./team-playbooks --require-full-coverage',
       'triage test --format github   # annotations in GitHub Actions',
     ],
-  ).action(async (paths: string[], flags: TestFlags, command: Command) => {
+  ).action(runs(async (paths: string[], flags: TestFlags, command: Command) => {
     const [{ runPlaybookTests, testRunFailed }, { loadPhraseBank, bundledTemplatesDir }, render] = await Promise.all([
       import('../../app/playbook-tests.js'),
       import('../../io/phrase-bank.js'),
@@ -38,6 +38,6 @@ export function registerTestCommand(program: Command, ctx: CliContext): void {
     if (flags.format === 'json') writeOut(ctx, render.renderTestsJson(run, options));
     else if (flags.format === 'github') writeOut(ctx, render.renderTestsGithub(run, options));
     else writeOut(ctx, render.renderTestsText(run, options));
-    ctx.exit.code = testRunFailed(run, { requireFullCoverage }) ? EXIT.checkFailed : EXIT.ok;
-  });
+    return testRunFailed(run, { requireFullCoverage }) ? EXIT.checkFailed : EXIT.ok;
+  }));
 }

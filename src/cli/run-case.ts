@@ -1,13 +1,12 @@
 /**
  * The terminal side of running a case: decides interactivity once, asks the intake, builds the
  * run environment (prompter, screen, probes, checks, settings), writes the result to stdout or a
- * file, records the case, and maps the outcome to an exit code. Ctrl-C exits 130 with the
- * session saved.
+ * file, records the case, and maps the outcome to an exit code. On Ctrl-C the session is already
+ * saved; ctx.interrupts says how to resume.
  */
-import type { Command } from 'commander';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { NO_PLAYBOOK_YET, type CaseOrigin, type CaseRecord, type Intake, type IntakeQuestion } from '../core/case-record.js';
 import { EXIT, InterruptedError, TriageError, isTriageError } from '../core/errors.js';
@@ -29,14 +28,14 @@ import type { PlaybookSuggestions } from '../app/playbooks.js';
 import type { SupportingCase } from '../core/suggestions.js';
 import { recordCase } from '../app/record-case.js';
 import { renderCaseOutput, defaultEmit, summaryRows } from '../render/case-output.js';
-import { triagePaths } from '../io/paths.js';
+import { homeDirectory, triagePaths } from '../io/paths.js';
 import { readSettingsFast, type Settings } from '../io/settings-read.js';
 import type { ProbeDeps } from '../app/probe-check.js';
 import { openSessionStore } from '../io/session-store.js';
 import { loadPhraseBank, bundledTemplatesDir } from '../io/phrase-bank.js';
 import type { Prompter } from '../io/prompter.js';
 import { BACK, isPromptExit } from '../io/prompter.js';
-import type { CliContext } from './context.js';
+import type { CliContext, GlobalOptions } from './context.js';
 import { terminalFor } from './context.js';
 import { createRunScreen } from './run-screen.js';
 import type { CheckFlags, RunFlags } from './commands/run.js';
@@ -47,9 +46,10 @@ export type RunMode =
   | { mode: 'resume'; caseId?: string; flags: RunFlags }
   | { mode: 'guided'; flags: RunFlags };
 
-export async function runCommand(ctx: CliContext, command: Command, request: RunMode): Promise<number> {
+/** `run`, `resume` and bare `triage`: the flags and global options commander read, then the case. */
+export async function runCase(ctx: CliContext, globals: GlobalOptions, request: RunMode): Promise<number> {
   const { flags } = request;
-  const term = terminalFor(ctx, command);
+  const term = terminalFor(ctx, globals);
   const interactive = term.canPrompt && flags.input !== false && flags.answers !== '-';
   const chalk = new Chalk({ level: term.colorStderr ? 1 : 0 });
   // First interactive run without an agent name: ask once, before settings are read.
@@ -63,7 +63,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
   const sessions = openSessionStore(dataDir);
   // A resumed case brings its own --playbooks directories and --allow-commands: no flags needed.
   const resuming = request.mode === 'resume' ? sessions.peek(request.caseId) : undefined;
-  const input = workspaceInput(ctx, command);
+  const input = workspaceInput(ctx, globals);
   const savedDirs = resuming?.origin?.playbookDirs.filter((dir) => existsSync(dir)) ?? [];
   const loaded = await openWorkspace(input.flagDirs.length === 0 && savedDirs.length > 0 ? { ...input, flagDirs: savedDirs } : input);
   const origin: CaseOrigin = resuming?.origin ?? { playbookDirs: input.flagDirs.map((dir) => resolve(ctx.cwd, dir)), ...(flags.allowCommands ? { allowCommands: true } : {}) };
@@ -71,11 +71,7 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
   const screen = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: term.canSpin, interactive });
 
   let caseId: string | undefined = request.mode === 'resume' ? (resuming?.id ?? request.caseId) : undefined;
-  const onSigint = (): void => {
-    ctx.streams.stderr.write(`\n${interruptMessage(caseId)}\n`);
-    process.exit(EXIT.interrupted);
-  };
-  process.once('SIGINT', onSigint);
+  const stopListening = ctx.interrupts?.whileRunning(() => interruptMessage(caseId));
   try {
     const prefill: Record<string, AnswerValue> = {
       ...(flags.answers ? await readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
@@ -104,11 +100,10 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
         redact: flags.redact !== false,
         ...(flags.redaction ? { profile: flags.redaction } : {}),
         // Reports travel to trackers: this machine's home path and hostname come out of them.
-        machine: machineIdentity(),
+        machine: machineIdentity(ctx.env),
       },
       attachedEnv: attached,
-      captureProbes,
-      runCommand: runPlaybookCommand,
+      ...playbookCommands(ctx),
       probes: probeDeps(settings, ctx.env),
       onCase: (id) => {
         caseId = id;
@@ -308,14 +303,20 @@ export async function runCommand(ctx: CliContext, command: Command, request: Run
     }
     throw error;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopListening?.();
   }
 }
 
 // Probes and check commands spawn processes: their modules (child_process, execa) load only
 // for playbooks that have them, not on every run.
-const captureProbes: RunEnvironment['captureProbes'] = async (fields, options) => (await import('../io/probes.js')).captureEnvFields(fields, options);
-const runPlaybookCommand: RunEnvironment['runCommand'] = async (argv, options) => (await import('../io/run-command.js')).runCommand(argv, { timeoutMs: options.timeoutMs });
+/** Playbook probes and checks run where the agent runs triage, with the agent's environment. */
+function playbookCommands(ctx: CliContext): Pick<RunEnvironment, 'captureProbes' | 'runCommand'> {
+  const where = { cwd: ctx.cwd, env: ctx.env };
+  return {
+    captureProbes: async (fields, options) => (await import('../io/probes.js')).captureEnvFields(fields, { ...options, ...where }),
+    runCommand: async (argv, options) => (await import('../io/run-command.js')).runCommand(argv, { timeoutMs: options.timeoutMs, ...where }),
+  };
+}
 
 /** Built-in probes: the settings they read and the sockets (loaded only when a probe runs). */
 export function probeDeps(settings: Settings, env: NodeJS.ProcessEnv): ProbeDeps {
@@ -562,14 +563,14 @@ async function offerToSave(prompter: Prompter, output: string, ctx: CliContext, 
   ctx.streams.stderr.write(`Saved to ${path.trim()}\n`);
 }
 
-function machineIdentity(): { homePath?: string; hostname?: string } {
+function machineIdentity(env: NodeJS.ProcessEnv): { homePath?: string; hostname?: string } {
   let host: string | undefined;
   try {
     host = hostname();
   } catch {
     host = undefined;
   }
-  return { homePath: homedir(), hostname: host };
+  return { homePath: homeDirectory(env), hostname: host };
 }
 
 /**
@@ -612,22 +613,21 @@ function fitSummary(rows: string[][], columns: number | undefined): string[][] {
   });
 }
 
-export async function checkCommand(ctx: CliContext, command: Command, playbookId: string, flags: CheckFlags): Promise<number> {
+export async function checkCommand(ctx: CliContext, globals: GlobalOptions, playbookId: string, flags: CheckFlags): Promise<number> {
   const { runChecks } = await import('../app/check.js');
   const { parseCheckFailOn, checkExitCode } = await import('../app/check-exit.js');
   const failOn = parseCheckFailOn(flags.failOn);
   const format = flags.format ?? (flags.json ? 'json' : 'text');
   const { settings, problem } = readSettingsFast(ctx.env);
   if (problem) ctx.streams.stderr.write(`${problem}\n`);
-  const loaded = await openWorkspace(workspaceInput(ctx, command));
+  const loaded = await openWorkspace(workspaceInput(ctx, globals));
   const playbook = await assertRunnable(loaded, playbookId);
   const checked = await runChecks(playbook, {
     packageRoot: ctx.packageRoot,
     trustedDirs: settings.trusted ?? [],
     allowCommands: Boolean(flags.allowCommands),
     prefill: parseAnswerFlags(flags.answer),
-    captureProbes,
-    runCommand: runPlaybookCommand,
+    ...playbookCommands(ctx),
     probes: probeDeps(settings, ctx.env),
   });
   // Output goes to CI logs and artefacts: a token in a URL or a proxy password must not.
