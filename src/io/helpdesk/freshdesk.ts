@@ -166,10 +166,14 @@ export function freshdeskPostRequest(id: string, post: TicketPost): { path: stri
     : { path: `/api/v2/tickets/${id}/notes`, body: { body, private: true } };
 }
 
+/** Freshdesk's status number for a status triage asks for; an unknown one is a usage error. */
+export function freshdeskStatusNumber(status: string): number {
+  return helpdeskStatus('freshdesk', status, STATUSES);
+}
+
 /** The update body for the current tags; undefined when there is nothing to change. */
-export function freshdeskUpdateBody(update: TicketUpdate, currentTags: readonly string[]): { status?: number; tags?: string[] } | undefined {
-  const status = update.status === undefined ? undefined : helpdeskStatus('freshdesk', update.status, STATUSES);
-  const tags = mergeTags(currentTags, update.addTags ?? []);
+export function freshdeskUpdateBody(status: number | undefined, addTags: readonly string[], currentTags: readonly string[]): { status?: number; tags?: string[] } | undefined {
+  const tags = mergeTags(currentTags, addTags);
   const tagsChange = tags.length !== currentTags.length;
   if (status === undefined && !tagsChange) return undefined;
   return { ...(status === undefined ? {} : { status }), ...(tagsChange ? { tags } : {}) };
@@ -238,8 +242,10 @@ async function postFreshdesk(http: HelpdeskHttp, id: string, post: TicketPost): 
 
 async function updateFreshdeskTicket(http: HelpdeskHttp, id: string, update: TicketUpdate): Promise<void> {
   const subject = `ticket freshdesk:${id}`;
-  const current = update.addTags?.length ? (await http.request<FreshdeskTicket>({ path: `/api/v2/tickets/${id}`, subject })).body.tags ?? [] : [];
-  const body = freshdeskUpdateBody(update, current);
+  const status = update.status === undefined ? undefined : freshdeskStatusNumber(update.status);
+  const addTags = update.addTags ?? [];
+  const current = addTags.length > 0 ? ((await http.request<FreshdeskTicket>({ path: `/api/v2/tickets/${id}`, subject })).body.tags ?? []) : [];
+  const body = freshdeskUpdateBody(status, addTags, current);
   if (!body) return;
   await http.request({ method: 'PUT', path: `/api/v2/tickets/${id}`, body, subject });
 }
