@@ -219,7 +219,7 @@ describe('Freshdesk: updating status and tags', () => {
   });
 
   it('refuses a status Freshdesk does not have, before sending anything', async () => {
-    const error = await failure(client.update('20', { status: 'hold' }));
+    const error = await failure(client.update('20', { status: 'hold', addTags: ['triage-bug'] }));
 
     expect(error.code).toBe('helpdesk/bad-status');
     expect(helpdesk.requests).toEqual([]);

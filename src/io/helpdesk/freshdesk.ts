@@ -5,9 +5,10 @@
  * so the current tags are read first).
  */
 import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
+import { htmlToText } from '../../core/html-text.js';
 import type { Channel } from '../../core/model.js';
 import { createHelpdeskHttp, type HelpdeskConnection, type HelpdeskHttp } from './http.js';
-import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, mergeTags, noReceiptError, optional, plainTextToHtml, ticketNumber, type AttachmentLink } from './ticket-parts.js';
+import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, isoDate, mergeTags, noReceiptError, optional, plainTextToHtml, ticketNumber, type AttachmentLink } from './ticket-parts.js';
 
 export const FRESHDESK_SETTINGS = {
   url: 'helpdesk.freshdesk.url',
@@ -120,7 +121,7 @@ function descriptionMessage(ticket: FreshdeskTicket): TicketMessage {
     author: byAgent ? 'agent' : 'requester',
     ...(byAgent ? {} : requesterNames(ticket)),
     at: isoDate(ticket.created_at),
-    text: ticket.description_text?.trim() ?? (ticket.description ? htmlToPlainText(ticket.description) : ''),
+    text: ticket.description_text?.trim() ?? (ticket.description ? htmlToText(ticket.description) : ''),
     public: true,
   };
 }
@@ -132,7 +133,7 @@ function conversationMessage(conversation: FreshdeskConversation, ticket: Freshd
     author: byRequester ? 'requester' : 'agent',
     ...(byRequester ? requesterNames(ticket) : {}),
     at: isoDate(conversation.created_at),
-    text: conversation.body_text?.trim() ?? (conversation.body ? htmlToPlainText(conversation.body) : ''),
+    text: conversation.body_text?.trim() ?? (conversation.body ? htmlToText(conversation.body) : ''),
     public: conversation.private !== true,
   };
 }
@@ -165,10 +166,14 @@ export function freshdeskPostRequest(id: string, post: TicketPost): { path: stri
     : { path: `/api/v2/tickets/${id}/notes`, body: { body, private: true } };
 }
 
+/** Freshdesk's status number for a status triage asks for; an unknown one is a usage error. */
+export function freshdeskStatusNumber(status: string): number {
+  return helpdeskStatus('freshdesk', status, STATUSES);
+}
+
 /** The update body for the current tags; undefined when there is nothing to change. */
-export function freshdeskUpdateBody(update: TicketUpdate, currentTags: readonly string[]): { status?: number; tags?: string[] } | undefined {
-  const status = update.status === undefined ? undefined : helpdeskStatus('freshdesk', update.status, STATUSES);
-  const tags = mergeTags(currentTags, update.addTags ?? []);
+export function freshdeskUpdateBody(status: number | undefined, addTags: readonly string[], currentTags: readonly string[]): { status?: number; tags?: string[] } | undefined {
+  const tags = mergeTags(currentTags, addTags);
   const tagsChange = tags.length !== currentTags.length;
   if (status === undefined && !tagsChange) return undefined;
   return { ...(status === undefined ? {} : { status }), ...(tagsChange ? { tags } : {}) };
@@ -237,8 +242,10 @@ async function postFreshdesk(http: HelpdeskHttp, id: string, post: TicketPost): 
 
 async function updateFreshdeskTicket(http: HelpdeskHttp, id: string, update: TicketUpdate): Promise<void> {
   const subject = `ticket freshdesk:${id}`;
-  const current = update.addTags?.length ? (await http.request<FreshdeskTicket>({ path: `/api/v2/tickets/${id}`, subject })).body.tags ?? [] : [];
-  const body = freshdeskUpdateBody(update, current);
+  const status = update.status === undefined ? undefined : freshdeskStatusNumber(update.status);
+  const addTags = update.addTags ?? [];
+  const current = addTags.length > 0 ? ((await http.request<FreshdeskTicket>({ path: `/api/v2/tickets/${id}`, subject })).body.tags ?? []) : [];
+  const body = freshdeskUpdateBody(status, addTags, current);
   if (!body) return;
   await http.request({ method: 'PUT', path: `/api/v2/tickets/${id}`, body, subject });
 }

@@ -1,9 +1,8 @@
 /**
  * What the Zendesk and Freshdesk clients share when they turn a helpdesk's JSON into a Ticket
- * and a plain-text post into what the helpdesk takes: HTML to plain text, the rule for which
- * attachments are downloaded, status names and tag lists.
+ * and a plain-text post into what the helpdesk takes: the rule for which attachments are
+ * downloaded, plain text as HTML, status names and tag lists.
  */
-import { convert } from 'html-to-text';
 import { EXIT, TriageError, isTriageError } from '../../core/errors.js';
 import { HELPDESK_NAMES, type HelpdeskProvider } from '../../core/helpdesk.js';
 import type { HelpdeskHttp } from './http.js';
@@ -13,18 +12,6 @@ export const TEXT_ATTACHMENT_MAX_BYTES = 64 * 1024;
 
 /** Pages of comments or conversations read at most per ticket (100 per page). */
 export const MAX_MESSAGE_PAGES = 20;
-
-/** HTML bodies (Freshdesk `body`, Zendesk `html_body`) as plain text, without hard wrapping. */
-export function htmlToPlainText(html: string): string {
-  return convert(html, {
-    wordwrap: false,
-    selectors: [
-      // Inline images are already listed as attachments; their data URLs would flood the text.
-      { selector: 'img', format: 'skip' },
-      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-    ],
-  }).trim();
-}
 
 /** A plain-text post as the HTML Freshdesk expects: escaped, one `<br>` per line break. */
 export function plainTextToHtml(text: string): string {

@@ -5,10 +5,11 @@
  * ticket update.
  */
 import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
+import { htmlToText } from '../../core/html-text.js';
 import type { Channel } from '../../core/model.js';
 import { EXIT, TriageError } from '../../core/errors.js';
 import { createHelpdeskHttp, settingWithEnv, type HelpdeskConnection, type HelpdeskHttp } from './http.js';
-import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, htmlToPlainText, isoDate, noReceiptError, optional, ticketNumber, type AttachmentLink } from './ticket-parts.js';
+import { MAX_MESSAGE_PAGES, downloadTextAttachments, helpdeskStatus, isoDate, noReceiptError, optional, ticketNumber, type AttachmentLink } from './ticket-parts.js';
 
 export const ZENDESK_SETTINGS = {
   url: 'helpdesk.zendesk.url',
@@ -156,7 +157,7 @@ function zendeskMessage(comment: ZendeskComment, requesterId: number | null | un
 function commentText(comment: ZendeskComment): string {
   if (comment.plain_body != null) return comment.plain_body.trim();
   if (comment.body != null) return comment.body.trim();
-  return comment.html_body ? htmlToPlainText(comment.html_body) : '';
+  return comment.html_body ? htmlToText(comment.html_body) : '';
 }
 
 function zendeskAttachment(attachment: ZendeskAttachment, texts: ReadonlyMap<string, string>): TicketAttachment {
