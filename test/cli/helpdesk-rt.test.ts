@@ -35,6 +35,13 @@ function caseIdOf(result: CliResult): string {
   return id!;
 }
 
+/** GET below RT's /REST/2.0 as root, the parsed body. */
+async function restAsRoot<T>(path: string): Promise<T> {
+  const response = await fetch(`${rt.url}/REST/2.0${path}`, { headers: { Authorization: `Basic ${Buffer.from(`${RT_ROOT.user}:${RT_ROOT.password}`).toString('base64')}` } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+}
+
 /** The ticket's transactions as `Type by creator` (customer mail on a ticket is Correspond too). */
 async function types(ticketId: string): Promise<string[]> {
   return (await rt.history(ticketId)).map((t) => `${t.type} by ${t.creator}`);
@@ -79,7 +86,7 @@ describe('triage run --ticket rt:N against Request Tracker', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]!.content).toContain(report.case.id);
     // The same ticket, read back through RT's own API: the reply is a correspondence on it.
-    const transaction = (await rt.rest(`/transaction/${correspond[0]!.id}`)) as { Type: string; Object: { id: string } };
+    const transaction = await restAsRoot<{ Type: string; Object: { id: string } }>(`/transaction/${correspond[0]!.id}`);
     expect(transaction).toMatchObject({ Type: 'Correspond', Object: { id: adaTicket } });
 
     const before = await types(adaTicket);
