@@ -47,7 +47,8 @@ describe('a ticket in the guided intake', () => {
     // RT keeps no channel; the name, account and description come from the ticket.
     await run.choose('? Channel', 'Email');
     await run.choose('? How does the customer sound?', 'Frustrated');
-    const signals = await run.waitFor('What should the reply take into account?');
+    // The list is drawn after its question, possibly in a later chunk: wait for its last entry.
+    const signals = await run.waitFor(/What should the reply take into account\?[\s\S]*Business impact/);
     expect(signals).toMatch(/◉ Repeat contact — from the ticket/);
     expect(signals).toMatch(/◉ Deadline or urgency/);
     run.type('\r');
