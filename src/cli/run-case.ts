@@ -83,7 +83,7 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
     // A helpdesk ticket: fetched before the intake, which then asks only what the ticket does not say.
     // Its modules load only when a ticket can be involved, not on every run.
     const helpdesk = flags.ticket !== undefined || flags.post !== undefined || flags.setStatus || (request.mode === 'guided' && prompter) ? await import('./run-ticket.js') : undefined;
-    const ticketRef = flags.ticket !== undefined ? helpdesk!.parseTicketRef(flags.ticket) : request.mode === 'guided' && prompter ? await helpdesk!.askTicketRef(prompter, ctx, settings, chalk) : undefined;
+    const ticketRef = flags.ticket !== undefined ? helpdesk!.parseTicketRef(flags.ticket) : undefined;
     if (request.mode === 'run' && request.playbookId === undefined && ticketRef === undefined) {
       throw new TriageError('run/needs-playbook', 'triage run needs a playbook id, or --ticket to start from a helpdesk ticket.', {
         exitCode: EXIT.usage,
@@ -91,7 +91,12 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
       });
     }
     helpdesk?.checkPostFlags(flags, ticketRef !== undefined);
-    const ticket = ticketRef === undefined ? undefined : await helpdesk!.openTicket(ctx, settings, ticketRef, { interactive, chalk });
+    const ticket =
+      ticketRef !== undefined
+        ? await helpdesk!.openTicket(ctx, settings, ticketRef, { interactive, chalk })
+        : request.mode === 'guided' && prompter
+          ? await helpdesk!.askForTicket(prompter, ctx, settings, chalk)
+          : undefined;
     if (ticket) intakeFlags = helpdesk!.withTicketIntake(intakeFlags, ticket.fetched.intake, interactive);
     const ticketEnv = ticket ? await helpdesk!.ticketEnvironment(ticket, screen, prompter) : {};
     const attached = { ...ticketEnv, ...(flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {}) };

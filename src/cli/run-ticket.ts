@@ -90,8 +90,24 @@ export function withTicketIntake(flags: RunFlags, intake: TicketIntake, interact
   };
 }
 
-/** The guided intake's first question when a helpdesk is configured; Enter skips it. */
-export async function askTicketRef(prompter: Prompter, ctx: CliContext, settings: Settings, chalk: ChalkInstance): Promise<TicketRef | undefined> {
+/**
+ * The guided intake's first question when a helpdesk is configured; Enter skips it. A ticket that
+ * cannot be fetched (a wrong number, the helpdesk down) is said, and the question asked again.
+ */
+export async function askForTicket(prompter: Prompter, ctx: CliContext, settings: Settings, chalk: ChalkInstance): Promise<OpenTicket | undefined> {
+  for (;;) {
+    const ref = await askTicketRef(prompter, ctx, settings, chalk);
+    if (ref === undefined) return undefined;
+    try {
+      return await openTicket(ctx, settings, ref, { interactive: true, chalk });
+    } catch (error) {
+      if (!(error instanceof TriageError)) throw error;
+      ctx.streams.stderr.write(`${chalk.yellow(error.message)}${error.hint ? `\n  ${chalk.dim(error.hint)}` : ''}\n`);
+    }
+  }
+}
+
+async function askTicketRef(prompter: Prompter, ctx: CliContext, settings: Settings, chalk: ChalkInstance): Promise<TicketRef | undefined> {
   const configured = configuredHelpdesks(settings, ctx.env);
   if (configured.length === 0) return undefined;
   const answer = await prompter.text(`Ticket (e.g. ${configured[0]}:123, Enter to skip)`, {

@@ -1,6 +1,6 @@
 /**
  * Bare `triage` at a terminal with Request Tracker configured (a real RT 5 on a loopback port): the
- * intake asks for the ticket, shows it with the customer's later messages, asks none of what the
+ * intake asks for the ticket (again when it cannot be fetched), shows it with the customer's later messages, asks none of what the
  * ticket says, and at the outcome shows the reply and the note and posts them once confirmed.
  * Also the hidden prompt of `triage config set helpdesk.rt.token`.
  */
@@ -35,6 +35,11 @@ describe('a ticket in the guided intake', () => {
     const stdoutFile = join(home, 'result.txt');
     run = spawnTriage([], { home, stdoutFile, env: { TRIAGE_RT_URL: rt.url, TRIAGE_RT_USER: RT_ROOT.user, TRIAGE_RT_TOKEN: RT_ROOT.password } });
 
+    // A ticket that does not exist is said, and the question comes again.
+    await run.answer('? Ticket (e.g. rt:123, Enter to skip)', 'rt:987654');
+    const again = run.mark();
+    await run.waitFor('ticket rt:987654 was not found (404)');
+    await run.waitFor('? Ticket (e.g. rt:123, Enter to skip)', { from: again });
     await run.answer('? Ticket (e.g. rt:123, Enter to skip)', `rt:${ticket}`);
     const shown = await run.waitFor('Attach the environment from environment.txt (os, browser) to the case?');
     expect(shown).toContain(`Ticket rt:${ticket}: Cannot sign in`);
