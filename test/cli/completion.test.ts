@@ -100,6 +100,7 @@ describe('bash', () => {
     expect(bashComplete(['triage', 'help', 'ex'])).toEqual(['exit-codes']);
     expect(bashComplete(['triage', 'help', 'tr'])).toEqual(['trust']);
     expect(bashComplete(['triage', 'config', 'set', 'agent.'])).toEqual(['agent.name', 'agent.title']);
+    expect(bashComplete(['triage', 'config', 'set', 'helpdesk.rt.'])).toEqual(['helpdesk.rt.url', 'helpdesk.rt.user', 'helpdesk.rt.token']);
   });
 });
 

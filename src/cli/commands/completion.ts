@@ -90,8 +90,9 @@ export function registerCompletionCommands(program: Command, ctx: CliContext): v
   ).action(runs(async (shell: 'bash' | 'zsh' | 'fish') => {
     const { completionScript } = await import('../../core/completion.js');
     const { SETTING_KEYS } = await import('../../io/settings.js');
+    const { CREDENTIAL_KEYS } = await import('../../io/credentials.js');
     const { helpTopicNames } = await import('./help-topics.js');
-    const settingKeys = [...Object.keys(SETTING_KEYS), 'trusted'];
+    const settingKeys = [...Object.keys(SETTING_KEYS), ...CREDENTIAL_KEYS, 'trusted'];
     const helpNames = [...new Set([...helpTopicNames(ctx.packageRoot), ...program.commands.filter((c) => !isHidden(c) && c.name() !== 'help').map((c) => c.name())])];
     ctx.streams.stdout.write(completionScript(shell, completionSpec(program, { settingKeys, helpNames })));
     return 0;
