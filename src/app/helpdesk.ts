@@ -7,7 +7,7 @@
  * The reply is redacted as printed (secrets out, the customer's own details kept: it goes to the
  * customer); the note gets the report with the profile of the printed output (default public).
  */
-import type { CaseRecord, CaseTicket } from '../core/case-record.js';
+import type { CasePost, CaseRecord, CaseTicket } from '../core/case-record.js';
 import { EXIT, isTriageError, TriageError } from '../core/errors.js';
 import { formatTicketRef, HELPDESK_NAMES, OUTCOME_TICKET_UPDATES, type HelpdeskClient, type Ticket, type TicketPost, type TicketRef } from '../core/helpdesk.js';
 import { createProfileRedactor, createSecretsOnlyRedactor, DEFAULT_PROFILE, type RedactionProfile } from '../core/redaction-profiles.js';
@@ -90,43 +90,53 @@ export interface PostSummary {
 /** Posts the case's reply and/or note to the ticket, each at most once; records every step on the case. */
 export async function postCaseToTicket(request: PostRequest, deps: PostDependencies): Promise<PostSummary> {
   const { ref } = request;
-  let record: CaseRecord = request.record.ticket ? request.record : { ...request.record, ticket: { provider: ref.provider, id: ref.id } };
-  const posts = ticketPosts(record, request.kinds, request.profile);
+  const start: CaseRecord = request.record.ticket ? request.record : { ...request.record, ticket: { provider: ref.provider, id: ref.id } };
+  const posts = ticketPosts(start, request.kinds, request.profile);
   const results: PostResult[] = request.kinds.filter((k) => !posts.some((p) => p.kind === k)).map((kind) => ({ kind, status: 'none' as const }));
-  let ticket: Ticket | undefined;
-  const save = async (next: CaseRecord): Promise<void> => {
-    await saveOrStop(deps.store, next, ref);
-    record = next;
-  };
-  for (const post of posts) {
-    const earlier = findPost(record, post.kind, ref);
-    if (earlier?.status === 'sent') {
-      results.push({ kind: post.kind, status: 'already-sent', ...(earlier.remoteId ? { remoteId: earlier.remoteId } : {}) });
-      continue;
-    }
-    if (earlier?.status === 'pending') {
-      // Sent or not? The process stopped between sending and recording: the ticket knows.
-      ticket ??= await helpdeskCall(record.id, ref, () => deps.client.fetchTicket(ref.id));
-      const found = postedMessageId(ticket, post);
-      if (found !== undefined) {
-        await save(withPost(record, { kind: post.kind, provider: ref.provider, ticketId: ref.id, status: 'sent', at: deps.now().toISOString(), remoteId: found }));
-        results.push({ kind: post.kind, status: 'found', remoteId: found });
-        continue;
-      }
-    }
-    await save(withPost(record, { kind: post.kind, provider: ref.provider, ticketId: ref.id, status: 'pending', at: deps.now().toISOString() }));
-    const receipt = await helpdeskCall(record.id, ref, () => deps.client.post(ref.id, post));
-    await save(withPost(record, { kind: post.kind, provider: ref.provider, ticketId: ref.id, status: 'sent', at: deps.now().toISOString(), remoteId: receipt.id }));
-    results.push({ kind: post.kind, status: 'sent', remoteId: receipt.id });
-  }
+  const state: PostState = { record: start, ref, deps };
+  for (const post of posts) results.push(await postOnce(state, post));
   let status: string | undefined;
-  if (request.setStatus && record.outcome) {
-    const update = OUTCOME_TICKET_UPDATES[record.outcome.kind];
-    await helpdeskCall(record.id, ref, () => deps.client.update(ref.id, { status: update.status, addTags: update.tags }));
+  if (request.setStatus && state.record.outcome) {
+    const update = OUTCOME_TICKET_UPDATES[state.record.outcome.kind];
+    await helpdeskCall(state.record.id, ref, () => deps.client.update(ref.id, { status: update.status, addTags: update.tags }));
     status = update.status;
   }
   const ordered = [...results].sort((a, b) => request.kinds.indexOf(a.kind) - request.kinds.indexOf(b.kind));
-  return { record, results: ordered, ...(status ? { status } : {}) };
+  return { record: state.record, results: ordered, ...(status ? { status } : {}) };
+}
+
+/** The case as recorded so far, and the ticket once fetched (read at most once per hand-off). */
+interface PostState {
+  record: CaseRecord;
+  ticket?: Ticket;
+  readonly ref: TicketRef;
+  readonly deps: PostDependencies;
+}
+
+/** One post: skipped when sent before, recorded when found on the ticket, else sent between `pending` and `sent`. */
+async function postOnce(state: PostState, post: TicketPost): Promise<PostResult> {
+  const { ref, deps } = state;
+  const entry = (status: CasePost['status'], remoteId?: string): CasePost => ({ kind: post.kind, provider: ref.provider, ticketId: ref.id, status, at: deps.now().toISOString(), ...(remoteId ? { remoteId } : {}) });
+  const save = async (next: CasePost): Promise<void> => {
+    const record = withPost(state.record, next);
+    await saveOrStop(deps.store, record, ref);
+    state.record = record;
+  };
+  const earlier = findPost(state.record, post.kind, ref);
+  if (earlier?.status === 'sent') return { kind: post.kind, status: 'already-sent', ...(earlier.remoteId ? { remoteId: earlier.remoteId } : {}) };
+  if (earlier?.status === 'pending') {
+    // Sent or not? The process stopped between sending and recording: the ticket knows.
+    state.ticket ??= await helpdeskCall(state.record.id, ref, () => deps.client.fetchTicket(ref.id));
+    const found = postedMessageId(state.ticket, post);
+    if (found !== undefined) {
+      await save(entry('sent', found));
+      return { kind: post.kind, status: 'found', remoteId: found };
+    }
+  }
+  await save(entry('pending'));
+  const receipt = await helpdeskCall(state.record.id, ref, () => deps.client.post(ref.id, post));
+  await save(entry('sent', receipt.id));
+  return { kind: post.kind, status: 'sent', remoteId: receipt.id };
 }
 
 /** The command that posts a recorded case again (the case knows its ticket): every helpdesk error ends with it. */
