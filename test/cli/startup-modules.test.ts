@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, makeHome, ROOT } from '../helpers/cli.js';
 
 const TRACE = join(ROOT, 'test', 'helpers', 'module-trace.mjs');
-const HEAVY = ['commander', 'inquirer', '@inquirer', 'markdown-it', 'liquidjs', 'yaml', 'valibot', 'recheck', 'minisearch', 'better-sqlite3', 'pg', 'ora', 'conf', 'execa', 'cli-table3', 'chalk', 'semver', 'ua-parser-js'];
+const HEAVY = ['commander', 'inquirer', '@inquirer', 'markdown-it', 'liquidjs', 'yaml', 'valibot', 'recheck', 'minisearch', 'better-sqlite3', 'pg', 'ora', 'conf', 'execa', 'cli-table3', 'chalk', 'semver', 'ua-parser-js', 'html-to-text'];
 
 interface Loaded {
   /** Files of dist/ (the entry and its chunks). */

@@ -62,13 +62,23 @@ export interface HelpdeskHttpOptions {
 
 export interface HelpdeskRequest {
   readonly method?: HttpMethod;
-  /** Below the base URL, e.g. `/REST/2.0/ticket/12`. */
+  /**
+   * Below the base URL, e.g. `/REST/2.0/ticket/12`; or an absolute URL on the base URL's origin,
+   * as helpdesks give for the next page or an attachment (another origin is refused).
+   */
   readonly path: string;
   readonly query?: Readonly<Record<string, QueryValue>>;
   /** Sent as JSON. */
   readonly body?: unknown;
   /** What the path is, for a 404 ("ticket rt:12"). */
   readonly subject?: string;
+  /** `text` gives the body as it came (an attachment's content); default `json`. */
+  readonly responseType?: 'json' | 'text';
+  /**
+   * `false` for a PUT that adds something, retried only as cautiously as a POST (a Zendesk
+   * comment goes in through a ticket update); default: GET, PUT and DELETE are idempotent.
+   */
+  readonly idempotent?: boolean;
 }
 
 export interface HelpdeskResponse<T = unknown> {
@@ -170,12 +180,13 @@ type Attempt = { readonly response: Response; readonly text: string } | { readon
 
 async function send<T>(context: Context, baseUrl: string, request: HelpdeskRequest): Promise<HelpdeskResponse<T>> {
   const method = request.method ?? 'GET';
-  const url = buildUrl(baseUrl, request.path, request.query);
+  const idempotent = request.idempotent ?? isIdempotent(method);
+  const url = buildUrl(context, baseUrl, request.path, request.query);
   for (let attempt = 0; ; attempt += 1) {
-    const outcome = await attemptOnce(context, method, url, request.body);
+    const outcome = await attemptOnce(context, method, url, request);
     const canRetry = attempt < context.retries;
     if ('failure' in outcome) {
-      if (canRetry && retriesConnection(method, outcome.failure)) {
+      if (canRetry && retriesConnection(idempotent, outcome.failure)) {
         await sleep(backoff(context, attempt));
         continue;
       }
@@ -183,9 +194,10 @@ async function send<T>(context: Context, baseUrl: string, request: HelpdeskReque
     }
     const { response, text } = outcome;
     if (response.status >= 200 && response.status < 300) {
-      return { status: response.status, headers: response.headers, body: parseBody(context, response, text) as T };
+      const body = request.responseType === 'text' ? text : parseBody(context, response, text);
+      return { status: response.status, headers: response.headers, body: body as T };
     }
-    if (canRetry && retriesStatus(method, response.status)) {
+    if (canRetry && retriesStatus(idempotent, response.status)) {
       const wait = retryWait(context, response, attempt);
       if (wait !== undefined) {
         await sleep(wait);
@@ -196,8 +208,10 @@ async function send<T>(context: Context, baseUrl: string, request: HelpdeskReque
   }
 }
 
-async function attemptOnce(context: Context, method: HttpMethod, url: URL, body: unknown): Promise<Attempt> {
-  const headers: Record<string, string> = { accept: 'application/json', authorization: context.authorization };
+async function attemptOnce(context: Context, method: HttpMethod, url: URL, request: HelpdeskRequest): Promise<Attempt> {
+  const { body } = request;
+  const accept = request.responseType === 'text' ? '*/*' : 'application/json';
+  const headers: Record<string, string> = { accept, authorization: context.authorization };
   if (body !== undefined) headers['content-type'] = 'application/json';
   try {
     const response = await fetch(url, {
@@ -213,8 +227,8 @@ async function attemptOnce(context: Context, method: HttpMethod, url: URL, body:
   }
 }
 
-function buildUrl(baseUrl: string, path: string, query: HelpdeskRequest['query']): URL {
-  const url = new URL(baseUrl + (path.startsWith('/') ? path : `/${path}`));
+function buildUrl(context: Context, baseUrl: string, path: string, query: HelpdeskRequest['query']): URL {
+  const url = /^https?:\/\//i.test(path) ? sameOriginUrl(context, baseUrl, path) : new URL(baseUrl + (path.startsWith('/') ? path : `/${path}`));
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
@@ -223,12 +237,26 @@ function buildUrl(baseUrl: string, path: string, query: HelpdeskRequest['query']
   return url;
 }
 
+/**
+ * A link the helpdesk gave (next page, attachment). The request carries the credentials, so a
+ * link to another origin is refused rather than followed; a helpdesk reached under a second name
+ * (a custom domain) names its canonical one in links, and the hint says which address to set.
+ */
+function sameOriginUrl(context: Context, baseUrl: string, link: string): URL {
+  const url = new URL(link);
+  if (url.origin === new URL(baseUrl).origin) return url;
+  throw new TriageError('helpdesk/foreign-link', `${where(context)} gave a link to another address (${url.protocol}//${url.host}); triage sends the credentials only to ${context.host}.`, {
+    exitCode: EXIT.checkFailed,
+    hint: `If ${url.host} is the same helpdesk, set ${settingWithEnv(`helpdesk.${context.provider}.url`)} to ${url.protocol}//${url.host}.`,
+  });
+}
+
 function isIdempotent(method: HttpMethod): boolean {
   return method === 'GET' || method === 'PUT' || method === 'DELETE';
 }
 
-function retriesStatus(method: HttpMethod, status: number): boolean {
-  return (isIdempotent(method) ? RETRY_STATUSES : RETRY_STATUSES_UNSAFE_METHODS).has(status);
+function retriesStatus(idempotent: boolean, status: number): boolean {
+  return (idempotent ? RETRY_STATUSES : RETRY_STATUSES_UNSAFE_METHODS).has(status);
 }
 
 function failureCode(failure: unknown): string | undefined {
@@ -241,9 +269,9 @@ function isTimeout(failure: unknown): boolean {
   return failure instanceof Error && (failure.name === 'TimeoutError' || failure.name === 'AbortError');
 }
 
-function retriesConnection(method: HttpMethod, failure: unknown): boolean {
+function retriesConnection(idempotent: boolean, failure: unknown): boolean {
   const code = failureCode(failure);
-  return code !== undefined && (isIdempotent(method) ? RETRY_CONNECTION_CODES : RETRY_CONNECTION_CODES_UNSAFE_METHODS).has(code);
+  return code !== undefined && (idempotent ? RETRY_CONNECTION_CODES : RETRY_CONNECTION_CODES_UNSAFE_METHODS).has(code);
 }
 
 function backoff(context: Context, attempt: number): number {
