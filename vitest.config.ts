@@ -6,5 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Test files share their worker's module cache: the pure-core files then cost their tests and
+    // nothing else, and CLI tests keep one in-process CLI worker (test/helpers/cli.ts) per fork.
+    // Tests that change process state (env, cwd, signals) restore it or run in a child process.
+    isolate: false,
   },
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseShellWords } from 'shell-quote';
 import { parse } from 'yaml';
-import { BIN, ROOT, isolatedEnv, makeHome, triage, triageInProcess } from '../helpers/cli.js';
+import { BIN, ROOT, isolatedEnv, makeHome, triage } from '../helpers/cli.js';
 
 interface SpecCase {
   name: string;
@@ -101,14 +101,14 @@ describe('the replay line', () => {
 
   it('replays every bundled outcome in a fresh home: same outcome, same path, exit 0, a new linked case', { timeout: 600_000 }, async () => {
     const failures: string[] = [];
-    // In this process, for speed (the next test runs a replay line through a real shell and the
+    // In-process, for speed (the next test runs a replay line through a real shell and the
     // built binary). The originals share one history, each with its own case id; every replay gets
     // a fresh one, sharing only the cache, a shortcut that results never depend on.
     const originals = makeHome();
     const shared = { XDG_CACHE_HOME: join(originals, '.cache') };
     for (const [index, { playbook, spec }] of outcomes.entries()) {
       const caseId = `ORIG-${index}`;
-      const original = await triageInProcess(runArgs(playbook, spec, caseId), { home: originals });
+      const original = triage(runArgs(playbook, spec, caseId), { home: originals });
       // A test that injects check results describes another machine: the real checks here may
       // lead where its answers do not reach. Only the replay of what really ran is in question.
       if (original.code !== 0 && spec.checks !== undefined) continue;
@@ -123,7 +123,7 @@ describe('the replay line', () => {
       }
       // The report printed by default (public profile) carries no personal data, not even in the replay line.
       expect(report.replay).not.toMatch(/pat\.doe@example\.com|7946|acct-4711/);
-      const replayed = await triageInProcess([...replayArgv(report.replay), '--format', 'json'], { home: makeHome(), env: shared });
+      const replayed = triage([...replayArgv(report.replay), '--format', 'json'], { home: makeHome(), env: shared });
       if (replayed.code !== 0) {
         failures.push(`${playbook} / ${spec.name}: the replay exited ${replayed.code}: ${replayed.stderr.trim()}\n  ${report.replay}`);
         continue;

@@ -1,13 +1,12 @@
 /**
  * Runs the built CLI for tests, with isolated config and data directories so tests never touch
  * the developer's. `triage()` runs it in-process (a worker thread loading dist/bin.js, fast);
- * `spawnTriage()` and `triageAsync()` spawn `node bin/triage.js` the way a user or script would,
+ * `triageBinary()` and `triageAsync()` spawn `node bin/triage.js` the way a user or script would,
  * for what only a real process shows: streams, signals, exit, start-up.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { mkdtempSync } from 'node:fs';
-import { Readable, Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -89,7 +88,7 @@ export function triage(args: readonly string[], options: CliOptions = {}): CliRe
 }
 
 /** The built binary in a real process, waited for synchronously. */
-export function spawnTriage(args: readonly string[], options: CliOptions = {}): CliResult {
+export function triageBinary(args: readonly string[], options: CliOptions = {}): CliResult {
   const home = options.home ?? makeHome();
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? home,
@@ -117,33 +116,4 @@ export function triageAsync(args: readonly string[], options: CliOptions = {}): 
       },
     ).stdin?.end(options.input ?? '');
   });
-}
-
-/**
- * Runs the CLI inside this process (`main` with its own streams and an isolated home), for tests
- * that need hundreds of runs; spawned-binary tests keep the process-level behaviour covered.
- */
-export async function triageInProcess(args: readonly string[], options: { home: string; env?: Record<string, string> }): Promise<CliResult> {
-  const { main } = await import('../../src/cli/main.js');
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const sink = (into: string[]) =>
-    Object.assign(
-      new Writable({
-        write(chunk: Buffer | string, _encoding, done) {
-          into.push(chunk.toString());
-          done();
-        },
-      }),
-      { isTTY: false },
-    );
-  const env = { ...spawnEnv(options.home, { env: options.env }) };
-  const result = await main(args, {
-    streams: { stdin: Object.assign(Readable.from([]), { isTTY: false }), stdout: sink(stdout), stderr: sink(stderr) } as never,
-    env,
-    cwd: options.home,
-    packageRoot: ROOT,
-    version: '0.0.0-test',
-  });
-  return { code: result.exitCode, stdout: stdout.join(''), stderr: stderr.join('') };
 }

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { triageBinary } from '../helpers/cli.js';
 import { makeHome, run, sleep, spawnTriage, tempDir, write } from './helpers.js';
 
 /** Running, not a zombie waiting to be reaped. */
@@ -82,7 +83,7 @@ describe('no command outlives triage', () => {
     it(`a background child of a successful check ends when \`triage ${command}\` does`, () => {
       const { home, dir, pids } = workspace();
       const args = command === 'check' ? ['--playbooks', dir, 'check', 'leaves-child'] : ['--playbooks', dir, 'run', 'leaves-child', '--no-input', '--customer', 'x', '--description', 'y'];
-      const result = run(args, { home });
+      const result = triageBinary(args, { home });
       expect(result.code, result.stderr).toBe(0);
       const bg = Number(readFileSync(join(pids, 'bg'), 'utf8'));
       expect(alive(bg)).toBe(false);
