@@ -112,7 +112,11 @@ describe('exit codes', () => {
   it('a usage error inside a command points at that command\'s help', () => {
     expect(triage(['list', '--bogus']).stderr).toBe("error: unknown option '--bogus'\nRun `triage list --help` for its arguments, options and examples.\n");
     expect(triage(['config', 'bogus']).stderr).toContain('Run `triage config --help`');
-    expect(triage(['config', 'set', 'agent.name']).stderr).toContain('Run `triage config set --help`');
+    // The value is optional only for tokens (asked hidden); for anything else its absence says so.
+    const noValue = triage(['config', 'set', 'agent.name']);
+    expect(noValue.code).toBe(2);
+    expect(noValue.stderr).toContain('triage config set agent.name needs a value.');
+    expect(noValue.stderr).toContain('`triage config set agent.name <value>`');
   });
 });
 
