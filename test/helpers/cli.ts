@@ -43,17 +43,37 @@ export function isolatedEnv(home: string): Record<string, string> {
 }
 
 /** The environment a spawned triage gets: this process's, minus triage's own settings, in `home`. */
-function spawnEnv(home: string, options: CliOptions): Record<string, string> {
+/**
+ * One cache directory for every command a test process runs, unless the test names its own
+ * (XDG_CACHE_HOME or TRIAGE_CACHE_DIR in `env`). The cache is only ever a shortcut: results never
+ * depend on it (docs/DEVELOPING.md), and a fresh one per command costs each command its cold start.
+ */
+let sharedCacheDir: string | undefined;
+
+/**
+ * The environment a triage under test gets: this process's, minus triage's own settings and
+ * colour overrides, in `home` (and the shared cache), with `extra` on top (undefined removes a
+ * variable). `forTerminal` also drops CI and the test runner's variables, as a pty run needs.
+ */
+export function testEnv(home: string, extra: Record<string, string | undefined> = {}, options: { forTerminal?: boolean } = {}): Record<string, string> {
   const env: Record<string, string> = {};
+  const dropped = (k: string): boolean =>
+    k.startsWith('TRIAGE_') || k === 'FORCE_COLOR' || k === 'NO_COLOR' || (options.forTerminal === true && (k === 'CI' || k.startsWith('VITEST')));
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('TRIAGE_') && k !== 'FORCE_COLOR' && k !== 'NO_COLOR') env[k] = v;
+    if (v !== undefined && !dropped(k)) env[k] = v;
   }
   Object.assign(env, isolatedEnv(home));
-  for (const [k, v] of Object.entries(options.env ?? {})) {
+  const ownCache = 'XDG_CACHE_HOME' in extra || 'TRIAGE_CACHE_DIR' in extra;
+  if (!ownCache) env.TRIAGE_CACHE_DIR = sharedCacheDir ??= mkdtempSync(join(tmpdir(), 'triage-test-cache-'));
+  for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
   return env;
+}
+
+function spawnEnv(home: string, options: CliOptions): Record<string, string> {
+  return testEnv(home, options.env);
 }
 
 let cliWorker: { worker: Worker; replies: MessagePort } | undefined;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { spawn, type IPty } from 'node-pty';
-import { BIN, ROOT, isolatedEnv, triage } from './cli.js';
+import { BIN, ROOT, testEnv, triage } from './cli.js';
 
 export const KEY = {
   up: '\u001b[A',
@@ -59,15 +59,7 @@ export function spawnTriage(args: readonly string[], options: PtyOptions): PtyRu
     const configured = triage(['config', 'set', 'agent.name', options.agent ?? 'Sam Lee'], { home: options.home });
     if (configured.code !== 0) throw new Error(`triage config set failed: ${configured.stderr}`);
   }
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('TRIAGE_') && !['FORCE_COLOR', 'NO_COLOR', 'CI'].includes(k) && !k.startsWith('VITEST')) env[k] = v;
-  }
-  Object.assign(env, isolatedEnv(options.home), { TERM: 'xterm-256color' });
-  for (const [k, v] of Object.entries(options.env ?? {})) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
+  const env = testEnv(options.home, { TERM: 'xterm-256color', ...options.env }, { forTerminal: true });
   // `exec` keeps the exit code and the signal handling of node itself.
   const [file, argv] = options.stdoutFile
     ? ['/bin/sh', ['-c', 'out="$1"; shift; exec "$@" > "$out"', 'sh', options.stdoutFile, process.execPath, BIN, ...args]]

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
-import { BIN, isolatedEnv, makeHome, triage, type CliOptions, type CliResult } from '../helpers/cli.js';
+import { BIN, isolatedEnv, makeHome, testEnv, triage, type CliOptions, type CliResult } from '../helpers/cli.js';
 
 export { BIN, isolatedEnv, makeHome, triage };
 export type { CliOptions, CliResult };
@@ -105,16 +105,7 @@ export function run(args: readonly string[], options: CliOptions = {}): CliResul
 
 /** The environment `triage()` gives the binary, for processes spawned directly. */
 export function childEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('TRIAGE_') && k !== 'FORCE_COLOR' && k !== 'NO_COLOR') env[k] = v;
-  }
-  Object.assign(env, isolatedEnv(home));
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
+  return testEnv(home, extra);
 }
 
 export interface Spawned {
