@@ -164,39 +164,57 @@ describe('examples in --help, triage help <topic>, README and docs run', () => {
       cpSync(template, cwd, { recursive: true });
       return cwd;
     };
-    // A plain `triage …` line runs in-process, its words split by bash as a user's shell would;
-    // pipes, redirections and substitutions run in bash with the binary on PATH.
-    const plain = runnable.filter((e) => plainArgs(e.command) !== undefined);
-    for (const example of plain) check(example, triage(plainArgs(example.command)!, { home, cwd: freshCwd(), env: { PATH: env.PATH } }));
+    // The `triage …` at the head of a line runs in-process, its words split by bash as a user's
+    // shell would, its stdin from `< file`; what follows (`| jq …`, `> file`) runs in bash on its
+    // output, with pipefail's exit code. Anything else runs wholly in bash with the binary on PATH.
+    const headed = runnable.filter((e) => triageHead(e.command) !== undefined);
+    for (const example of headed) check(example, await runHeaded(triageHead(example.command)!, { home, cwd: freshCwd(), env }));
     // Two at a time (examples do not depend on each other's order; each has its own directory).
-    const queue = runnable.filter((e) => !plain.includes(e));
+    const queue = runnable.filter((e) => !headed.includes(e));
     const worker = async (): Promise<void> => {
       for (let example = queue.shift(); example; example = queue.shift()) check(example, await shell(example.command, { cwd: freshCwd(), env }));
     };
     await Promise.all([worker(), worker()]);
-    expect(plain.length).toBeGreaterThan(20);
+    expect(headed.length).toBeGreaterThan(40);
     expect(failures).toEqual([]);
     expect(runnable.length).toBeGreaterThan(40);
     expect([...used].sort()).toEqual(NOT_RUN.map((r) => r.why).sort());
   });
 });
 
-/** The arguments of `triage <words>` with nothing for a shell to do but split words; else undefined. */
-function plainArgs(command: string): string[] | undefined {
-  if (!/^triage\s/.test(command) || /[|<>;&$`()\\~*?]/.test(command.replace(/\s#.*$/, ''))) return undefined;
-  const split = spawnSync('bash', ['-c', 'eval "set -- $1"; printf "%s\\0" "$@"', '_', command.slice('triage'.length)], { encoding: 'utf8' });
-  if (split.status !== 0) return undefined;
-  return split.stdout.split('\0').slice(0, -1);
+interface TriageHead {
+  readonly args: string[];
+  readonly stdinFile?: string;
+  /** The rest of the line after the `|` or `>` that follows the triage command. */
+  readonly tail?: string;
 }
 
-/** `bash -o pipefail -c <command>`, stdin empty, with a time limit. */
-function shell(command: string, options: { cwd: string; env: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `triage <plain words> [< file] [| … or > …]`: the part a shell only splits into words; else undefined. */
+function triageHead(command: string): TriageHead | undefined {
+  const match = /^triage\s([^|<>;&$`()\\~*?]*?)(?:\s*<\s*([\w./-]+))?\s*(?:([|>])(.*))?$/.exec(command.replace(/\s#[^'"]*$/, ''));
+  if (!match || (match[3] === '|' && match[4]!.startsWith('|'))) return undefined;
+  const split = spawnSync('bash', ['-c', 'eval "set -- $1"; printf "%s\\0" "$@"', '_', match[1]!], { encoding: 'utf8' });
+  if (split.status !== 0) return undefined;
+  return { args: split.stdout.split('\0').slice(0, -1), stdinFile: match[2], tail: match[3] === undefined ? undefined : `${match[3] === '>' ? 'cat >' : ''}${match[4]!}` };
+}
+
+async function runHeaded(head: TriageHead, options: { home: string; cwd: string; env: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string }> {
+  const input = head.stdinFile === undefined ? undefined : readFileSync(join(options.cwd, head.stdinFile), 'utf8');
+  const first = triage(head.args, { home: options.home, cwd: options.cwd, env: { PATH: options.env.PATH }, ...(input === undefined ? {} : { input }) });
+  if (head.tail === undefined) return first;
+  const rest = await shell(head.tail, { cwd: options.cwd, env: options.env, input: first.stdout });
+  return { code: first.code !== 0 ? first.code : rest.code, stdout: rest.stdout, stderr: first.stderr + rest.stderr };
+}
+
+/** `bash -o pipefail -c <command>`, stdin `input` or empty, with a time limit. */
+function shell(command: string, options: { cwd: string; env: Record<string, string>; input?: string }): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { cwd: options.cwd, env: options.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    child.stdin?.on('error', () => undefined).end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
