@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,5 +11,8 @@ export default defineConfig({
     // nothing else, and CLI tests keep one in-process CLI worker (test/helpers/cli.ts) per fork.
     // Tests that change process state (env, cwd, signals) restore it or run in a child process.
     isolate: false,
+    // One more worker than cores (vitest's default is one fewer): many tests wait on child
+    // processes, terminals and servers, and the extra worker runs while they wait.
+    maxWorkers: availableParallelism() + 1,
   },
 });
