@@ -19,6 +19,10 @@ describe('50 concurrent runs, one history', () => {
     write(join(dir, 'echo.md'), echoPlaybook());
     const ids = Array.from({ length: RUNS }, (_, i) => `TRI-LOAD-${String(i + 1).padStart(2, '0')}`);
 
+    // One run first, as on any machine past its first use: the burst then measures the shared
+    // history, not 50 processes each building the same caches.
+    expect(run(['--playbooks', dir, 'list'], { home }).code).toBe(0);
+
     const spans: { start: number; end: number }[] = [];
     const results: { id: string; code: number; stderr: string }[] = [];
     const started = Date.now();
