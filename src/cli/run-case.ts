@@ -12,9 +12,10 @@ import { NO_PLAYBOOK_YET, type CaseOrigin, type CaseRecord, type Intake, type In
 import { EXIT, InterruptedError, TriageError, isTriageError } from '../core/errors.js';
 import type { AnswerValue, PlaybookLibrary } from '../core/flow-types.js';
 import type { Channel, Mood } from '../core/model.js';
+import type { TicketRef } from '../core/helpdesk.js';
 import { openWorkspace, type Workspace } from '../app/indexed-workspace.js';
 import { assertRunnable } from '../app/run-validation.js';
-import { LeftRun } from '../app/drive-flow.js';
+import { LeftRun, type RunUi } from '../app/drive-flow.js';
 import { GAP_PLAYBOOK_ID } from '../app/knowledge-gap.js';
 import { assertRunAllowed, clockFromEnv, newCaseId, resumeCase, runNewCase, type RunEnvironment } from '../app/run.js';
 import { reachablePlaybooks } from '../app/trust.js';
@@ -31,13 +32,15 @@ import { renderCaseOutput, defaultEmit, summaryRows } from '../render/case-outpu
 import { homeDirectory, triagePaths } from '../io/paths.js';
 import { readSettingsFast, type Settings } from '../io/settings-read.js';
 import type { ProbeDeps } from '../app/probe-check.js';
-import { openSessionStore } from '../io/session-store.js';
+import { openSessionStore, type SessionStore } from '../io/session-store.js';
+import type { TerminalCapabilities } from '../io/terminal.js';
 import { loadPhraseBank, bundledTemplatesDir } from '../io/phrase-bank.js';
 import type { Prompter } from '../io/prompter.js';
 import { BACK, isPromptExit } from '../io/prompter.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { terminalFor } from './context.js';
 import { createRunScreen } from './run-screen.js';
+import type { OpenTicket } from './run-ticket.js';
 import type { CheckFlags, RunFlags } from './commands/run.js';
 import { workspaceInput } from './commands/shared.js';
 
@@ -48,6 +51,70 @@ export type RunMode =
 
 /** `run`, `resume` and bare `triage`: the flags and global options commander read, then the case. */
 export async function runCase(ctx: CliContext, globals: GlobalOptions, request: RunMode): Promise<number> {
+  const run = await prepareRun(ctx, globals, request);
+  const stopListening = ctx.interrupts?.whileRunning(() => interruptMessage(run.progress.caseId));
+  try {
+    const play = await gatherInputs(run);
+    const finished = await driveCase(play);
+    run.progress.caseId = finished.record.id;
+    await recordFinished(play, finished);
+    await emitResult(play, finished);
+    await postToHelpdesk(play, finished);
+    return run.failOn.has(finished.outcome.kind) ? EXIT.failOn : EXIT.ok;
+  } catch (error) {
+    if (isPromptExit(error)) throw await interruption(run);
+    throw error;
+  } finally {
+    stopListening?.();
+  }
+}
+
+/** What a run decides before it asks anything: the same for every phase that follows. */
+interface CaseRun {
+  readonly ctx: CliContext;
+  readonly request: RunMode;
+  readonly flags: RunFlags;
+  readonly term: TerminalCapabilities;
+  readonly interactive: boolean;
+  readonly chalk: ChalkInstance;
+  readonly settings: Settings;
+  readonly clock: () => Date;
+  readonly failOn: ReadonlySet<string>;
+  readonly dataDir: string;
+  readonly sessions: SessionStore;
+  /** The session `triage resume` continues, as peek found it. */
+  readonly resuming: CaseRecord | undefined;
+  readonly loaded: Workspace;
+  readonly origin: CaseOrigin;
+  readonly prompter: Prompter | undefined;
+  readonly screen: RunUi;
+  /** Shared by reference with every later phase: the interrupt message reads it at Ctrl-C. */
+  readonly progress: RunProgress;
+}
+
+/** Set as the case goes: its id once it has one, and when its first answer was saved. */
+interface RunProgress {
+  caseId: string | undefined;
+  startedAt: string | undefined;
+}
+
+/** The run with its inputs: answers, intake flags, the helpdesk ticket and the run environment. */
+interface CaseInPlay extends CaseRun {
+  readonly prefill: Record<string, AnswerValue>;
+  readonly intakeFlags: RunFlags;
+  /** The helpdesk modules, loaded only when a ticket can be involved. */
+  readonly helpdesk: RunTicketModule | undefined;
+  readonly ticketRef: TicketRef | undefined;
+  readonly ticket: OpenTicket | undefined;
+  readonly suggestedSignals: readonly Signal[] | undefined;
+  /** Replaced when the no-playbook playbook joins the library. */
+  env: RunEnvironment;
+}
+
+type RunTicketModule = typeof import('./run-ticket.js');
+
+/** The terminal decision, settings, workspace, session store, prompter and screen. */
+async function prepareRun(ctx: CliContext, globals: GlobalOptions, request: RunMode): Promise<CaseRun> {
   const { flags } = request;
   const term = terminalFor(ctx, globals);
   const interactive = term.canPrompt && flags.input !== false && flags.answers !== '-';
@@ -55,11 +122,10 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
   // First interactive run without an agent name: ask once, before settings are read.
   if (interactive) await (await import('./first-run.js')).firstRunIfNeeded(ctx, { color: term.colorStderr });
   const { settings, problem } = readSettingsFast(ctx.env);
-  if (problem) ctx.streams.stderr.write(`${chalk.yellow(problem)}\n`);
+  if (problem) warn(ctx, chalk, problem);
   const clock = clockFromEnv(ctx.env);
   const failOn = parseFailOn(flags.failOn);
   const dataDir = triagePaths(ctx.env).data;
-
   const sessions = openSessionStore(dataDir);
   // A resumed case brings its own --playbooks directories and --allow-commands: no flags needed.
   const resuming = request.mode === 'resume' ? sessions.peek(request.caseId) : undefined;
@@ -69,293 +135,372 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
   const origin: CaseOrigin = resuming?.origin ?? { playbookDirs: input.flagDirs.map((dir) => resolve(ctx.cwd, dir)), ...(flags.allowCommands ? { allowCommands: true } : {}) };
   const prompter = interactive ? await createPrompter(ctx) : undefined;
   const screen = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: term.canSpin, interactive });
+  const progress: RunProgress = {
+    caseId: request.mode === 'resume' ? (resuming?.id ?? request.caseId) : undefined,
+    startedAt: resuming?.stage ? resuming.startedAt : undefined,
+  };
+  return { ctx, request, flags, term, interactive, chalk, settings, clock, failOn, dataDir, sessions, resuming, loaded, origin, prompter, screen, progress };
+}
 
-  let caseId: string | undefined = request.mode === 'resume' ? (resuming?.id ?? request.caseId) : undefined;
-  const stopListening = ctx.interrupts?.whileRunning(() => interruptMessage(caseId));
-  try {
-    const prefill: Record<string, AnswerValue> = {
-      ...(flags.answers ? await readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
-      ...parseAnswerFlags(flags.answer ?? []),
-    };
-    // `--signal` or `signals:` in the answers file; the intake reads them from the flags.
-    const givenSignals = takeSignals(flags.signal, prefill);
-    let intakeFlags: RunFlags = givenSignals === undefined ? flags : { ...flags, signal: givenSignals.join(',') || 'none' };
-    // A helpdesk ticket: fetched before the intake, which then asks only what the ticket does not say.
-    // Its modules load only when a ticket can be involved, not on every run.
-    const helpdesk = flags.ticket !== undefined || flags.post !== undefined || flags.setStatus || (request.mode === 'guided' && prompter) ? await import('./run-ticket.js') : undefined;
-    const ticketRef = flags.ticket !== undefined ? helpdesk!.parseTicketRef(flags.ticket) : undefined;
-    if (request.mode === 'run' && request.playbookId === undefined && ticketRef === undefined) {
-      throw new TriageError('run/needs-playbook', 'triage run needs a playbook id, or --ticket to start from a helpdesk ticket.', {
-        exitCode: EXIT.usage,
-        hint: '`triage list` shows the playbooks and `triage search <words>` finds one; bare `triage` asks what happened and suggests one.',
-      });
-    }
-    helpdesk?.checkPostFlags(flags, ticketRef !== undefined);
-    const ticket =
-      ticketRef !== undefined
-        ? await helpdesk!.openTicket(ctx, settings, ticketRef, { interactive, chalk })
-        : request.mode === 'guided' && prompter
-          ? await helpdesk!.askForTicket(prompter, ctx, settings, chalk)
-          : undefined;
-    if (ticket) intakeFlags = helpdesk!.withTicketIntake(intakeFlags, ticket.fetched.intake, interactive);
-    const ticketEnv = ticket ? await helpdesk!.ticketEnvironment(ticket, screen, prompter) : {};
-    const attached = { ...ticketEnv, ...(flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {}) };
-    const suggestedSignals = ticket?.fetched.intake.signals;
-    const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
-    let env: RunEnvironment = {
-      library: loaded.library,
-      packageRoot: ctx.packageRoot,
-      dataDir,
-      trustedDirs: settings.trusted ?? [],
-      allowCommands: Boolean(flags.allowCommands || origin.allowCommands),
-      prompter,
-      ui: screen,
-      clock,
-      settings: {
-        agentName: settings['agent.name'],
-        agentTitle: settings['agent.title'],
-        companyName: settings['company.name'],
-        signoff: settings.signoff,
-        phrases,
-        redact: flags.redact !== false,
-        ...(flags.redaction ? { profile: flags.redaction } : {}),
-        // Reports travel to trackers: this machine's home path and hostname come out of them.
-        machine: machineIdentity(ctx.env),
-      },
-      attachedEnv: attached,
-      ...playbookCommands(ctx),
-      probes: probeDeps(settings, ctx.env),
-      onCase: (id) => {
-        caseId = id;
-      },
-    };
-    // Cases without a playbook run templates/no-playbook.md; it is parsed only when one is needed.
-    const addGapPlaybook = async (): Promise<void> => {
-      const { loadGapPlaybook, withGapPlaybook } = await import('../app/knowledge-gap.js');
-      env = { ...env, library: withGapPlaybook(loaded.library, await loadGapPlaybook(ctx.packageRoot)) };
-    };
-    if (flags.redact === false) ctx.streams.stderr.write(`${chalk.red.bold('WARNING: --no-redact: secrets and personal data will appear in the output. Do not paste it anywhere public. (triage help redaction)')}\n`);
+/** The answers file and flags, the signals, the helpdesk ticket and the attached environment. */
+async function gatherInputs(run: CaseRun): Promise<CaseInPlay> {
+  const { ctx, flags } = run;
+  const prefill: Record<string, AnswerValue> = {
+    ...(flags.answers ? await readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
+    ...parseAnswerFlags(flags.answer ?? []),
+  };
+  // `--signal` or `signals:` in the answers file; the intake reads them from the flags.
+  const givenSignals = takeSignals(flags.signal, prefill);
+  const signalFlags: RunFlags = givenSignals === undefined ? flags : { ...flags, signal: givenSignals.join(',') || 'none' };
+  const { helpdesk, ticketRef, ticket } = await takeTicket(run);
+  const intakeFlags = ticket ? helpdesk!.withTicketIntake(signalFlags, ticket.fetched.intake, run.interactive) : signalFlags;
+  const ticketEnv = ticket ? await helpdesk!.ticketEnvironment(ticket, run.screen, run.prompter) : {};
+  const attached = { ...ticketEnv, ...(flags.envFile ? loadAttachedEnvironment(flags.envFile, ctx.cwd) : {}) };
+  const env = await runEnvironment(run, attached);
+  return { ...run, prefill, intakeFlags, helpdesk, ticketRef, ticket, suggestedSignals: ticket?.fetched.intake.signals, env };
+}
 
-    // Nothing typed is lost: the intake is saved after every answer, and the whole intake (at the
-    // playbook picker) also goes into the history as an open case. `triage resume` continues there.
-    let startedAt: string | undefined = resuming?.stage ? resuming.startedAt : undefined;
-    const saveEarly = (intake: Intake, stage: 'intake' | 'picker', playbook: CaseRecord['playbook'], answered?: readonly IntakeQuestion[]): CaseRecord => {
-      const now = clock().toISOString();
-      caseId ??= flags.caseId ?? newCaseId(clock());
-      startedAt ??= now;
-      const record: CaseRecord = {
-        id: caseId,
-        status: 'open',
-        stage,
-        ...(answered ? { intakeAnswered: answered } : {}),
-        playbook,
-        intake,
-        ...(settings['agent.name'] ? { agent: settings['agent.name'] } : {}),
-        inputs: [],
-        startedAt,
-        updatedAt: now,
-        handoffs: [],
-        origin,
-        ...(ticket ? { ticket: ticket.fetched.caseTicket } : {}),
-      };
-      sessions.save(record);
-      return record;
-    };
-    const playbookRef = (id: string): CaseRecord['playbook'] => {
-      const playbook = env.library.get(id);
-      return playbook ? { id: playbook.id, version: playbook.version, title: playbook.title, path: playbook.path } : NO_PLAYBOOK_YET;
-    };
-    const intakeProgress =
-      (playbook: CaseRecord['playbook']): IntakeProgress =>
-      (intake, answered) => {
-        saveEarly(intake, 'intake', playbook, answered);
-      };
-    const recordOpen = async (record: CaseRecord): Promise<void> => {
-      if (flags.history === false) return;
-      const warning = await recordCase(record, { dataDir, env: ctx.env });
-      if (warning) ctx.streams.stderr.write(`${chalk.yellow(warning)}\n`);
-    };
-
-    const startCase = async (playbookId: string, intake: Intake, runEnv: RunEnvironment, canLeave: boolean): Promise<FinishedCase> => {
-      warnUnusedAnswers(runEnv.library, playbookId, prefill, ctx, chalk);
-      const id = caseId ?? flags.caseId ?? newCaseId(clock());
-      caseId = id;
-      try {
-        return await runNewCase(
-          {
-            playbookId,
-            intake,
-            prefill,
-            caseId: id,
-            canLeave,
-            ...(startedAt ? { startedAt } : {}),
-            origin,
-            ...(flags.replayOf ? { replayOf: flags.replayOf.trim() } : {}),
-            ...(ticket ? { ticket: ticket.fetched.caseTicket } : {}),
-          },
-          runEnv,
-        );
-      } catch (error) {
-        // A script's run refused for its input (exit 2) was never under way: leave no session
-        // behind for `triage resume` to pick up. Interactive sessions stay until finished.
-        if (!interactive && isTriageError(error) && error.exitCode === EXIT.usage) sessions.remove(id);
-        throw error;
-      }
-    };
-
-    /** The picker, then the chosen playbook's run; "go back" at its first question returns to the picker. */
-    const pickAndRun = async (intake: Intake, pickPrompter: Prompter): Promise<FinishedCase> => {
-      await recordOpen(saveEarly(intake, 'picker', NO_PLAYBOOK_YET));
-      const ranking = await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, flags.history !== false);
-      showSimilarCases(ranking.similar, ctx, chalk);
-      let lastChoice: string | undefined;
-      for (;;) {
-        // After going back out of a playbook, the cursor is on it again.
-        const choice = await choosePlaybook(loaded, intake, ranking, pickPrompter, ctx, chalk, flags.history !== false, lastChoice);
-        lastChoice = choice;
-        const playbookId = choice === NO_PLAYBOOK ? GAP_PLAYBOOK_ID : choice;
-        if (choice === NO_PLAYBOOK) await addGapPlaybook();
-        else await assertRunnable(loaded, playbookId);
-        assertRunAllowed(playbookId, env);
-        try {
-          // A fresh screen, so headers show again after going back.
-          const ui = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: term.canSpin, interactive });
-          return await startCase(playbookId, intake, { ...env, ui }, true);
-        } catch (error) {
-          if (!(error instanceof LeftRun)) throw error;
-          saveEarly(intake, 'picker', NO_PLAYBOOK_YET);
-        }
-      }
-    };
-
-    let finished: FinishedCase;
-    if (request.mode === 'resume') {
-      // The case names its playbook only once loaded: let any playbook be parsed.
-      await loaded.loadParser();
-      await addGapPlaybook();
-      if (resuming?.status === 'open' && resuming.stage) {
-        // Stopped before its playbook started: in the intake, or at the picker.
-        if (!prompter) {
-          throw new TriageError('session/needs-terminal', `Case ${resuming.id} stopped ${resuming.stage === 'intake' ? 'in the intake' : 'at the playbook picker'}; continuing it needs a terminal.`, {
-            hint: `Run \`triage resume ${resuming.id}\` in a terminal, or start it again with \`triage run <playbook> --answer ...\`.`,
-          });
-        }
-        screen.notice(`Resuming case ${resuming.id} ${resuming.stage === 'intake' ? 'in the intake' : 'at the playbook picker'}.`);
-        let intake = resuming.intake;
-        if (resuming.stage === 'intake') {
-          const answered = new Set(resuming.intakeAnswered ?? []);
-          const known: Partial<RunFlags> = {
-            ...(answered.has('customer') ? { customer: intake.customer.name ?? '' } : {}),
-            ...(answered.has('channel') ? { channel: intake.customer.channel } : {}),
-            ...(answered.has('mood') ? { mood: intake.customer.mood } : {}),
-            ...(answered.has('description') ? { description: intake.description } : {}),
-            ...(answered.has('account') ? { account: intake.customer.account ?? '' } : {}),
-            ...(answered.has('signals') ? { signal: (intake.customer.signals ?? []).join(',') || 'none' } : {}),
-          };
-          intake = await askIntake({ ...intakeFlags, ...known }, prompter, chalk, ctx, intakeProgress(resuming.playbook));
-        }
-        finished = resuming.playbook.id ? await startCase(resuming.playbook.id, intake, env, false) : await pickAndRun(intake, prompter);
-      } else {
-        // Without a case id, resumeCase picks the latest session itself (the one peek found) and
-        // reports the damaged ones it sets aside on the way, which peek skips silently.
-        finished = await resumeCase(request.caseId, env);
-      }
-    } else if (request.mode === 'run' && request.playbookId !== undefined) {
-      const playbookId = request.playbookId;
-      if (playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook();
-      else await assertRunnable(loaded, playbookId);
-      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
-      // Refuse untrusted commands before the agent types the intake, not after.
-      assertRunAllowed(playbookId, env);
-      const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(playbookRef(playbookId)), suggestedSignals);
-      if (interactive && flags.history !== false) {
-        showSimilarCases((await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, true)).similar, ctx, chalk);
-      }
-      finished = await startCase(playbookId, intake, env, false);
-    } else if (request.mode === 'run' && !prompter) {
-      // A script with a ticket and no playbook: the ticket's description picks it, when one matches strongly.
-      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
-      const intake = await askIntake(intakeFlags, undefined, chalk, ctx);
-      const playbookId = strongestMatch(await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, flags.history !== false), `${ticketRef!.provider}:${ticketRef!.id}`);
-      ctx.streams.stderr.write(`Playbook: ${playbookId} (the strongest match for the ticket)\n`);
-      await assertRunnable(loaded, playbookId);
-      assertRunAllowed(playbookId, env);
-      finished = await startCase(playbookId, intake, env, false);
-    } else {
-      if (!prompter) {
-        throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
-      }
-      if (flags.caseId !== undefined) await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, dataDir, ctx);
-      const intake = await askIntake(intakeFlags, prompter, chalk, ctx, intakeProgress(NO_PLAYBOOK_YET), suggestedSignals);
-      finished = await pickAndRun(intake, prompter);
-    }
-    caseId = finished.record.id;
-
-    if (flags.history !== false) {
-      const warning = await recordCase(finished.record, { dataDir, env: ctx.env });
-      if (warning) ctx.streams.stderr.write(`${chalk.yellow(warning)}\n`);
-      else openSessionStore(dataDir).remove(finished.record.id);
-    } else {
-      openSessionStore(dataDir).remove(finished.record.id);
-    }
-
-    const format = flags.format ?? settings.format ?? (term.stdoutIsTTY ? 'text' : 'markdown');
-    // JSON is the triage.report/v1 object (which carries the reply) unless --emit reply asks for the
-    // reply alone: `--format json | jq .title` must work whatever the outcome kind.
-    const emit = flags.emit ?? (format === 'json' ? 'both' : defaultEmit(finished.outcome.kind));
-    if (interactive) {
-      ctx.streams.stderr.write(`\n${chalk.bold.green(`Outcome: ${finished.outcome.title}`)} ${chalk.dim(`(${finished.outcome.kind}, case ${finished.record.id})`)}\n`);
-      const { renderTable } = await import('../render/table.js');
-      ctx.streams.stderr.write(renderTable(['', 'Value'], fitSummary(summaryRows(finished), ctx.streams.stderr.columns), { tty: true }));
-      ctx.streams.stderr.write('\n');
-    }
-    if (interactive && finished.profile !== undefined) {
-      // Which profile applies, before anything is printed or saved (the history keeps internal).
-      const { describeProfile } = await import('../core/redaction-profiles.js');
-      ctx.streams.stderr.write(`${chalk.bold('Redaction')} ${describeProfile(finished.profile)} ${chalk.dim('(--redaction internal|public; triage help redaction)')}\n`);
-    }
-    if (interactive && finished.redactions.length > 0) {
-      // The agent sees what was taken out before anything is printed or saved.
-      ctx.streams.stderr.write(`${chalk.bold('Redacted from the output')} ${chalk.dim('(triage help redaction)')}\n`);
-      for (const f of finished.redactions) {
-        ctx.streams.stderr.write(`  ${chalk.yellow(f.replacement.padEnd(12))} ${f.kind.padEnd(18)} ${sanitizeForTerminal(f.preview)}${f.count > 1 ? chalk.dim(` ×${f.count}`) : ''}\n`);
-      }
-      ctx.streams.stderr.write('\n');
-    }
-    const output = renderCaseOutput(finished, { format, emit });
-    if (flags.copy) {
-      const { caseCopyText, copyWithNotice } = await import('./copy-output.js');
-      const copy = caseCopyText(finished, format, emit, output);
-      await copyWithNotice(ctx, copy.text, copy.what, flags.output ? `in ${flags.output}` : 'on stdout');
-    }
-    if (flags.output) {
-      writeResult(resolve(ctx.cwd, flags.output), output);
-      ctx.streams.stderr.write(`Saved the ${emit === 'both' ? 'report and reply' : emit} to ${flags.output}\n`);
-    } else {
-      ctx.streams.stdout.write(output);
-      if (interactive && prompter && term.stdoutIsTTY) await offerToSave(prompter, output, ctx, finished.record.id, format);
-    }
-    // The output is out and the case recorded: a helpdesk that fails now loses nothing. A resumed
-    // case that came from a ticket posts to it as well.
-    if (flags.history !== false && (ticket || (request.mode === 'resume' && finished.record.ticket))) {
-      const posting = helpdesk ?? (await import('./run-ticket.js'));
-      const target = ticket ?? (await posting.reopenTicket(ctx, settings, finished.record.ticket!));
-      if (target) await posting.postAtOutcome(ctx, { ticket: target, record: finished.record, flags, interactive, prompter, chalk, dataDir });
-    }
-    return failOn.has(finished.outcome.kind) ? EXIT.failOn : EXIT.ok;
-  } catch (error) {
-    if (isPromptExit(error)) {
-      // Ctrl-C at a prompt: the session already holds every answer; the history gets it as open.
-      if (caseId && flags.history !== false) {
-        const saved = sessions.peek(caseId);
-        if (saved?.status === 'open') await recordCase(saved, { dataDir, env: ctx.env });
-      }
-      throw new InterruptedError(interruptMessage(caseId));
-    }
-    throw error;
-  } finally {
-    stopListening?.();
+/**
+ * A helpdesk ticket: fetched before the intake, which then asks only what the ticket does not say.
+ * Its modules load only when a ticket can be involved, not on every run.
+ */
+async function takeTicket(run: CaseRun): Promise<{ helpdesk?: RunTicketModule; ticketRef?: TicketRef; ticket?: OpenTicket }> {
+  const { ctx, flags, request, settings, chalk } = run;
+  const asksForTicket = request.mode === 'guided' && run.prompter !== undefined;
+  const helpdesk = flags.ticket !== undefined || flags.post !== undefined || flags.setStatus || asksForTicket ? await import('./run-ticket.js') : undefined;
+  const ticketRef = flags.ticket !== undefined ? helpdesk!.parseTicketRef(flags.ticket) : undefined;
+  if (request.mode === 'run' && request.playbookId === undefined && ticketRef === undefined) {
+    throw new TriageError('run/needs-playbook', 'triage run needs a playbook id, or --ticket to start from a helpdesk ticket.', {
+      exitCode: EXIT.usage,
+      hint: '`triage list` shows the playbooks and `triage search <words>` finds one; bare `triage` asks what happened and suggests one.',
+    });
   }
+  helpdesk?.checkPostFlags(flags, ticketRef !== undefined);
+  const ticket =
+    ticketRef !== undefined
+      ? await helpdesk!.openTicket(ctx, settings, ticketRef, { interactive: run.interactive, chalk })
+      : asksForTicket
+        ? await helpdesk!.askForTicket(run.prompter!, ctx, settings, chalk)
+        : undefined;
+  return { helpdesk, ticketRef, ticket };
+}
+
+/** What the app layer runs the case with: the library, settings, phrases, probes and attached environment. */
+async function runEnvironment(run: CaseRun, attached: Record<string, string>): Promise<RunEnvironment> {
+  const { ctx, flags, settings } = run;
+  const phrases = await loadPhraseBank(bundledTemplatesDir(), 'en', { cacheDir: triagePaths(ctx.env).cache });
+  const env: RunEnvironment = {
+    library: run.loaded.library,
+    packageRoot: ctx.packageRoot,
+    dataDir: run.dataDir,
+    trustedDirs: settings.trusted ?? [],
+    allowCommands: Boolean(flags.allowCommands || run.origin.allowCommands),
+    prompter: run.prompter,
+    ui: run.screen,
+    clock: run.clock,
+    settings: {
+      agentName: settings['agent.name'],
+      agentTitle: settings['agent.title'],
+      companyName: settings['company.name'],
+      signoff: settings.signoff,
+      phrases,
+      redact: flags.redact !== false,
+      ...(flags.redaction ? { profile: flags.redaction } : {}),
+      // Reports travel to trackers: this machine's home path and hostname come out of them.
+      machine: machineIdentity(ctx.env),
+    },
+    attachedEnv: attached,
+    ...playbookCommands(ctx),
+    probes: probeDeps(settings, ctx.env),
+    onCase: (id) => {
+      run.progress.caseId = id;
+    },
+  };
+  if (flags.redact === false) ctx.streams.stderr.write(`${run.chalk.red.bold('WARNING: --no-redact: secrets and personal data will appear in the output. Do not paste it anywhere public. (triage help redaction)')}\n`);
+  return env;
+}
+
+/** New, resumed or guided: the intake as needed, then the playbook's run. */
+async function driveCase(play: CaseInPlay): Promise<FinishedCase> {
+  const { request } = play;
+  if (request.mode === 'resume') return resumeRun(play, request.caseId);
+  if (request.mode === 'run' && request.playbookId !== undefined) return runNamedPlaybook(play, request.playbookId);
+  if (request.mode === 'run' && !play.prompter) return runTicketMatch(play);
+  return runGuided(play);
+}
+
+async function resumeRun(play: CaseInPlay, caseId: string | undefined): Promise<FinishedCase> {
+  // The case names its playbook only once loaded: let any playbook be parsed.
+  await play.loaded.loadParser();
+  await addGapPlaybook(play);
+  const { resuming } = play;
+  if (resuming?.status === 'open' && resuming.stage) return continueBeforePlaybook(play, resuming, resuming.stage);
+  // Without a case id, resumeCase picks the latest session itself (the one peek found) and
+  // reports the damaged ones it sets aside on the way, which peek skips silently.
+  return resumeCase(caseId, play.env);
+}
+
+/** A case stopped before its playbook started: in the intake, or at the picker. */
+async function continueBeforePlaybook(play: CaseInPlay, stopped: CaseRecord, stage: NonNullable<CaseRecord['stage']>): Promise<FinishedCase> {
+  const where = stage === 'intake' ? 'in the intake' : 'at the playbook picker';
+  if (!play.prompter) {
+    throw new TriageError('session/needs-terminal', `Case ${stopped.id} stopped ${where}; continuing it needs a terminal.`, {
+      hint: `Run \`triage resume ${stopped.id}\` in a terminal, or start it again with \`triage run <playbook> --answer ...\`.`,
+    });
+  }
+  play.screen.notice(`Resuming case ${stopped.id} ${where}.`);
+  const intake =
+    stage === 'intake'
+      ? await askIntake({ ...play.intakeFlags, ...answeredIntake(stopped) }, play.prompter, play.chalk, play.ctx, intakeProgress(play, stopped.playbook))
+      : stopped.intake;
+  return stopped.playbook.id ? startCase(play, stopped.playbook.id, intake, play.env, false) : pickAndRun(play, intake, play.prompter);
+}
+
+/** The intake questions a stopped case already answered, as flags, so they are not asked again. */
+function answeredIntake(stopped: CaseRecord): Partial<RunFlags> {
+  const answered = new Set(stopped.intakeAnswered ?? []);
+  const { intake } = stopped;
+  return {
+    ...(answered.has('customer') ? { customer: intake.customer.name ?? '' } : {}),
+    ...(answered.has('channel') ? { channel: intake.customer.channel } : {}),
+    ...(answered.has('mood') ? { mood: intake.customer.mood } : {}),
+    ...(answered.has('description') ? { description: intake.description } : {}),
+    ...(answered.has('account') ? { account: intake.customer.account ?? '' } : {}),
+    ...(answered.has('signals') ? { signal: (intake.customer.signals ?? []).join(',') || 'none' } : {}),
+  };
+}
+
+/** `triage run <playbook>`: the intake, then that playbook. */
+async function runNamedPlaybook(play: CaseInPlay, playbookId: string): Promise<FinishedCase> {
+  const { ctx, chalk } = play;
+  if (playbookId === GAP_PLAYBOOK_ID) await addGapPlaybook(play);
+  else await assertRunnable(play.loaded, playbookId);
+  await assertRequestedIdFree(play);
+  // Refuse untrusted commands before the agent types the intake, not after.
+  assertRunAllowed(playbookId, play.env);
+  const intake = await askIntake(play.intakeFlags, play.prompter, chalk, ctx, intakeProgress(play, playbookRef(play, playbookId)), play.suggestedSignals);
+  if (play.interactive && play.flags.history !== false) {
+    showSimilarCases((await suggestionsFor(play.loaded, intake.description, intake.customer.name, ctx, chalk, true)).similar, ctx, chalk);
+  }
+  return startCase(play, playbookId, intake, play.env, false);
+}
+
+/** A script with a ticket and no playbook: the ticket's description picks it, when one matches strongly. */
+async function runTicketMatch(play: CaseInPlay): Promise<FinishedCase> {
+  const { ctx, chalk, ticketRef } = play;
+  await assertRequestedIdFree(play);
+  const intake = await askIntake(play.intakeFlags, undefined, chalk, ctx);
+  const ranking = await suggestionsFor(play.loaded, intake.description, intake.customer.name, ctx, chalk, play.flags.history !== false);
+  const playbookId = strongestMatch(ranking, `${ticketRef!.provider}:${ticketRef!.id}`);
+  ctx.streams.stderr.write(`Playbook: ${playbookId} (the strongest match for the ticket)\n`);
+  await assertRunnable(play.loaded, playbookId);
+  assertRunAllowed(playbookId, play.env);
+  return startCase(play, playbookId, intake, play.env, false);
+}
+
+/** Bare `triage`: the intake, then the picker. */
+async function runGuided(play: CaseInPlay): Promise<FinishedCase> {
+  if (!play.prompter) {
+    throw new TriageError('run/needs-terminal', 'The guided intake needs a terminal.', { hint: 'In scripts use `triage run <playbook> --answer ...`; `triage search <words>` finds the playbook.' });
+  }
+  await assertRequestedIdFree(play);
+  const intake = await askIntake(play.intakeFlags, play.prompter, play.chalk, play.ctx, intakeProgress(play, NO_PLAYBOOK_YET), play.suggestedSignals);
+  return pickAndRun(play, intake, play.prompter);
+}
+
+/** The picker, then the chosen playbook's run; "go back" at its first question returns to the picker. */
+async function pickAndRun(play: CaseInPlay, intake: Intake, pickPrompter: Prompter): Promise<FinishedCase> {
+  const { ctx, chalk, loaded } = play;
+  const history = play.flags.history !== false;
+  await recordOpen(play, saveEarly(play, intake, 'picker', NO_PLAYBOOK_YET));
+  const ranking = await suggestionsFor(loaded, intake.description, intake.customer.name, ctx, chalk, history);
+  showSimilarCases(ranking.similar, ctx, chalk);
+  let lastChoice: string | undefined;
+  for (;;) {
+    // After going back out of a playbook, the cursor is on it again.
+    const choice = await choosePlaybook(loaded, intake, ranking, pickPrompter, ctx, chalk, history, lastChoice);
+    lastChoice = choice;
+    const playbookId = choice === NO_PLAYBOOK ? GAP_PLAYBOOK_ID : choice;
+    if (choice === NO_PLAYBOOK) await addGapPlaybook(play);
+    else await assertRunnable(loaded, playbookId);
+    assertRunAllowed(playbookId, play.env);
+    try {
+      // A fresh screen, so headers show again after going back.
+      const ui = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: play.term.canSpin, interactive: play.interactive });
+      return await startCase(play, playbookId, intake, { ...play.env, ui }, true);
+    } catch (error) {
+      if (!(error instanceof LeftRun)) throw error;
+      saveEarly(play, intake, 'picker', NO_PLAYBOOK_YET);
+    }
+  }
+}
+
+async function startCase(play: CaseInPlay, playbookId: string, intake: Intake, runEnv: RunEnvironment, canLeave: boolean): Promise<FinishedCase> {
+  const { flags, progress, ticket } = play;
+  warnUnusedAnswers(runEnv.library, playbookId, play.prefill, play.ctx, play.chalk);
+  const id = progress.caseId ?? flags.caseId ?? newCaseId(play.clock());
+  progress.caseId = id;
+  const start = {
+    playbookId,
+    intake,
+    prefill: play.prefill,
+    caseId: id,
+    canLeave,
+    ...(progress.startedAt ? { startedAt: progress.startedAt } : {}),
+    origin: play.origin,
+    ...(flags.replayOf ? { replayOf: flags.replayOf.trim() } : {}),
+    ...(ticket ? { ticket: ticket.fetched.caseTicket } : {}),
+  };
+  try {
+    return await runNewCase(start, runEnv);
+  } catch (error) {
+    // A script's run refused for its input (exit 2) was never under way: leave no session
+    // behind for `triage resume` to pick up. Interactive sessions stay until finished.
+    if (!play.interactive && isTriageError(error) && error.exitCode === EXIT.usage) play.sessions.remove(id);
+    throw error;
+  }
+}
+
+/** Cases without a playbook run templates/no-playbook.md; it is parsed only when one is needed. */
+async function addGapPlaybook(play: CaseInPlay): Promise<void> {
+  const { loadGapPlaybook, withGapPlaybook } = await import('../app/knowledge-gap.js');
+  play.env = { ...play.env, library: withGapPlaybook(play.loaded.library, await loadGapPlaybook(play.ctx.packageRoot)) };
+}
+
+/** `--case-id`, when given, must not name a finished case (unless `--replace-case`). */
+async function assertRequestedIdFree(play: CaseInPlay): Promise<void> {
+  const { flags } = play;
+  if (flags.caseId === undefined) return;
+  await assertCaseIdFree(flags.caseId, { replace: Boolean(flags.replaceCase), history: flags.history !== false }, play.dataDir, play.ctx);
+}
+
+/**
+ * Nothing typed is lost: the intake is saved after every answer, and the whole intake (at the
+ * playbook picker) also goes into the history as an open case. `triage resume` continues there.
+ */
+function saveEarly(play: CaseInPlay, intake: Intake, stage: 'intake' | 'picker', playbook: CaseRecord['playbook'], answered?: readonly IntakeQuestion[]): CaseRecord {
+  const { progress, settings, ticket } = play;
+  const now = play.clock().toISOString();
+  progress.caseId ??= play.flags.caseId ?? newCaseId(play.clock());
+  progress.startedAt ??= now;
+  const record: CaseRecord = {
+    id: progress.caseId,
+    status: 'open',
+    stage,
+    ...(answered ? { intakeAnswered: answered } : {}),
+    playbook,
+    intake,
+    ...(settings['agent.name'] ? { agent: settings['agent.name'] } : {}),
+    inputs: [],
+    startedAt: progress.startedAt,
+    updatedAt: now,
+    handoffs: [],
+    origin: play.origin,
+    ...(ticket ? { ticket: ticket.fetched.caseTicket } : {}),
+  };
+  play.sessions.save(record);
+  return record;
+}
+
+function playbookRef(play: CaseInPlay, id: string): CaseRecord['playbook'] {
+  const playbook = play.env.library.get(id);
+  return playbook ? { id: playbook.id, version: playbook.version, title: playbook.title, path: playbook.path } : NO_PLAYBOOK_YET;
+}
+
+function intakeProgress(play: CaseInPlay, playbook: CaseRecord['playbook']): IntakeProgress {
+  return (intake, answered) => {
+    saveEarly(play, intake, 'intake', playbook, answered);
+  };
+}
+
+async function recordOpen(play: CaseInPlay, record: CaseRecord): Promise<void> {
+  if (play.flags.history === false) return;
+  const warning = await recordCase(record, { dataDir: play.dataDir, env: play.ctx.env });
+  if (warning) warn(play.ctx, play.chalk, warning);
+}
+
+/** The finished case into the history; its session goes once the history has it (or none is kept). */
+async function recordFinished(play: CaseInPlay, finished: FinishedCase): Promise<void> {
+  if (play.flags.history === false) {
+    play.sessions.remove(finished.record.id);
+    return;
+  }
+  const warning = await recordCase(finished.record, { dataDir: play.dataDir, env: play.ctx.env });
+  if (warning) warn(play.ctx, play.chalk, warning);
+  else play.sessions.remove(finished.record.id);
+}
+
+/** The report or reply: on stdout or into --output, copied with --copy, and offered to save at a terminal. */
+async function emitResult(play: CaseInPlay, finished: FinishedCase): Promise<void> {
+  const { ctx, flags, term } = play;
+  const format = flags.format ?? play.settings.format ?? (term.stdoutIsTTY ? 'text' : 'markdown');
+  // JSON is the triage.report/v1 object (which carries the reply) unless --emit reply asks for the
+  // reply alone: `--format json | jq .title` must work whatever the outcome kind.
+  const emit = flags.emit ?? (format === 'json' ? 'both' : defaultEmit(finished.outcome.kind));
+  if (play.interactive) await showOutcome(play, finished);
+  const output = renderCaseOutput(finished, { format, emit });
+  if (flags.copy) {
+    const { caseCopyText, copyWithNotice } = await import('./copy-output.js');
+    const copy = caseCopyText(finished, format, emit, output);
+    await copyWithNotice(ctx, copy.text, copy.what, flags.output ? `in ${flags.output}` : 'on stdout');
+  }
+  if (flags.output) {
+    writeResult(resolve(ctx.cwd, flags.output), output);
+    ctx.streams.stderr.write(`Saved the ${emit === 'both' ? 'report and reply' : emit} to ${flags.output}\n`);
+    return;
+  }
+  ctx.streams.stdout.write(output);
+  if (play.interactive && play.prompter && term.stdoutIsTTY) await offerToSave(play.prompter, output, ctx, finished.record.id, format);
+}
+
+/** At a terminal, on stderr: the outcome, its summary, and what redaction applied and took out. */
+async function showOutcome(play: CaseInPlay, finished: FinishedCase): Promise<void> {
+  const { ctx, chalk } = play;
+  const stderr = ctx.streams.stderr;
+  stderr.write(`\n${chalk.bold.green(`Outcome: ${finished.outcome.title}`)} ${chalk.dim(`(${finished.outcome.kind}, case ${finished.record.id})`)}\n`);
+  const { renderTable } = await import('../render/table.js');
+  stderr.write(renderTable(['', 'Value'], fitSummary(summaryRows(finished), stderr.columns), { tty: true }));
+  stderr.write('\n');
+  if (finished.profile !== undefined) {
+    // Which profile applies, before anything is printed or saved (the history keeps internal).
+    const { describeProfile } = await import('../core/redaction-profiles.js');
+    stderr.write(`${chalk.bold('Redaction')} ${describeProfile(finished.profile)} ${chalk.dim('(--redaction internal|public; triage help redaction)')}\n`);
+  }
+  if (finished.redactions.length === 0) return;
+  // The agent sees what was taken out before anything is printed or saved.
+  stderr.write(`${chalk.bold('Redacted from the output')} ${chalk.dim('(triage help redaction)')}\n`);
+  for (const f of finished.redactions) {
+    stderr.write(`  ${chalk.yellow(f.replacement.padEnd(12))} ${f.kind.padEnd(18)} ${sanitizeForTerminal(f.preview)}${f.count > 1 ? chalk.dim(` ×${f.count}`) : ''}\n`);
+  }
+  stderr.write('\n');
+}
+
+/**
+ * The output is out and the case recorded: a helpdesk that fails now loses nothing. A resumed
+ * case that came from a ticket posts to it as well.
+ */
+async function postToHelpdesk(play: CaseInPlay, finished: FinishedCase): Promise<void> {
+  const { ctx, flags, ticket } = play;
+  if (flags.history === false) return;
+  if (!ticket && !(play.request.mode === 'resume' && finished.record.ticket)) return;
+  const posting = play.helpdesk ?? (await import('./run-ticket.js'));
+  const target = ticket ?? (await posting.reopenTicket(ctx, play.settings, finished.record.ticket!));
+  if (!target) return;
+  await posting.postAtOutcome(ctx, { ticket: target, record: finished.record, flags, interactive: play.interactive, prompter: play.prompter, chalk: play.chalk, dataDir: play.dataDir });
+}
+
+/** Ctrl-C at a prompt: the session already holds every answer; the history gets it as open. */
+async function interruption(run: CaseRun): Promise<InterruptedError> {
+  const { caseId } = run.progress;
+  if (caseId && run.flags.history !== false) {
+    const saved = run.sessions.peek(caseId);
+    if (saved?.status === 'open') await recordCase(saved, { dataDir: run.dataDir, env: run.ctx.env });
+  }
+  return new InterruptedError(interruptMessage(caseId));
+}
+
+function warn(ctx: CliContext, chalk: ChalkInstance, text: string): void {
+  ctx.streams.stderr.write(`${chalk.yellow(text)}\n`);
 }
 
 // Probes and check commands spawn processes: their modules (child_process, execa) load only
