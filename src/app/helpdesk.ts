@@ -11,6 +11,7 @@ import type { CasePost, CaseRecord, CaseTicket } from '../core/case-record.js';
 import { EXIT, isTriageError, TriageError } from '../core/errors.js';
 import { formatTicketRef, HELPDESK_NAMES, OUTCOME_TICKET_UPDATES, type HelpdeskClient, type Ticket, type TicketPost, type TicketRef } from '../core/helpdesk.js';
 import { createProfileRedactor, createSecretsOnlyRedactor, DEFAULT_PROFILE, type RedactionProfile } from '../core/redaction-profiles.js';
+import { redactReport } from '../core/report.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { ticketIntake, type TicketIntake } from '../core/ticket-intake.js';
 import { findPost, postedMessageId, withPost } from '../core/ticket-posts.js';
@@ -53,7 +54,7 @@ export function ticketPosts(record: CaseRecord, kinds: readonly PostKind[], prof
       // Stored replies have their secrets removed already; once more costs nothing and is safe.
       return [{ kind, body: sanitizeForTerminal(createSecretsOnlyRedactor().redactText(record.reply)) }];
     }
-    const report = createProfileRedactor(profile, { account: record.intake.customer.account }).redactDeep(reportOf(record));
+    const report = redactReport(reportOf(record), createProfileRedactor(profile, { account: record.intake.customer.account }));
     return [{ kind, body: sanitizeForTerminal(renderReportText(report)) }];
   });
 }
