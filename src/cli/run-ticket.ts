@@ -54,7 +54,7 @@ export async function ticketEnvironment(ticket: OpenTicket, screen: { notice(tex
   if (keys.length === 0) return {};
   const files = environments.map((e) => e.name).join(', ');
   if (prompter) {
-    const shown = keys.length > 6 ? `${keys.slice(0, 6).join(', ')}, …` : keys.join(', ');
+    const shown = keys.length > 4 ? `${keys.slice(0, 4).join(', ')}, …` : keys.join(', ');
     const attach = await prompter.confirm(`Attach the environment from ${files} (${shown}) to the case?`, { allowBack: false, default: true });
     if (attach !== true) return {};
   }
@@ -216,7 +216,7 @@ export function reportPosts(ctx: CliContext, summary: PostSummary, where: string
         : result.status === 'already-sent'
           ? `${capitalise(what)} was already posted to ${where}${id}; not posted again.`
           : result.status === 'found'
-            ? `${capitalise(what)} was already on ${where}${id} (an earlier post was interrupted); recorded, not posted again.`
+            ? `${capitalise(what)} was already on ${where}${id}: an earlier post was interrupted after sending it; recorded, not posted again.`
             : `This case has no ${result.kind === 'reply' ? 'reply' : 'report'} to post.`;
     ctx.streams.stderr.write(`${line}\n`);
   }
