@@ -90,7 +90,7 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
         hint: '`triage list` shows the playbooks and `triage search <words>` finds one; bare `triage` asks what happened and suggests one.',
       });
     }
-    helpdesk?.checkPostFlags(flags, ticketRef !== undefined);
+    helpdesk?.checkPostFlags(flags, ticketRef !== undefined, interactive);
     const ticket =
       ticketRef !== undefined
         ? await helpdesk!.openTicket(ctx, settings, ticketRef, { interactive, chalk })

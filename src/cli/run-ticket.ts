@@ -128,7 +128,7 @@ async function askTicketRef(prompter: Prompter, ctx: CliContext, settings: Setti
 }
 
 /** `--post` and `--set-status` need a ticket and a history to record the posts in: refused before the run. */
-export function checkPostFlags(flags: RunFlags, hasTicket: boolean): void {
+export function checkPostFlags(flags: RunFlags, hasTicket: boolean, interactive: boolean): void {
   if (flags.post === undefined && !flags.setStatus) return;
   if (!hasTicket) {
     throw new TriageError('run/post-needs-ticket', `${flags.post !== undefined ? '--post' : '--set-status'} posts to the ticket the case came from, and no --ticket was given.`, {
@@ -143,6 +143,13 @@ export function checkPostFlags(flags: RunFlags, hasTicket: boolean): void {
     });
   }
   if (flags.post !== undefined) parsePostKinds(flags.post);
+  if (flags.setStatus && flags.post === undefined && !interactive) {
+    // A script posts nothing without --post, so the status would silently stay as it is.
+    throw new TriageError('run/set-status-needs-post', '--set-status sets the ticket\'s status when the posts go out, and without --post a script posts nothing.', {
+      exitCode: EXIT.usage,
+      hint: 'Add --post (or --post note); a recorded case is posted and its status set with `triage handoff <case> --to <helpdesk> --set-status`.',
+    });
+  }
 }
 
 /** Where posts go: the ticket and a client for its helpdesk. */
