@@ -3,10 +3,12 @@ import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { closestMatch } from '../core/did-you-mean.js';
 import { TriageError } from '../core/errors.js';
+import type { HelpdeskProvider } from '../core/helpdesk.js';
 import { isSettingKey, openSettings, SETTING_KEYS, type Settings } from '../io/settings.js';
 import { triagePaths } from '../io/paths.js';
 import { join } from 'node:path';
 import { CREDENTIAL_KEYS, isCredentialKey, readCredentials, writeCredential, type CredentialKey } from '../io/credentials.js';
+import { parseHelpdeskUrl } from '../io/helpdesk/http.js';
 
 const FORMATS = ['markdown', 'text', 'json'];
 
@@ -67,6 +69,8 @@ function checkHelpdeskValue(key: string, value: string): string {
         hint: `e.g. \`triage config set ${key} https://${key.split('.')[1]}.example.com\` (the token goes in ${key.replace(/url$/, 'token')}).`,
       });
     }
+    // The rest of what a client would refuse (an address ending in the API path), said now.
+    parseHelpdeskUrl(key.split('.')[1] as HelpdeskProvider, trimmed);
     return trimmed.replace(/\/+$/, '');
   }
   if (key === 'helpdesk.zendesk.email' && !/^[^\s@]+@[^\s@]+$/.test(trimmed)) {

@@ -73,6 +73,12 @@ describe('helpdesk settings', () => {
     const withPassword = triage(['config', 'set', 'helpdesk.zendesk.url', 'https://me:secret@acme.zendesk.com'], { home });
     expect(withPassword.code).toBe(2);
     expect(triage(['config', 'set', 'helpdesk.zendesk.email', 'not-an-email'], { home }).code).toBe(2);
+    // The API address instead of the helpdesk's: every request would go to /REST/2.0/REST/2.0/….
+    const api = triage(['config', 'set', 'helpdesk.rt.url', 'https://rt.example.com/REST/2.0/'], { home });
+    expect(api.code).toBe(2);
+    expect(api.stderr).toContain('ends in the API path /REST/2.0');
+    expect(api.stderr).toContain('to https://rt.example.com,');
+    expect(triage(['config', 'get', 'helpdesk.rt.url'], { home }).stdout).not.toContain('REST');
   });
 });
 

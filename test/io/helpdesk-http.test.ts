@@ -215,7 +215,7 @@ describe('helpdesk http', () => {
     }]);
     const error = await failure(client(server.port).request({ path: '/REST/2.0/ticket/123', query: { fields: 'Subject' }, subject: 'ticket rt:123' }));
     expect(error.code).toBe('helpdesk/no-api');
-    expect(error.message).toBe(`Request Tracker at 127.0.0.1:${server.port} has no helpdesk API at /REST/2.0/ticket/123 (404, a web page).`);
+    expect(error.message).toBe(`Request Tracker at 127.0.0.1:${server.port} has no helpdesk API at /rt/REST/2.0/ticket/123 (404, a web page).`);
     expect(error.hint).toContain('helpdesk.rt.url (TRIAGE_RT_URL)');
   });
 
@@ -271,6 +271,7 @@ describe('helpdesk http', () => {
       ['not a url', /not a URL/],
       ['ftp://rt.example.com', /must start with https:\/\/ or http:\/\/, not ftp:/],
       ['https://root:hunter2@rt.example.com', /has a user name or password in it/],
+      ['https://rt.example.com/rt/REST/2.0/', /ends in the API path \/REST\/2\.0; triage adds that itself/],
     ] as const) {
       let error: unknown;
       try {
@@ -286,5 +287,14 @@ describe('helpdesk http', () => {
       expect((error as TriageError).hint).toContain('TRIAGE_RT_');
     }
     expect(parseHelpdeskUrl('zendesk', 'https://acme.zendesk.com/').host).toBe('acme.zendesk.com');
+    expect(() => parseHelpdeskUrl('freshdesk', 'https://acme.freshdesk.com/api/v2')).toThrow(/ends in the API path/);
+    const apiUrl = (() => {
+      try {
+        return parseHelpdeskUrl('rt', 'https://rt.example.com/rt/REST/2.0/');
+      } catch (error) {
+        return error as TriageError;
+      }
+    })();
+    expect((apiUrl as TriageError).hint).toBe('Set helpdesk.rt.url (TRIAGE_RT_URL) to https://rt.example.com/rt, the address the helpdesk\'s web pages start with.');
   });
 });

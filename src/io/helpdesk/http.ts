@@ -133,10 +133,21 @@ export function parseHelpdeskUrl(provider: HelpdeskProvider, text: string): URL 
       hint: `Remove them from ${setting}; put the password or token in ${settingWithEnv(`helpdesk.${provider}.token`)}.`,
     });
   }
+  const apiPath = API_PATHS[provider];
+  if (url.pathname.replace(/\/+$/, '').toLowerCase().endsWith(apiPath.toLowerCase())) {
+    const base = `${url.origin}${url.pathname.replace(/\/+$/, '').slice(0, -apiPath.length)}`;
+    throw new TriageError('helpdesk/bad-url', `The ${name} address ${url.origin}${url.pathname} ends in the API path ${apiPath}; triage adds that itself.`, {
+      exitCode: EXIT.usage,
+      hint: `Set ${setting} to ${base || url.origin}, the address the helpdesk's web pages start with.`,
+    });
+  }
   url.search = '';
   url.hash = '';
   return url;
 }
+
+/** The API path each client adds below the base address: a base that already ends in it is a mistake. */
+const API_PATHS: Readonly<Record<HelpdeskProvider, string>> = { rt: '/REST/2.0', zendesk: '/api/v2', freshdesk: '/api/v2' };
 
 /** Creates the HTTP endpoint for one helpdesk; throws `helpdesk/bad-url` for a bad base URL. */
 export function createHelpdeskHttp(options: HelpdeskHttpOptions): HelpdeskHttp {
@@ -321,9 +332,9 @@ function contentType(response: Response): string {
   return (response.headers.get('content-type') ?? 'no content type').split(';')[0]!.trim().toLowerCase();
 }
 
-/** The request's path without a query, as the user would look it up. */
-function apiPath(path: string): string {
-  return /^https?:\/\//i.test(path) ? new URL(path).pathname : path.split('?')[0]!;
+/** The path that was asked for, without a query: the base address's path included. */
+function requestPath(response: Response, path: string): string {
+  return response.url ? new URL(response.url).pathname : path.split('?')[0]!;
 }
 
 function where(context: Context): string {
@@ -407,7 +418,7 @@ function statusError(context: Context, request: HelpdeskRequest, response: Respo
   }
   if (status === 404 && contentType(response) === 'text/html') {
     // The helpdesk's API answers a missing ticket in JSON; a web page means the address has no API.
-    return failed('helpdesk/no-api', `${where(context)} has no helpdesk API at ${apiPath(request.path)} (404, a web page).`,
+    return failed('helpdesk/no-api', `${where(context)} has no helpdesk API at ${requestPath(response, request.path)} (404, a web page).`,
       `Set ${settingWithEnv(`helpdesk.${context.provider}.url`)} to the helpdesk's own address, the one its web pages start with (e.g. https://rt.example.com, without /REST/2.0 or /api/v2).`);
   }
   if (status === 404) {
