@@ -71,7 +71,9 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
   const screen = createRunScreen({ stderr: ctx.streams.stderr, chalk, canSpin: term.canSpin, interactive });
 
   let caseId: string | undefined = request.mode === 'resume' ? (resuming?.id ?? request.caseId) : undefined;
-  const stopListening = ctx.interrupts?.whileRunning(() => interruptMessage(caseId));
+  // Set once the finished case is in the history: Ctrl-C after that (at the post confirmation) has nothing to resume.
+  let recorded: RecordedCase | undefined;
+  const stopListening = ctx.interrupts?.whileRunning(() => interruptMessage(caseId, recorded));
   try {
     const prefill: Record<string, AnswerValue> = {
       ...(flags.answers ? await readAnswersFile(flags.answers, ctx.cwd, () => readAnswersStdin(ctx)) : {}),
@@ -294,7 +296,11 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
     if (flags.history !== false) {
       const warning = await recordCase(finished.record, { dataDir, env: ctx.env });
       if (warning) ctx.streams.stderr.write(`${chalk.yellow(warning)}\n`);
-      else openSessionStore(dataDir).remove(finished.record.id);
+      else {
+        openSessionStore(dataDir).remove(finished.record.id);
+        const fromTicket = finished.record.ticket ?? ticket?.ref;
+        recorded = { id: finished.record.id, ...(fromTicket ? { ticket: { provider: fromTicket.provider, id: fromTicket.id } } : {}) };
+      }
     } else {
       openSessionStore(dataDir).remove(finished.record.id);
     }
@@ -350,7 +356,7 @@ export async function runCase(ctx: CliContext, globals: GlobalOptions, request: 
         const saved = sessions.peek(caseId);
         if (saved?.status === 'open') await recordCase(saved, { dataDir, env: ctx.env });
       }
-      throw new InterruptedError(interruptMessage(caseId));
+      throw new InterruptedError(interruptMessage(caseId, recorded));
     }
     throw error;
   } finally {
@@ -413,7 +419,18 @@ async function assertCaseIdFree(id: string, options: { replace: boolean; history
   });
 }
 
-function interruptMessage(caseId: string | undefined): string {
+interface RecordedCase {
+  readonly id: string;
+  readonly ticket?: { readonly provider: string; readonly id: string };
+}
+
+function interruptMessage(caseId: string | undefined, recorded: RecordedCase | undefined): string {
+  if (recorded) {
+    const { id, ticket } = recorded;
+    return ticket
+      ? `Interrupted. Case ${id} is recorded with its outcome; what was not posted to ${ticket.provider}:${ticket.id} yet is posted with \`triage handoff ${id} --to ${ticket.provider}\` (nothing twice).`
+      : `Interrupted. Case ${id} is recorded with its outcome; see it with \`triage cases show ${id}\`.`;
+  }
   return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
 }
 
