@@ -16,6 +16,7 @@ import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { ticketIntake, type TicketIntake } from '../core/ticket-intake.js';
 import { findPost, postedMessageId, withPost } from '../core/ticket-posts.js';
 import type { CaseStore } from '../io/case-store.js';
+import { rtStatus } from '../io/helpdesk/rt.js';
 import { renderReportText } from '../render/report-text.js';
 import { reportOf } from './handoff.js';
 
@@ -84,7 +85,7 @@ export interface PostResult {
 export interface PostSummary {
   readonly record: CaseRecord;
   readonly results: readonly PostResult[];
-  /** The status set on the ticket with `setStatus`. */
+  /** The status set on the ticket with `setStatus`, in the helpdesk's own words (RT: `resolved` for solved). */
   readonly status?: string;
 }
 
@@ -100,7 +101,7 @@ export async function postCaseToTicket(request: PostRequest, deps: PostDependenc
   if (request.setStatus && state.record.outcome) {
     const update = OUTCOME_TICKET_UPDATES[state.record.outcome.kind];
     await helpdeskCall(state.record.id, ref, () => deps.client.update(ref.id, { status: update.status, addTags: update.tags }));
-    status = update.status;
+    status = ref.provider === 'rt' ? rtStatus(update.status) : update.status;
   }
   const ordered = [...results].sort((a, b) => request.kinds.indexOf(a.kind) - request.kinds.indexOf(b.kind));
   return { record: state.record, results: ordered, ...(status ? { status } : {}) };

@@ -80,7 +80,7 @@ describe('helpdesk posts', () => {
     const record = await finishedCase('TRI-APP-0001');
     const first = await postCaseToTicket({ record, ref, kinds: ['reply', 'note'], setStatus: true }, deps());
     expect(first.results.map((r) => r.status)).toEqual(['sent', 'sent']);
-    expect(first.status).toBe('pending');
+    expect(first.status).toBe('stalled');
 
     const history = await rt.history(ref.id);
     const [reply, note] = first.results.map((r) => history.find((t) => t.id === r.remoteId));

@@ -125,7 +125,8 @@ describe('triage run --ticket rt:N against Request Tracker', () => {
     const retried = run(['handoff', report.case.id, '--to', 'rt', '--post', 'note', '--set-status']);
     expect(retried.code).toBe(0);
     expect(retried.stderr).toContain(`Posted the internal note to rt:${ticket}`);
-    expect(retried.stderr).toContain(`Set rt:${ticket} to pending.`);
+    // RT's own word for pending, as the agent sees it in RT.
+    expect(retried.stderr).toContain(`Set rt:${ticket} to stalled.`);
     const after = await types(ticket);
     expect(after.filter((t) => t === 'Comment by root')).toHaveLength(1);
     expect(after).not.toContain('Correspond by root');
