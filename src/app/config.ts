@@ -24,11 +24,22 @@ const CREDENTIAL_MEANINGS: Readonly<Record<CredentialKey, string>> = {
 function requireKey(key: string): asserts key is keyof typeof SETTING_KEYS {
   if (!isSettingKey(key)) {
     const known = [...Object.keys(SETTING_KEYS), ...CREDENTIAL_KEYS];
-    const guess = closestMatch(key, known);
+    const guess = helpdeskKeyGuess(key, known) ?? closestMatch(key, known);
     throw new TriageError('config/unknown-key', `Unknown setting "${key}".`, {
       hint: `${guess ? `Did you mean "${guess}"? ` : ''}Settings: ${known.join(', ')}.`,
     });
   }
+}
+
+/**
+ * `rt.token` for `helpdesk.rt.token`, and a password or API key under a helpdesk: those go in its
+ * token setting. Too far apart for the edit-distance guess.
+ */
+function helpdeskKeyGuess(key: string, known: readonly string[]): string | undefined {
+  const full = key.startsWith('helpdesk.') ? key : `helpdesk.${key}`;
+  if (known.includes(full)) return full;
+  const secret = /^(helpdesk\.[a-z]+)\.(password|api_?key|key|secret)$/i.exec(full);
+  return secret && known.includes(`${secret[1]}.token`) ? `${secret[1]}.token` : undefined;
 }
 
 /** A token is a credential: `config set` with no value asks for it hidden (or reads `-` from stdin). */

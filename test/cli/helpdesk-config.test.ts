@@ -65,6 +65,17 @@ describe('helpdesk settings', () => {
     expect(statSync(credentialsPath(home)).mode & 0o777).toBe(0o600);
   });
 
+  it('guesses the helpdesk key for a short or password-like name, and stores nothing', () => {
+    const home = makeHome();
+    for (const [typed, meant] of [['rt.token', 'helpdesk.rt.token'], ['helpdesk.rt.password', 'helpdesk.rt.token'], ['freshdesk.api_key', 'helpdesk.freshdesk.token'], ['zendesk.url', 'helpdesk.zendesk.url']]) {
+      const result = triage(['config', 'set', typed!, 'value-4711'], { home });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`Did you mean "${meant}"?`);
+      expect(result.stderr).not.toContain('value-4711');
+    }
+    expect(triage(['config', 'get', 'helpdesk.rt.token'], { home }).stderr).toContain('helpdesk.rt.token is not set');
+  });
+
   it('refuses a URL that is not http(s) or carries a password, and an email that is not one', () => {
     const home = makeHome();
     const ftp = triage(['config', 'set', 'helpdesk.rt.url', 'ftp://rt.example.com'], { home });
