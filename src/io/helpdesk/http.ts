@@ -419,7 +419,7 @@ function statusError(context: Context, request: HelpdeskRequest, response: Respo
   if (status === 404 && contentType(response) === 'text/html') {
     // The helpdesk's API answers a missing ticket in JSON; a web page means the address has no API.
     return failed('helpdesk/no-api', `${where(context)} has no helpdesk API at ${requestPath(response, request.path)} (404, a web page).`,
-      `Set ${settingWithEnv(`helpdesk.${context.provider}.url`)} to the helpdesk's own address, the one its web pages start with (e.g. https://rt.example.com, without /REST/2.0 or /api/v2).`);
+      `Set ${settingWithEnv(`helpdesk.${context.provider}.url`)} to the helpdesk's own address, the one its web pages start with (e.g. https://${context.provider}.example.com, without /REST/2.0 or /api/v2).`);
   }
   if (status === 404) {
     return failed('helpdesk/not-found', `${where(context)}: ${subject} was not found (404).`,
