@@ -3,10 +3,12 @@ import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { closestMatch } from '../core/did-you-mean.js';
 import { TriageError } from '../core/errors.js';
+import type { HelpdeskProvider } from '../core/helpdesk.js';
 import { isSettingKey, openSettings, SETTING_KEYS, type Settings } from '../io/settings.js';
 import { triagePaths } from '../io/paths.js';
 import { join } from 'node:path';
 import { CREDENTIAL_KEYS, isCredentialKey, readCredentials, writeCredential, type CredentialKey } from '../io/credentials.js';
+import { parseHelpdeskUrl } from '../io/helpdesk/http.js';
 
 const FORMATS = ['markdown', 'text', 'json'];
 
@@ -22,11 +24,22 @@ const CREDENTIAL_MEANINGS: Readonly<Record<CredentialKey, string>> = {
 function requireKey(key: string): asserts key is keyof typeof SETTING_KEYS {
   if (!isSettingKey(key)) {
     const known = [...Object.keys(SETTING_KEYS), ...CREDENTIAL_KEYS];
-    const guess = closestMatch(key, known);
+    const guess = helpdeskKeyGuess(key, known) ?? closestMatch(key, known);
     throw new TriageError('config/unknown-key', `Unknown setting "${key}".`, {
       hint: `${guess ? `Did you mean "${guess}"? ` : ''}Settings: ${known.join(', ')}.`,
     });
   }
+}
+
+/**
+ * `rt.token` for `helpdesk.rt.token`, and a password or API key under a helpdesk: those go in its
+ * token setting. Too far apart for the edit-distance guess.
+ */
+function helpdeskKeyGuess(key: string, known: readonly string[]): string | undefined {
+  const full = key.startsWith('helpdesk.') ? key : `helpdesk.${key}`;
+  if (known.includes(full)) return full;
+  const secret = /^(helpdesk\.[a-z]+)\.(password|api_?key|key|secret)$/i.exec(full);
+  return secret && known.includes(`${secret[1]}.token`) ? `${secret[1]}.token` : undefined;
 }
 
 /** A token is a credential: `config set` with no value asks for it hidden (or reads `-` from stdin). */
@@ -67,6 +80,8 @@ function checkHelpdeskValue(key: string, value: string): string {
         hint: `e.g. \`triage config set ${key} https://${key.split('.')[1]}.example.com\` (the token goes in ${key.replace(/url$/, 'token')}).`,
       });
     }
+    // The rest of what a client would refuse (an address ending in the API path), said now.
+    parseHelpdeskUrl(key.split('.')[1] as HelpdeskProvider, trimmed);
     return trimmed.replace(/\/+$/, '');
   }
   if (key === 'helpdesk.zendesk.email' && !/^[^\s@]+@[^\s@]+$/.test(trimmed)) {

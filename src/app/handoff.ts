@@ -31,7 +31,7 @@ import {
   type Tracker,
 } from '../core/handoff.js';
 import { createProfileRedactor, DEFAULT_PROFILE, type RedactionProfile } from '../core/redaction-profiles.js';
-import { REPORT_SCHEMA, type Report } from '../core/report.js';
+import { redactReport, REPORT_SCHEMA, type Report } from '../core/report.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 import type { CaseStore } from '../io/case-store.js';
 import type { TrackerRun, TrackerRunOptions } from '../io/tracker-cli.js';
@@ -154,7 +154,7 @@ export async function handOff(request: HandoffRequest, deps: HandoffDependencies
   const record = await caseToHandOff(deps.store, request.caseId);
   // The history keeps the internal profile; a public destination gets personal data tokenised.
   const profile = request.redaction ?? DEFAULT_PROFILE[request.to];
-  const report = createProfileRedactor(profile, { account: record.intake.customer.account }).redactDeep(reportOf(record));
+  const report = redactReport(reportOf(record), createProfileRedactor(profile, { account: record.intake.customer.account }));
   const fullName = `${record.id}.full.${request.to === 'jira' ? 'txt' : 'md'}`;
   const fitted = fitBodyToLimit(report, (r) => trackerBody(request.to, r), BODY_LIMITS[request.to], fullName);
   const body = fitted.body;

@@ -11,10 +11,12 @@ import type { CasePost, CaseRecord, CaseTicket } from '../core/case-record.js';
 import { EXIT, isTriageError, TriageError } from '../core/errors.js';
 import { formatTicketRef, HELPDESK_NAMES, OUTCOME_TICKET_UPDATES, type HelpdeskClient, type Ticket, type TicketPost, type TicketRef } from '../core/helpdesk.js';
 import { createProfileRedactor, createSecretsOnlyRedactor, DEFAULT_PROFILE, type RedactionProfile } from '../core/redaction-profiles.js';
+import { redactReport } from '../core/report.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { ticketIntake, type TicketIntake } from '../core/ticket-intake.js';
 import { findPost, postedMessageId, withPost } from '../core/ticket-posts.js';
 import type { CaseStore } from '../io/case-store.js';
+import { rtStatus } from '../io/helpdesk/rt.js';
 import { renderReportText } from '../render/report-text.js';
 import { reportOf } from './handoff.js';
 
@@ -53,7 +55,7 @@ export function ticketPosts(record: CaseRecord, kinds: readonly PostKind[], prof
       // Stored replies have their secrets removed already; once more costs nothing and is safe.
       return [{ kind, body: sanitizeForTerminal(createSecretsOnlyRedactor().redactText(record.reply)) }];
     }
-    const report = createProfileRedactor(profile, { account: record.intake.customer.account }).redactDeep(reportOf(record));
+    const report = redactReport(reportOf(record), createProfileRedactor(profile, { account: record.intake.customer.account }));
     return [{ kind, body: sanitizeForTerminal(renderReportText(report)) }];
   });
 }
@@ -83,7 +85,7 @@ export interface PostResult {
 export interface PostSummary {
   readonly record: CaseRecord;
   readonly results: readonly PostResult[];
-  /** The status set on the ticket with `setStatus`. */
+  /** The status set on the ticket with `setStatus`, in the helpdesk's own words (RT: `resolved` for solved). */
   readonly status?: string;
 }
 
@@ -99,7 +101,7 @@ export async function postCaseToTicket(request: PostRequest, deps: PostDependenc
   if (request.setStatus && state.record.outcome) {
     const update = OUTCOME_TICKET_UPDATES[state.record.outcome.kind];
     await helpdeskCall(state.record.id, ref, () => deps.client.update(ref.id, { status: update.status, addTags: update.tags }));
-    status = update.status;
+    status = ref.provider === 'rt' ? rtStatus(update.status) : update.status;
   }
   const ordered = [...results].sort((a, b) => request.kinds.indexOf(a.kind) - request.kinds.indexOf(b.kind));
   return { record: state.record, results: ordered, ...(status ? { status } : {}) };

@@ -52,7 +52,7 @@ export type RunMode =
 /** `run`, `resume` and bare `triage`: the flags and global options commander read, then the case. */
 export async function runCase(ctx: CliContext, globals: GlobalOptions, request: RunMode): Promise<number> {
   const run = await prepareRun(ctx, globals, request);
-  const stopListening = ctx.interrupts?.whileRunning(() => interruptMessage(run.progress.caseId));
+  const stopListening = ctx.interrupts?.whileRunning(() => interruptMessage(run.progress));
   try {
     const play = await gatherInputs(run);
     const finished = await driveCase(play);
@@ -96,6 +96,8 @@ interface CaseRun {
 interface RunProgress {
   caseId: string | undefined;
   startedAt: string | undefined;
+  /** Set once the finished case is in the history: Ctrl-C after that (at the post confirmation) has nothing to resume. */
+  recorded?: RecordedCase;
 }
 
 /** The run with its inputs: answers, intake flags, the helpdesk ticket and the run environment. */
@@ -175,7 +177,7 @@ async function takeTicket(run: CaseRun): Promise<{ helpdesk?: RunTicketModule; t
       hint: '`triage list` shows the playbooks and `triage search <words>` finds one; bare `triage` asks what happened and suggests one.',
     });
   }
-  helpdesk?.checkPostFlags(flags, ticketRef !== undefined);
+  helpdesk?.checkPostFlags(flags, ticketRef !== undefined, run.interactive);
   const ticket =
     ticketRef !== undefined
       ? await helpdesk!.openTicket(ctx, settings, ticketRef, { interactive: run.interactive, chalk })
@@ -426,8 +428,13 @@ async function recordFinished(play: CaseInPlay, finished: FinishedCase): Promise
     return;
   }
   const warning = await recordCase(finished.record, { dataDir: play.dataDir, env: play.ctx.env });
-  if (warning) warn(play.ctx, play.chalk, warning);
-  else play.sessions.remove(finished.record.id);
+  if (warning) {
+    warn(play.ctx, play.chalk, warning);
+    return;
+  }
+  play.sessions.remove(finished.record.id);
+  const fromTicket = finished.record.ticket ?? play.ticket?.ref;
+  play.progress.recorded = { id: finished.record.id, ...(fromTicket ? { ticket: { provider: fromTicket.provider, id: fromTicket.id } } : {}) };
 }
 
 /** The report or reply: on stdout or into --output, copied with --copy, and offered to save at a terminal. */
@@ -496,7 +503,7 @@ async function interruption(run: CaseRun): Promise<InterruptedError> {
     const saved = run.sessions.peek(caseId);
     if (saved?.status === 'open') await recordCase(saved, { dataDir: run.dataDir, env: run.ctx.env });
   }
-  return new InterruptedError(interruptMessage(caseId));
+  return new InterruptedError(interruptMessage(run.progress));
 }
 
 function warn(ctx: CliContext, chalk: ChalkInstance, text: string): void {
@@ -558,7 +565,18 @@ async function assertCaseIdFree(id: string, options: { replace: boolean; history
   });
 }
 
-function interruptMessage(caseId: string | undefined): string {
+interface RecordedCase {
+  readonly id: string;
+  readonly ticket?: { readonly provider: string; readonly id: string };
+}
+
+function interruptMessage({ caseId, recorded }: RunProgress): string {
+  if (recorded) {
+    const { id, ticket } = recorded;
+    return ticket
+      ? `Interrupted. Case ${id} is recorded with its outcome; what was not posted to ${ticket.provider}:${ticket.id} yet is posted with \`triage handoff ${id} --to ${ticket.provider}\` (nothing twice).`
+      : `Interrupted. Case ${id} is recorded with its outcome; see it with \`triage cases show ${id}\`.`;
+  }
   return caseId ? `Interrupted. Case ${caseId} is saved; continue it with \`triage resume ${caseId}\`.` : 'Interrupted before the case started; nothing to save.';
 }
 

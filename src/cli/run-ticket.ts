@@ -54,7 +54,7 @@ export async function ticketEnvironment(ticket: OpenTicket, screen: { notice(tex
   if (keys.length === 0) return {};
   const files = environments.map((e) => e.name).join(', ');
   if (prompter) {
-    const shown = keys.length > 6 ? `${keys.slice(0, 6).join(', ')}, …` : keys.join(', ');
+    const shown = keys.length > 4 ? `${keys.slice(0, 4).join(', ')}, …` : keys.join(', ');
     const attach = await prompter.confirm(`Attach the environment from ${files} (${shown}) to the case?`, { allowBack: false, default: true });
     if (attach !== true) return {};
   }
@@ -128,7 +128,7 @@ async function askTicketRef(prompter: Prompter, ctx: CliContext, settings: Setti
 }
 
 /** `--post` and `--set-status` need a ticket and a history to record the posts in: refused before the run. */
-export function checkPostFlags(flags: RunFlags, hasTicket: boolean): void {
+export function checkPostFlags(flags: RunFlags, hasTicket: boolean, interactive: boolean): void {
   if (flags.post === undefined && !flags.setStatus) return;
   if (!hasTicket) {
     throw new TriageError('run/post-needs-ticket', `${flags.post !== undefined ? '--post' : '--set-status'} posts to the ticket the case came from, and no --ticket was given.`, {
@@ -143,6 +143,13 @@ export function checkPostFlags(flags: RunFlags, hasTicket: boolean): void {
     });
   }
   if (flags.post !== undefined) parsePostKinds(flags.post);
+  if (flags.setStatus && flags.post === undefined && !interactive) {
+    // A script posts nothing without --post, so the status would silently stay as it is.
+    throw new TriageError('run/set-status-needs-post', '--set-status sets the ticket\'s status when the posts go out, and without --post a script posts nothing.', {
+      exitCode: EXIT.usage,
+      hint: 'Add --post (or --post note); a recorded case is posted and its status set with `triage handoff <case> --to <helpdesk> --set-status`.',
+    });
+  }
 }
 
 /** Where posts go: the ticket and a client for its helpdesk. */
@@ -216,7 +223,7 @@ export function reportPosts(ctx: CliContext, summary: PostSummary, where: string
         : result.status === 'already-sent'
           ? `${capitalise(what)} was already posted to ${where}${id}; not posted again.`
           : result.status === 'found'
-            ? `${capitalise(what)} was already on ${where}${id} (an earlier post was interrupted); recorded, not posted again.`
+            ? `${capitalise(what)} was already on ${where}${id}: an earlier post was interrupted after sending it; recorded, not posted again.`
             : `This case has no ${result.kind === 'reply' ? 'reply' : 'report'} to post.`;
     ctx.streams.stderr.write(`${line}\n`);
   }

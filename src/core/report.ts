@@ -193,6 +193,28 @@ export function shellQuote(arg: string, always = false): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A shell word as `shellQuote` writes it: `'…'` (with `'\\''` for a quote inside) or a bare word. */
+const SHELL_WORD = /'[^']*'(?:\\''[^']*')*|[^\s']+/g;
+
+/**
+ * A replay line with the value of each word redacted and quoted again. Redacting the line as one
+ * string would leave a bare `--account [EMAIL-1]`: a glob to the shell (zsh stops on it). Quoted
+ * words stay quoted, so `--answer` values keep their form.
+ */
+export function redactShellWords(line: string, redact: (value: string) => string): string {
+  return line.replace(SHELL_WORD, (word) => {
+    const quoted = word.startsWith("'");
+    const value = quoted ? word.slice(1, -1).replace(/'\\''/g, "'") : word;
+    const redacted = redact(value);
+    return redacted === value ? word : shellQuote(redacted, quoted);
+  });
+}
+
+/** The stored report redacted for another profile: every text, and the replay line word by word. */
+export function redactReport(report: Report, redactor: { redactDeep<T>(value: T): T; redactText(text: string): string }): Report {
+  return { ...redactor.redactDeep({ ...report, replay: '' }), replay: redactShellWords(report.replay, (value) => redactor.redactText(value)) };
+}
+
 /** How `--answer` spells a value (the forms answer-values.ts parses back). */
 function answerArg(value: AnswerValue): string {
   if (Array.isArray(value)) return value.join(',');

@@ -97,7 +97,7 @@ export function ticketSummaryLines(intake: TicketIntake, webUrl?: string): strin
     ...(webUrl ? [`  ${webUrl}`] : []),
     ...(who ? [`  From: ${who}${intake.channel ? ` by ${intake.channel}` : ''}`] : []),
     `  Customer messages: ${intake.requesterMessages}${intake.repeatContact ? ' (repeat contact)' : ''}`,
-    ...intake.environments.map((e) => `  Environment attached: ${e.name} (${Object.keys(e.fields).length} fields)`),
+    ...intake.environments.map((e) => `  Environment attachment: ${e.name} (${Object.keys(e.fields).length} fields)`),
     ...intake.laterMessages.flatMap((m, i) => [`  Later message ${i + 1} (${m.at.slice(0, 16).replace('T', ' ')}):`, ...indent(sanitizeForTerminal(m.text).trim())]),
   ];
 }

@@ -47,11 +47,15 @@ export const linePrompt = createPrompt<string, LinePromptConfig>((config, done) 
   const live = useRef('');
   const redrawPending = useRef(false);
   const finished = useRef(false);
+  // Counts Enters: a redraw scheduled before one (a pasted line ends in Enter) must not wipe its verdict.
+  const enters = useRef(0);
   const prefix = usePrefix({ status, theme });
 
   useKeypress((key, rl) => {
     if (status !== 'idle') return;
     if (isEnterKey(key)) {
+      enters.current += 1;
+      redrawPending.current = false;
       // readline has already ended the line (rl.line is empty): the answer is what it held.
       const answer = live.current || defaultValue;
       const verdict = config.validate(answer);
@@ -84,7 +88,9 @@ export const linePrompt = createPrompt<string, LinePromptConfig>((config, done) 
     live.current = rl.line;
     if (redrawPending.current) return;
     redrawPending.current = true;
+    const entersBefore = enters.current;
     setImmediate(() => {
+      if (enters.current !== entersBefore) return;
       redrawPending.current = false;
       if (finished.current) return;
       setValue(live.current);

@@ -154,7 +154,9 @@ export function renderReportText(report: Report): string {
       : []),
     section('Path', numbered(path)),
     ...(report.reply !== null ? [section('Reply to the customer', indent(report.reply))] : []),
-    section('Replay', indent(report.replay)),
+    // Only the first line: later lines are inside a quoted value (a multi-line description) and
+    // must reach the shell as they are when the command is copied.
+    section('Replay', `  ${report.replay}`),
   ];
   return `${sections.join('\n\n')}\n`;
 }

@@ -80,7 +80,7 @@ describe('helpdesk posts', () => {
     const record = await finishedCase('TRI-APP-0001');
     const first = await postCaseToTicket({ record, ref, kinds: ['reply', 'note'], setStatus: true }, deps());
     expect(first.results.map((r) => r.status)).toEqual(['sent', 'sent']);
-    expect(first.status).toBe('pending');
+    expect(first.status).toBe('stalled');
 
     const history = await rt.history(ref.id);
     const [reply, note] = first.results.map((r) => history.find((t) => t.id === r.remoteId));
@@ -91,6 +91,8 @@ describe('helpdesk posts', () => {
     // The note is redacted as printed output is: the account id becomes a token.
     expect(note?.content).toContain('[ACCOUNT-1]');
     expect(note?.content).not.toContain('acct-4100');
+    // The replay line in the note still runs: the token is a quoted word, not a shell glob.
+    expect(note?.content).toContain("--account '[ACCOUNT-1]'");
     expect((await client.fetchTicket(ref.id)).status).toBe('stalled');
 
     const stored = await store.getCase('TRI-APP-0001');

@@ -65,6 +65,17 @@ describe('helpdesk settings', () => {
     expect(statSync(credentialsPath(home)).mode & 0o777).toBe(0o600);
   });
 
+  it('guesses the helpdesk key for a short or password-like name, and stores nothing', () => {
+    const home = makeHome();
+    for (const [typed, meant] of [['rt.token', 'helpdesk.rt.token'], ['helpdesk.rt.password', 'helpdesk.rt.token'], ['freshdesk.api_key', 'helpdesk.freshdesk.token'], ['zendesk.url', 'helpdesk.zendesk.url']]) {
+      const result = triage(['config', 'set', typed!, 'value-4711'], { home });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`Did you mean "${meant}"?`);
+      expect(result.stderr).not.toContain('value-4711');
+    }
+    expect(triage(['config', 'get', 'helpdesk.rt.token'], { home }).stderr).toContain('helpdesk.rt.token is not set');
+  });
+
   it('refuses a URL that is not http(s) or carries a password, and an email that is not one', () => {
     const home = makeHome();
     const ftp = triage(['config', 'set', 'helpdesk.rt.url', 'ftp://rt.example.com'], { home });
@@ -73,6 +84,12 @@ describe('helpdesk settings', () => {
     const withPassword = triage(['config', 'set', 'helpdesk.zendesk.url', 'https://me:secret@acme.zendesk.com'], { home });
     expect(withPassword.code).toBe(2);
     expect(triage(['config', 'set', 'helpdesk.zendesk.email', 'not-an-email'], { home }).code).toBe(2);
+    // The API address instead of the helpdesk's: every request would go to /REST/2.0/REST/2.0/….
+    const api = triage(['config', 'set', 'helpdesk.rt.url', 'https://rt.example.com/REST/2.0/'], { home });
+    expect(api.code).toBe(2);
+    expect(api.stderr).toContain('ends in the API path /REST/2.0');
+    expect(api.stderr).toContain('to https://rt.example.com,');
+    expect(triage(['config', 'get', 'helpdesk.rt.url'], { home }).stdout).not.toContain('REST');
   });
 });
 

@@ -125,7 +125,8 @@ describe('triage run --ticket rt:N against Request Tracker', () => {
     const retried = run(['handoff', report.case.id, '--to', 'rt', '--post', 'note', '--set-status']);
     expect(retried.code).toBe(0);
     expect(retried.stderr).toContain(`Posted the internal note to rt:${ticket}`);
-    expect(retried.stderr).toContain(`Set rt:${ticket} to pending.`);
+    // RT's own word for pending, as the agent sees it in RT.
+    expect(retried.stderr).toContain(`Set rt:${ticket} to stalled.`);
     const after = await types(ticket);
     expect(after.filter((t) => t === 'Comment by root')).toHaveLength(1);
     expect(after).not.toContain('Correspond by root');
@@ -144,9 +145,19 @@ describe('triage run --ticket rt:N against Request Tracker', () => {
 
   it('a missing ticket is a clear error before any case starts', () => {
     const result = run(['run', 'account-locked', '--ticket', 'rt:987654', '--no-input', '--answers', answers]);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^triage: .*rt:987654/m);
     expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('--set-status without --post in a script is refused before anything runs, not ignored', async () => {
+    const before = await types(adaTicket);
+    const result = run(['run', 'account-locked', '--ticket', `rt:${adaTicket}`, '--no-input', '--answers', answers, '--set-status']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--set-status sets the ticket');
+    expect(result.stderr).toContain('Add --post');
+    expect(result.stdout).toBe('');
+    expect(await types(adaTicket)).toEqual(before);
   });
 
   it('a bad ticket reference is a usage error (exit 2)', () => {

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FlowInput } from '../../src/core/flow-types.js';
-import { buildReplayCommand, buildReport, portablePath, REPORT_SCHEMA, shellQuote, type ReportInput } from '../../src/core/report.js';
+import { buildReplayCommand, buildReport, portablePath, redactShellWords, REPORT_SCHEMA, shellQuote, type ReportInput } from '../../src/core/report.js';
+import { createProfileRedactor } from '../../src/core/redaction-profiles.js';
 import { parsePlaybook } from '../../src/core/parse-playbook.js';
 import { EXPORT_FAILS_SOURCE, exportFailsPlaybook, FIREFOX_UA, PLAYBOOK_DIR, playbookNode, sampleBugCase, sampleResolvedCase } from '../helpers/sample-case.js';
 
@@ -276,6 +277,21 @@ describe('buildReplayCommand', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(shellQuote('')).toBe("''");
     expect(shellQuote('k=v', true)).toBe("'k=v'");
+  });
+
+  it('redacted for another profile, keeps every stand-in a quoted word', () => {
+    const base = sampleBugCase();
+    const inputs: FlowInput[] = [{ kind: 'ask', node: 'n', key: 'notes', value: "dana@example.com can't sign in" }];
+    const intake = { customer: { name: 'Dana Reyes', account: 'dana@example.com', channel: 'email' as const, mood: 'calm' as const }, description: "I can't log in.\nDana" };
+    const command = buildReplayCommand({ ...base, intake, inputs });
+    const redacted = redactShellWords(command, (value) => createProfileRedactor('public', { account: 'dana@example.com' }).redactText(value));
+    // A bare [EMAIL-1] is a glob: zsh refuses the line, sh expands it when a file matches.
+    expect(redacted).toContain("--account '[EMAIL-1]'");
+    expect(redacted).not.toContain('dana@example.com');
+    const words = shellWords(redacted);
+    expect(words.slice(words.indexOf('--account'), words.indexOf('--account') + 2)).toEqual(['--account', '[EMAIL-1]']);
+    expect(words).toContain("I can't log in.\nDana");
+    expect(words).toContain("notes=[EMAIL-1] can't sign in");
   });
 });
 

@@ -4,11 +4,12 @@
  * ticket says, and at the outcome shows the reply and the note and posts them once confirmed.
  * Also the hidden prompt of `triage config set helpdesk.rt.token`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, makeHome, triage } from '../helpers/cli.js';
-import { spawnTriage, type PtyRun } from '../helpers/pty.js';
+import { ACCOUNT_LOCKED_ANSWERS } from '../helpers/account-locked-answers.js';
+import { KEY, spawnTriage, type PtyRun } from '../helpers/pty.js';
 import { RT_ROOT, startRtServer, type RtServer } from '../helpers/rt-server.js';
 
 const ADA = { email: 'ada@example.com', name: 'Ada Lovelace' };
@@ -80,6 +81,27 @@ describe('a ticket in the guided intake', () => {
     expect(reply[0]!.content).toMatch(/^(Hi|Hello) Ada,/);
     expect(history.filter((t) => t.type === 'Comment')).toHaveLength(1);
     expect(readFileSync(stdoutFile, 'utf8')).toContain(reply[0]!.content.split('\n')[0]!);
+  }, 40_000);
+
+  it('Ctrl-C at the post confirmation names the hand-off that posts the recorded case, not resume', async () => {
+    const ticket = await rt.createTicketAsCustomer(ADA, 'Locked out', 'My account is locked.');
+    const home = makeHome();
+    const answers = join(home, 'answers.yaml');
+    writeFileSync(answers, ACCOUNT_LOCKED_ANSWERS);
+    const env = { TRIAGE_RT_URL: rt.url, TRIAGE_RT_USER: RT_ROOT.user, TRIAGE_RT_TOKEN: RT_ROOT.password };
+    run = spawnTriage(['run', 'account-locked', '--ticket', `rt:${ticket}`, '--answers', answers, '--channel', 'email', '--mood', 'calm', '--signal', 'none'], { home, env, stdoutFile: join(home, 'out.txt') });
+    await run.waitFor(`? Post the reply and the note to Request Tracker ticket rt:${ticket}?`);
+    run.type(KEY.ctrlC);
+    expect(await run.exit()).toBe(130);
+    const caseId = /Case (TRI-\d{8}-[0-9A-F]{4}) is recorded with its outcome/.exec(run.text())?.[1];
+    expect(caseId, run.text()).toBeDefined();
+    expect(run.text()).toContain(`triage handoff ${caseId} --to rt`);
+    expect(run.text()).not.toContain('triage resume');
+    expect((await rt.history(ticket)).filter((t) => t.creator === 'root')).toHaveLength(0);
+
+    const handoff = triage(['handoff', caseId!, '--to', 'rt'], { home, env });
+    expect(handoff.code, handoff.stderr).toBe(0);
+    expect((await rt.history(ticket)).filter((t) => t.type === 'Comment')).toHaveLength(1);
   }, 40_000);
 
   it('asks for no ticket when no helpdesk is configured', async () => {

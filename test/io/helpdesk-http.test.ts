@@ -190,7 +190,7 @@ describe('helpdesk http', () => {
     const server = await scripted([json(401, { message: `Bad token ${TOKEN}` })]);
     const error = await failure(client(server.port).request({ path: '/x', subject: 'ticket rt:1' }));
     expect(error.code).toBe('helpdesk/unauthorized');
-    expect(error.hint).toBe('Check helpdesk.rt.user (TRIAGE_RT_USER) and helpdesk.rt.token (TRIAGE_RT_TOKEN).');
+    expect(error.hint).toBe('Check helpdesk.rt.user (TRIAGE_RT_USER) and helpdesk.rt.token (TRIAGE_RT_TOKEN): `triage config set helpdesk.rt.token` stores a new one (the environment variable wins when it is set).');
     expect(server.requests).toHaveLength(1);
   });
 
@@ -206,6 +206,24 @@ describe('helpdesk http', () => {
     const error = await failure(client(server.port).request({ path: '/REST/2.0/ticket/123', subject: 'ticket rt:123' }));
     expect(error.code).toBe('helpdesk/not-found');
     expect(error.message).toBe(`Request Tracker at 127.0.0.1:${server.port}: ticket rt:123 was not found (404).`);
+  });
+
+  it('says the address has no API when a 404 is a web page, not a missing ticket', async () => {
+    const server = await scripted([(res) => {
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<html><body>Not found</body></html>');
+    }]);
+    const error = await failure(client(server.port).request({ path: '/REST/2.0/ticket/123', query: { fields: 'Subject' }, subject: 'ticket rt:123' }));
+    expect(error.code).toBe('helpdesk/no-api');
+    expect(error.message).toBe(`Request Tracker at 127.0.0.1:${server.port} has no helpdesk API at /rt/REST/2.0/ticket/123 (404, a web page).`);
+    expect(error.hint).toContain('helpdesk.rt.url (TRIAGE_RT_URL)');
+  });
+
+  it('names a port that fetch refuses to connect to, instead of "the request failed"', async () => {
+    const error = await failure(createHelpdeskHttp({ provider: 'rt', baseUrl: 'http://127.0.0.1:6000', authorization: TOKEN, retries: 0 }).request({ path: '/x' }));
+    expect(error.code).toBe('helpdesk/blocked-port');
+    expect(error.message).toContain('never connects to that port');
+    expect(error.hint).toContain('another port');
   });
 
   it("passes the server's own message on a 422, trimmed to one line", async () => {
@@ -253,6 +271,7 @@ describe('helpdesk http', () => {
       ['not a url', /not a URL/],
       ['ftp://rt.example.com', /must start with https:\/\/ or http:\/\/, not ftp:/],
       ['https://root:hunter2@rt.example.com', /has a user name or password in it/],
+      ['https://rt.example.com/rt/REST/2.0/', /ends in the API path \/REST\/2\.0; triage adds that itself/],
     ] as const) {
       let error: unknown;
       try {
@@ -268,5 +287,14 @@ describe('helpdesk http', () => {
       expect((error as TriageError).hint).toContain('TRIAGE_RT_');
     }
     expect(parseHelpdeskUrl('zendesk', 'https://acme.zendesk.com/').host).toBe('acme.zendesk.com');
+    expect(() => parseHelpdeskUrl('freshdesk', 'https://acme.freshdesk.com/api/v2')).toThrow(/ends in the API path/);
+    const apiUrl = (() => {
+      try {
+        return parseHelpdeskUrl('rt', 'https://rt.example.com/rt/REST/2.0/');
+      } catch (error) {
+        return error as TriageError;
+      }
+    })();
+    expect((apiUrl as TriageError).hint).toBe('Set helpdesk.rt.url (TRIAGE_RT_URL) to https://rt.example.com/rt, the address the helpdesk\'s web pages start with.');
   });
 });

@@ -43,6 +43,14 @@ describe('renderReportText', () => {
     expect(text).not.toContain('Agent ');
   });
 
+  it('leaves the replay line verbatim after its first line, so a multi-line description copies as it was', () => {
+    const base = sampleBugCase();
+    const report = buildReport({ ...base, intake: { ...base.intake, description: 'Export is empty.\nDana' } });
+    const replay = renderReportText(report).split('Replay\n------\n')[1]!;
+    expect(replay).toBe(`  ${report.replay}\n`);
+    expect(replay).toContain("Export is empty.\nDana'");
+  });
+
   it('indents multi-line values under their column', () => {
     const base = sampleBugCase();
     const text = renderReportText(buildReport({ ...base, view: { ...base.view, env: { notes: 'first\nsecond' } } }));

@@ -133,10 +133,21 @@ export function parseHelpdeskUrl(provider: HelpdeskProvider, text: string): URL 
       hint: `Remove them from ${setting}; put the password or token in ${settingWithEnv(`helpdesk.${provider}.token`)}.`,
     });
   }
+  const apiPath = API_PATHS[provider];
+  if (url.pathname.replace(/\/+$/, '').toLowerCase().endsWith(apiPath.toLowerCase())) {
+    const base = `${url.origin}${url.pathname.replace(/\/+$/, '').slice(0, -apiPath.length)}`;
+    throw new TriageError('helpdesk/bad-url', `The ${name} address ${url.origin}${url.pathname} ends in the API path ${apiPath}; triage adds that itself.`, {
+      exitCode: EXIT.usage,
+      hint: `Set ${setting} to ${base || url.origin}, the address the helpdesk's web pages start with.`,
+    });
+  }
   url.search = '';
   url.hash = '';
   return url;
 }
+
+/** The API path each client adds below the base address: a base that already ends in it is a mistake. */
+const API_PATHS: Readonly<Record<HelpdeskProvider, string>> = { rt: '/REST/2.0', zendesk: '/api/v2', freshdesk: '/api/v2' };
 
 /** Creates the HTTP endpoint for one helpdesk; throws `helpdesk/bad-url` for a bad base URL. */
 export function createHelpdeskHttp(options: HelpdeskHttpOptions): HelpdeskHttp {
@@ -265,6 +276,12 @@ function failureCode(failure: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** fetch refuses the ports browsers block (the Fetch standard's "bad port" list) before connecting. */
+function isBlockedPort(failure: unknown): boolean {
+  const cause = (failure as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof Error && cause.message === 'bad port';
+}
+
 function isTimeout(failure: unknown): boolean {
   return failure instanceof Error && (failure.name === 'TimeoutError' || failure.name === 'AbortError');
 }
@@ -311,6 +328,15 @@ function parseBody(context: Context, response: Response, text: string): unknown 
   }
 }
 
+function contentType(response: Response): string {
+  return (response.headers.get('content-type') ?? 'no content type').split(';')[0]!.trim().toLowerCase();
+}
+
+/** The path that was asked for, without a query: the base address's path included. */
+function requestPath(response: Response, path: string): string {
+  return response.url ? new URL(response.url).pathname : path.split('?')[0]!;
+}
+
 function where(context: Context): string {
   return `${context.name} at ${context.host}`;
 }
@@ -328,6 +354,13 @@ function connectionError(context: Context, failure: unknown): TriageError {
     });
   }
   const code = failureCode(failure);
+  if (isBlockedPort(failure)) {
+    return new TriageError('helpdesk/blocked-port', `Cannot reach ${where(context)}: Node's fetch never connects to that port (one of the ports browsers block, such as 1, 25 or 6000).`, {
+      exitCode: EXIT.checkFailed,
+      hint: `Serve the helpdesk on another port (e.g. 443 or 8080) and set ${settingWithEnv(`helpdesk.${context.provider}.url`)} to it.`,
+      cause: failure,
+    });
+  }
   const reason = connectionReason(code);
   const tls = code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code);
   return new TriageError('helpdesk/unreachable', `Cannot reach ${where(context)}: ${reason}.`, {
@@ -375,12 +408,18 @@ function statusError(context: Context, request: HelpdeskRequest, response: Respo
       `Set ${settingWithEnv(`helpdesk.${context.provider}.url`)} to the address it redirects to (often https:// instead of http://).`);
   }
   if (status === 401) {
+    const token = context.credentialSettings[context.credentialSettings.length - 1]!;
     return failed('helpdesk/unauthorized', `${where(context)} did not accept the credentials (401 Unauthorized).`,
-      `Check ${credentials}.`);
+      `Check ${credentials}: \`triage config set ${token}\` stores a new one (the environment variable wins when it is set).`);
   }
   if (status === 403) {
     return failed('helpdesk/forbidden', `${where(context)} refused access to ${subject} (403 Forbidden).`,
       `The account in ${credentials} needs the right to see and change tickets there; ask the helpdesk's administrator.`);
+  }
+  if (status === 404 && contentType(response) === 'text/html') {
+    // The helpdesk's API answers a missing ticket in JSON; a web page means the address has no API.
+    return failed('helpdesk/no-api', `${where(context)} has no helpdesk API at ${requestPath(response, request.path)} (404, a web page).`,
+      `Set ${settingWithEnv(`helpdesk.${context.provider}.url`)} to the helpdesk's own address, the one its web pages start with (e.g. https://${context.provider}.example.com, without /REST/2.0 or /api/v2).`);
   }
   if (status === 404) {
     return failed('helpdesk/not-found', `${where(context)}: ${subject} was not found (404).`,
