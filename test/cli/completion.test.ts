@@ -33,6 +33,9 @@ beforeAll(() => {
     '--answer', 'how-big-is-the-export=Smaller, and the file is empty or cut short', '--answer', 'rows_expected=5200', '--answer', 'rows_received=0', '--answer', 'do-filters-explain-the-missing-rows=No filter; the file really has fewer rows'], { home });
   expect(created.code).toBe(0);
   caseId = 'TRI-20261127-C0DE';
+  // Each shell loads the script from a file written once: what is completed is the same as with
+  // `source <(triage completion bash)` (run by the examples test), without a process per line.
+  for (const name of ['bash', 'zsh', 'fish']) writeFileSync(join(home, `completion.${name}`), triage(['completion', name], { home }).stdout);
 }, 60_000);
 
 function shell(file: string, args: string[]): string {
@@ -44,7 +47,7 @@ function shell(file: string, args: string[]): string {
 /** What bash offers for the words (the last one is the word being completed). */
 function bashComplete(words: string[]): string[] {
   const quoted = words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
-  const out = shell('bash', ['-c', `source <(triage completion bash); COMP_WORDS=(${quoted}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _triage; printf '%s\\n' "\${COMPREPLY[@]}"`]);
+  const out = shell('bash', ['-c', `source "$HOME/completion.bash"; COMP_WORDS=(${quoted}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _triage; printf '%s\\n' "\${COMPREPLY[@]}"`]);
   return out.split('\n').filter((line) => line !== '');
 }
 
@@ -122,7 +125,7 @@ describe('triage __complete', () => {
 
 describe('fish', () => {
   const fishComplete = (line: string): string[] =>
-    shell('fish', ['-c', `triage completion fish | source; complete -C '${line}'`])
+    shell('fish', ['-c', `source "$HOME/completion.fish"; complete -C '${line}'`])
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => l.split('\t')[0]!);
@@ -150,7 +153,7 @@ describe('zsh', () => {
     'compset() { return 0; }',
   ].join('\n');
   const zshComplete = (words: string[]): string[] =>
-    shell('zsh', ['-c', `${STUBS}\nsource <(triage completion zsh)\nwords=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=\${#words}; _triage`])
+    shell('zsh', ['-c', `${STUBS}\nsource "$HOME/completion.zsh"\nwords=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=\${#words}; _triage`])
       .split('\n')
       .filter((l) => l !== '');
 
