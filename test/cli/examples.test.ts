@@ -167,8 +167,8 @@ describe('examples in --help, triage help <topic>, README and docs run', () => {
     // The `triage …` at the head of a line runs in-process, its words split by bash as a user's
     // shell would, its stdin from `< file`; what follows (`| jq …`, `> file`) runs in bash on its
     // output, with pipefail's exit code. Anything else runs wholly in bash with the binary on PATH.
-    const headed = runnable.filter((e) => triageHead(e.command) !== undefined);
-    for (const example of headed) check(example, await runHeaded(triageHead(example.command)!, { home, cwd: freshCwd(), env }));
+    const headed = runnable.filter((e) => triageSequence(e.command) !== undefined);
+    for (const example of headed) check(example, await runSequence(triageSequence(example.command)!, { home, cwd: freshCwd(), env }));
     // Two at a time (examples do not depend on each other's order; each has its own directory).
     const queue = runnable.filter((e) => !headed.includes(e));
     const worker = async (): Promise<void> => {
@@ -191,11 +191,50 @@ interface TriageHead {
 
 /** `triage <plain words> [< file] [| … or > …]`: the part a shell only splits into words; else undefined. */
 function triageHead(command: string): TriageHead | undefined {
-  const match = /^triage\s([^|<>;&$`()\\~*?]*?)(?:\s*<\s*([\w./-]+))?\s*(?:([|>])(.*))?$/.exec(command.replace(/\s#[^'"]*$/, ''));
+  const match = /^triage\s([^|<>;&$`()\\~*?]*?)(?:\s*<\s*([\w./-]+))?\s*(?:([|>])(.*))?$/.exec(withoutComment(command));
   if (!match || (match[3] === '|' && match[4]!.startsWith('|'))) return undefined;
   const split = spawnSync('bash', ['-c', 'eval "set -- $1"; printf "%s\\0" "$@"', '_', match[1]!], { encoding: 'utf8' });
   if (split.status !== 0) return undefined;
   return { args: split.stdout.split('\0').slice(0, -1), stdinFile: match[2], tail: match[3] === undefined ? undefined : `${match[3] === '>' ? 'cat >' : ''}${match[4]!}` };
+}
+
+/**
+ * `a && b`, `a; b` and `a || exit N` where every part is a triage head: run in order as the shell
+ * would (`&&` stops at a failure), exit code of the last part run.
+ */
+function triageSequence(command: string): { heads: TriageHead[]; joins: string[]; orExit?: number } | undefined {
+  const orExit = /\s\|\|\s*exit\s+(\d+)\s*$/.exec(command);
+  const body = orExit ? command.slice(0, orExit.index) : command;
+  const parts = body.split(/\s*(&&|;)\s*(?=triage\s)/);
+  const heads = parts.filter((_, i) => i % 2 === 0).map(triageHead);
+  if (heads.some((h) => h === undefined)) return undefined;
+  return { heads: heads as TriageHead[], joins: parts.filter((_, i) => i % 2 === 1), ...(orExit ? { orExit: Number(orExit[1]) } : {}) };
+}
+
+async function runSequence(
+  sequence: { heads: TriageHead[]; joins: string[]; orExit?: number },
+  options: { home: string; cwd: string; env: Record<string, string> },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let last = { code: 0, stdout: '', stderr: '' };
+  for (const [i, head] of sequence.heads.entries()) {
+    if (i > 0 && sequence.joins[i - 1] === '&&' && last.code !== 0) break;
+    const result = await runHeaded(head, options);
+    last = { code: result.code, stdout: last.stdout + result.stdout, stderr: last.stderr + result.stderr };
+  }
+  return sequence.orExit !== undefined && last.code !== 0 ? { ...last, code: sequence.orExit } : last;
+}
+
+/** The line up to a ` #` comment outside quotes. */
+function withoutComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '#' && /\s/.test(line[i - 1] ?? '')) return line.slice(0, i).trimEnd();
+  }
+  return line;
 }
 
 async function runHeaded(head: TriageHead, options: { home: string; cwd: string; env: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string }> {
