@@ -123,6 +123,34 @@ describe('JSON outputs validate against their schemas', () => {
     expect(schemaErrors('report', parsed(shown.stdout))).toEqual([]);
   });
 
+  it('cases show --format json and cases export: the case record, also with a helpdesk ticket and its posts', () => {
+    const shown = triage(['cases', 'show', caseId, '--format', 'json'], { home });
+    expect(shown.code, shown.stderr).toBe(0);
+    const record = parsed(shown.stdout) as Record<string, unknown>;
+    expect(schemaErrors('case', record)).toEqual([]);
+    const exported = triage(['cases', 'export'], { home });
+    for (const line of exported.stdout.trim().split('\n')) expect(schemaErrors('case', JSON.parse(line))).toEqual([]);
+
+    // A case from a ticket, as `run --ticket … --post` records it, goes through import and back out.
+    const fromTicket = {
+      ...record,
+      id: 'TRI-20261205-7C4E',
+      ticket: { provider: 'rt', id: '42', webUrl: 'https://rt.example.com/Ticket/Display.html?id=42' },
+      posts: [
+        { kind: 'reply', provider: 'rt', ticketId: '42', status: 'sent', at: '2026-12-05T10:00:00.000Z', remoteId: '381' },
+        { kind: 'note', provider: 'rt', ticketId: '42', status: 'pending', at: '2026-12-05T10:00:01.000Z' },
+      ],
+    };
+    expect(triage(['cases', 'import'], { home, input: `${JSON.stringify(fromTicket)}\n` }).code).toBe(0);
+    const again = triage(['cases', 'show', 'TRI-20261205-7C4E', '--format', 'json'], { home });
+    expect(again.code, again.stderr).toBe(0);
+    const shownAgain = parsed(again.stdout) as { posts: unknown[] };
+    expect(shownAgain.posts).toHaveLength(2);
+    expect(schemaErrors('case', shownAgain)).toEqual([]);
+    // The schema holds a post to its documented states.
+    expect(schemaErrors('case', { ...fromTicket, posts: [{ ...fromTicket.posts[0], status: 'queued' }] })).not.toEqual([]);
+  });
+
   it('env --json (triage.env/v1), whole and with --only', () => {
     for (const args of [['env', '--json', '--timeout', '5000'], ['env', '--json', '--only', 'system']]) {
       const env = triage(args, { home });
