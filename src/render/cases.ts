@@ -128,12 +128,15 @@ function caseFields(record: CaseRecord): [string, string][] {
   ];
 }
 
-/** `reply to rt:42: sent (id 117, 2026-12-05T08:00:00Z)`; a pending one says how to finish it. */
+/**
+ * `reply to rt:42: sent (id 117, 2026-12-05T08:00:00Z)`; a pending one says how to finish it, with
+ * no backticks: the same words go into a terminal and a Markdown table cell.
+ */
 function describePost(caseId: string, post: NonNullable<CaseRecord['posts']>[number]): string {
   const what = `${post.kind} to ${post.provider}:${post.ticketId}`;
   return post.status === 'sent'
     ? `${what}: sent (${post.remoteId ? `id ${post.remoteId}, ` : ''}${post.at})`
-    : `${what}: pending since ${post.at}, not confirmed; \`triage handoff ${caseId} --to ${post.provider}\` finishes it`;
+    : `${what}: pending since ${post.at}, not confirmed; finish it with: triage handoff ${caseId} --to ${post.provider}`;
 }
 
 export function renderCaseText(record: CaseRecord): string {
