@@ -16,7 +16,6 @@ import { sanitizeForTerminal } from '../core/terminal-text.js';
 import { ticketIntake, type TicketIntake } from '../core/ticket-intake.js';
 import { findPost, postedMessageId, withPost } from '../core/ticket-posts.js';
 import type { CaseStore } from '../io/case-store.js';
-import { rtStatus } from '../io/helpdesk/rt.js';
 import { renderReportText } from '../render/report-text.js';
 import { reportOf } from './handoff.js';
 
@@ -100,8 +99,8 @@ export async function postCaseToTicket(request: PostRequest, deps: PostDependenc
   let status: string | undefined;
   if (request.setStatus && state.record.outcome) {
     const update = OUTCOME_TICKET_UPDATES[state.record.outcome.kind];
-    await helpdeskCall(state.record.id, ref, () => deps.client.update(ref.id, { status: update.status, addTags: update.tags }));
-    status = ref.provider === 'rt' ? rtStatus(update.status) : update.status;
+    const receipt = await helpdeskCall(state.record.id, ref, () => deps.client.update(ref.id, { status: update.status, addTags: update.tags }));
+    status = receipt.status;
   }
   const ordered = [...results].sort((a, b) => request.kinds.indexOf(a.kind) - request.kinds.indexOf(b.kind));
   return { record: state.record, results: ordered, ...(status ? { status } : {}) };

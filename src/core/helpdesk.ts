@@ -77,6 +77,12 @@ export interface TicketUpdate {
   readonly addTags?: readonly string[];
 }
 
+/** What an update did, in the helpdesk's own words. */
+export interface UpdateReceipt {
+  /** The status set, as the helpdesk names it (RT: `resolved` for solved); absent when none was asked. */
+  readonly status?: string;
+}
+
 /** What the helpdesk answered for a post: its id for the message, and when. */
 export interface PostReceipt {
   readonly id: string;
@@ -91,7 +97,7 @@ export interface HelpdeskClient {
   readonly provider: HelpdeskProvider;
   fetchTicket(id: string): Promise<Ticket>;
   post(id: string, post: TicketPost): Promise<PostReceipt>;
-  update(id: string, update: TicketUpdate): Promise<void>;
+  update(id: string, update: TicketUpdate): Promise<UpdateReceipt>;
 }
 
 const REF = /^(rt|zendesk|freshdesk):#?(\d{1,12})$/i;

@@ -197,7 +197,8 @@ describe('Freshdesk: updating status and tags', () => {
     serveTicketAnyQuery();
     const documented = fixture('update-response');
     helpdesk.serve(documented);
-    await client.update('20', { status: 'solved', addTags: ['triage-resolved'] });
+    // The receipt names the status as Freshdesk does (4 is Resolved there).
+    expect(await client.update('20', { status: 'solved', addTags: ['triage-resolved'] })).toEqual({ status: 'resolved' });
 
     expect(helpdesk.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${TICKET_PATH}`, `PUT ${TICKET_PATH}`]);
     expect(helpdesk.requests[1]!.json).toEqual(documented.request!.body);

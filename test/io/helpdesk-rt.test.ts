@@ -67,7 +67,7 @@ describe('Request Tracker client', () => {
   });
 
   it("sets the status in RT's terms and refuses one RT does not know", async () => {
-    await client.update(ticketId, { status: 'pending', addTags: ['triage-workaround'] });
+    expect(await client.update(ticketId, { status: 'pending', addTags: ['triage-workaround'] })).toEqual({ status: 'stalled' });
     expect((await client.fetchTicket(ticketId)).status).toBe('stalled');
     await client.update(ticketId, { status: 'solved' });
     expect((await client.fetchTicket(ticketId)).status).toBe('resolved');

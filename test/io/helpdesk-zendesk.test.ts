@@ -229,7 +229,7 @@ describe('Zendesk: updating status and tags', () => {
     const status = fixture('update-ticket-status');
     helpdesk.serve(tags);
     helpdesk.serve(status);
-    await client.update('35436', { status: 'solved', addTags: ['triage-resolved'] });
+    expect(await client.update('35436', { status: 'solved', addTags: ['triage-resolved'] })).toEqual({ status: 'solved' });
 
     expect(helpdesk.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/v2/tickets/35436/tags.json', `PUT ${TICKET_PATH}`]);
     expect(helpdesk.requests.map((r) => r.json)).toEqual([tags.request!.body, status.request!.body]);

@@ -4,7 +4,7 @@
  * own endpoints; status and tags through a ticket update (Freshdesk replaces the whole tag list,
  * so the current tags are read first).
  */
-import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
+import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate, UpdateReceipt } from '../../core/helpdesk.js';
 import { htmlToText } from '../../core/html-text.js';
 import type { Channel } from '../../core/model.js';
 import { createHelpdeskHttp, type HelpdeskConnection, type HelpdeskHttp } from './http.js';
@@ -240,12 +240,12 @@ async function postFreshdesk(http: HelpdeskHttp, id: string, post: TicketPost): 
   return { id: String(response.body.id), at: isoDate(response.body.created_at) };
 }
 
-async function updateFreshdeskTicket(http: HelpdeskHttp, id: string, update: TicketUpdate): Promise<void> {
+async function updateFreshdeskTicket(http: HelpdeskHttp, id: string, update: TicketUpdate): Promise<UpdateReceipt> {
   const subject = `ticket freshdesk:${id}`;
   const status = update.status === undefined ? undefined : freshdeskStatusNumber(update.status);
   const addTags = update.addTags ?? [];
   const current = addTags.length > 0 ? ((await http.request<FreshdeskTicket>({ path: `/api/v2/tickets/${id}`, subject })).body.tags ?? []) : [];
   const body = freshdeskUpdateBody(status, addTags, current);
-  if (!body) return;
-  await http.request({ method: 'PUT', path: `/api/v2/tickets/${id}`, body, subject });
+  if (body) await http.request({ method: 'PUT', path: `/api/v2/tickets/${id}`, body, subject });
+  return status === undefined ? {} : { status: STATUS_NAMES[status] ?? String(status) };
 }

@@ -16,7 +16,7 @@
  *   it; otherwise tags are ignored.
  */
 import { EXIT, TriageError } from '../../core/errors.js';
-import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
+import type { HelpdeskClient, PostReceipt, UpdateReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
 import { htmlToText } from '../../core/html-text.js';
 import { createHelpdeskHttp, type HelpdeskConnection, type HelpdeskHttp } from './http.js';
 
@@ -277,21 +277,22 @@ async function transactionTime(http: HelpdeskHttp, transactionId: string): Promi
 }
 
 /** RT's name for a triage status: its default lifecycle's, or the status as given. */
-export function rtStatus(status: string): string {
+function rtStatus(status: string): string {
   return RT_STATUSES[status.toLowerCase()] ?? status;
 }
 
-async function updateTicket(http: HelpdeskHttp, id: string, update: TicketUpdate): Promise<void> {
+async function updateTicket(http: HelpdeskHttp, id: string, update: TicketUpdate): Promise<UpdateReceipt> {
   const ticket = await getTicket(http, id);
   const change: Record<string, unknown> = {};
   const status = update.status === undefined ? undefined : rtStatus(update.status);
+  const receipt: UpdateReceipt = status === undefined ? {} : { status };
   if (status !== undefined && status !== ticket.Status) change.Status = status;
   const field = tagsField(ticket);
   const newTags = (update.addTags ?? []).filter((tag) => !(field?.values ?? []).includes(tag));
   if (field && newTags.length > 0) change.CustomFields = { [field.id]: [...(field.values ?? []), ...newTags] };
-  if (Object.keys(change).length === 0) return;
+  if (Object.keys(change).length === 0) return receipt;
   const { body } = await http.request<unknown>({ method: 'PUT', path: rest(`/ticket/${id}`), body: change, subject: `the update of ticket rt:${id}` });
-  if (status === undefined || change.Status === undefined) return;
+  if (status === undefined || change.Status === undefined) return receipt;
   const after = await getTicket(http, id);
   if (after.Status !== status) {
     const said = Array.isArray(body) ? body.filter((m): m is string => typeof m === 'string').join(' ') : '';
@@ -300,4 +301,5 @@ async function updateTicket(http: HelpdeskHttp, id: string, update: TicketUpdate
       hint: "Use a status of the ticket's lifecycle in RT (new, open, stalled, resolved, rejected by default).",
     });
   }
+  return receipt;
 }

@@ -4,7 +4,7 @@
  * ticket update, whose audit names the new comment; tags through Add Tags, status through a
  * ticket update.
  */
-import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate } from '../../core/helpdesk.js';
+import type { HelpdeskClient, PostReceipt, Ticket, TicketAttachment, TicketMessage, TicketPost, TicketUpdate, UpdateReceipt } from '../../core/helpdesk.js';
 import { htmlToText } from '../../core/html-text.js';
 import type { Channel } from '../../core/model.js';
 import { EXIT, TriageError } from '../../core/errors.js';
@@ -273,8 +273,9 @@ async function postZendeskComment(http: HelpdeskHttp, id: string, post: TicketPo
   throw noReceiptError('zendesk', id, post.kind, zendeskWebUrl(http.baseUrl, id));
 }
 
-async function updateZendeskTicket(http: HelpdeskHttp, id: string, update: TicketUpdate): Promise<void> {
+async function updateZendeskTicket(http: HelpdeskHttp, id: string, update: TicketUpdate): Promise<UpdateReceipt> {
   for (const { path, body } of zendeskUpdateRequests(id, update)) {
     await http.request({ method: 'PUT', path, body, subject: `ticket zendesk:${id}` });
   }
+  return update.status === undefined ? {} : { status: helpdeskStatus('zendesk', update.status, STATUSES) };
 }
