@@ -22,9 +22,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 const RT_SERVER = '/usr/share/request-tracker5/libexec/rt-server';
 const RT_SETUP_DATABASE = '/usr/sbin/rt-setup-database-5';
@@ -71,17 +71,6 @@ export interface RtServer {
   /** The ticket's transactions, oldest first, with each one's text. */
   history(ticketId: string): Promise<HistoryEntry[]>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 function siteConfig(dir: string, port: number): string {
