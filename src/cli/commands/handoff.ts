@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { examples, writeErr, writeOut, runs } from './shared.js';
-import { HELPDESK_PROVIDERS, type HelpdeskProvider } from '../../core/helpdesk.js';
+import { formatTicketRef, HELPDESK_NAMES, HELPDESK_PROVIDERS, parseTicketRef, type HelpdeskProvider } from '../../core/helpdesk.js';
 
 interface HandoffFlags {
   to: 'github' | 'gitlab' | 'jira' | HelpdeskProvider;
@@ -127,7 +127,6 @@ function isHelpdesk(to: string): to is HelpdeskProvider {
 async function handOffToHelpdesk(ctx: CliContext, caseId: string | undefined, flags: HandoffFlags & { to: HelpdeskProvider }): Promise<number> {
   const { caseToHandOff } = await import('../../app/handoff.js');
   const { parsePostKinds, postCaseToTicket } = await import('../../app/helpdesk.js');
-  const { parseTicketRef, formatTicketRef, HELPDESK_NAMES } = await import('../../core/helpdesk.js');
   const { TriageError, EXIT } = await import('../../core/errors.js');
   const { helpdeskClient, reportPosts } = await import('../run-ticket.js');
   const { readSettingsFast } = await import('../../io/settings-read.js');
