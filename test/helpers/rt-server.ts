@@ -13,7 +13,7 @@
  * - `rt-setup-database --action init` fills the database (about 1.5 s): RT's schema and initial
  *   data with root/password. Then RT's own API adds what the tests need (see SETUP_RT), including
  *   the rights that let customer mail through the mail gateway create tickets and add messages
- *   as the customer.
+ *   as the customer. That database is made once and copied for each server (templateDatabase).
  * - `$BcryptCost = 4`: RT checks the password on every REST request; at the default cost 12 that
  *   is about 0.25 s a request, at 4 under 0.03 s.
  * - `$MailCommand = 'testfile'`: RT writes its outgoing mail to a temp file, never to a mailer.
@@ -21,7 +21,8 @@
  *   belong to www-data, so a test run by another user could not start RT otherwise.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -140,6 +141,50 @@ function createDatabase(env: NodeJS.ProcessEnv): string {
   return run('perl', ['-e', SETUP_RT], env, 'Setting up the test RT').trim().split('\n').pop()!;
 }
 
+const TEMPLATE_LOCK_STALE_MS = 120_000;
+
+/**
+ * The database every test RT starts from, made once per RT build and setup script and then copied:
+ * making it is two Perl processes loading all of RT (about 3.5 s of CPU), copying it a millisecond.
+ * Test files start their servers in parallel, so the first one makes it under a lock directory and
+ * the others wait for it; the finished template appears by rename, whole or not at all.
+ */
+async function templateDatabase(): Promise<{ database: string; rootToken: string }> {
+  const rtBuild = [RT_SETUP_DATABASE, RT_SERVER].map((file) => `${statSync(file).size}:${statSync(file).mtimeMs}`).join(',');
+  const key = createHash('sha256').update(`${rtBuild}\n${SETUP_RT}\n${siteConfig('DIR', 0)}`).digest('hex').slice(0, 16);
+  const template = join(tmpdir(), `triage-rt-template-${key}`);
+  const lock = `${template}.lock`;
+  const deadline = Date.now() + READY_WITHIN_MS * 2;
+  while (!existsSync(join(template, 'token'))) {
+    if (Date.now() > deadline) throw new Error(`The test RT database template ${template} did not appear; remove ${lock} if no test run is making it.`);
+    try {
+      mkdirSync(lock);
+    } catch {
+      const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - lockedAt > TEMPLATE_LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      continue;
+    }
+    try {
+      if (!existsSync(join(template, 'token'))) makeTemplate(template);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  return { database: join(template, 'rtdb'), rootToken: readFileSync(join(template, 'token'), 'utf8') };
+}
+
+function makeTemplate(template: string): void {
+  const build = mkdtempSync(`${template}.build-`);
+  try {
+    const rootToken = createDatabase(writeSiteConfig(build, 0));
+    writeFileSync(join(build, 'token'), rootToken);
+    renameSync(build, template);
+  } finally {
+    rmSync(build, { recursive: true, force: true });
+  }
+}
+
 function basicAuth(): string {
   return `Basic ${Buffer.from(`${RT_ROOT.user}:${RT_ROOT.password}`).toString('base64')}`;
 }
@@ -207,7 +252,8 @@ export async function startRtServer(): Promise<RtServer> {
   try {
     const port = await freePort();
     const env = writeSiteConfig(dir, port);
-    const rootToken = createDatabase(env);
+    const { database, rootToken } = await templateDatabase();
+    copyFileSync(database, join(dir, 'rtdb'));
     const logFile = join(dir, 'rt-server.log');
     child = spawnServer(port, env, logFile);
     const url = `http://127.0.0.1:${port}`;
