@@ -3,7 +3,7 @@
 // commands of both in paired, alternating runs. Reports each side's median and the paired ratio
 // (without/with, per pair) as median and interquartile range: > 1 means the device saves time.
 //
-//   node scripts/bench-devices.mjs [--runs 15] [--devices merge,vendor-cache,help-snapshot]
+//   node scripts/bench-devices.mjs [--runs 15] [--devices merge,code-cache,help-snapshot]
 // (also part of `npm run bench`, unless --skip devices)
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { writeCorpus } from './bench-corpus.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEVICES = ['merge', 'vendor-cache', 'help-snapshot'];
+export const DEVICES = ['merge', 'code-cache', 'help-snapshot'];
 
 export function benchDevices({ runs = 15, devices = DEVICES, log = console.log } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'triage-bench-devices-'));

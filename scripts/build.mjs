@@ -4,53 +4,18 @@
 // behind for a triage process (or test) that is starting at that moment.
 import { build } from 'esbuild';
 import { mergeChunks } from './merge-chunks.mjs';
+import { toCommonJsChunks } from './commonjs-chunks.mjs';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dist = process.env.TRIAGE_BUILD_OUTDIR ?? fileURLToPath(new URL('../dist', import.meta.url));
-// For side-by-side measurements (scripts/bench-devices.mjs): TRIAGE_BUILD_WITHOUT=merge,vendor-cache,help-snapshot
+// For side-by-side measurements (scripts/bench-devices.mjs): TRIAGE_BUILD_WITHOUT=merge,code-cache,help-snapshot
 const without = new Set((process.env.TRIAGE_BUILD_WITHOUT ?? '').split(',').filter(Boolean));
-
-/**
- * Large CommonJS packages on the start-up path, bundled apart (dist/vendor/<name>.cjs) and loaded
- * through V8's code cache by src/io/vendor-cache.ts: their imports in src/ resolve to a stand-in
- * that calls loadVendor().
- */
-const CODE_CACHED = ['commander', 'liquidjs', 'ua-parser-js'];
-const vendorCacheModule = fileURLToPath(new URL('../src/io/vendor-cache.ts', import.meta.url));
-const vendorHashes = new Map();
-const codeCachedVendors = {
-  name: 'code-cached-vendors',
-  setup(build) {
-    build.onResolve({ filter: new RegExp(`^(${CODE_CACHED.join('|')})$`) }, (args) =>
-      /[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: args.path, namespace: 'code-cached-vendor' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'code-cached-vendor' }, (args) => ({
-      loader: 'js',
-      resolveDir: dirname(vendorCacheModule),
-      contents: `module.exports = require(${JSON.stringify(vendorCacheModule)}).loadVendor(${JSON.stringify(args.path)}, ${JSON.stringify(vendorHashes.get(args.path))});`,
-    }));
-  },
-};
-
-async function buildVendors(outdir) {
-  for (const name of CODE_CACHED) {
-    await build({
-      entryPoints: [createRequire(import.meta.url).resolve(name)],
-      outfile: join(outdir, 'vendor', `${name}.cjs`),
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      logLevel: 'warning',
-    });
-    vendorHashes.set(name, createHash('sha1').update(readFileSync(join(outdir, 'vendor', `${name}.cjs`))).digest('hex').slice(0, 16));
-  }
-}
 
 /** A hash of the sources: the playbook index cache (src/io/playbook-index.ts) of another build is not used. */
 function sourceHash(dir) {
@@ -82,7 +47,8 @@ function copyRecheck(outdir) {
 const staging = `${dist}.building-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
 copyRecheck(staging);
-if (!without.has('vendor-cache')) await buildVendors(staging);
+const codeCached = !without.has('code-cache');
+const buildId = sourceHash(fileURLToPath(new URL('../src', import.meta.url)));
 const result = await build({
   entryPoints: { bin: 'src/bin.ts' },
   outdir: staging,
@@ -94,8 +60,9 @@ const result = await build({
   sourcemap: 'linked',
   // clipboardy finds its bundled xsel fallback next to its own files, so it loads from node_modules.
   external: ['better-sqlite3', 'node-pty', 'pg-native', 'clipboardy'],
-  // CommonJS dependencies bundled into ESM still call require() and read __filename; give them both.
-  banner: {
+  // CommonJS dependencies bundled into ESM still call require() and read __filename; give them both
+  // (CommonJS chunks get them from their wrapper).
+  banner: codeCached ? {} : {
     js: [
       "import { createRequire as __triageCreateRequire } from 'node:module';",
       "import { fileURLToPath as __triageFileURLToPath } from 'node:url';",
@@ -105,21 +72,50 @@ const result = await build({
       'const __dirname = __triageDirname(__filename);',
     ].join(' '),
   },
-  plugins: without.has('vendor-cache') ? [] : [codeCachedVendors],
-  define: { __TRIAGE_BUILD_ID__: JSON.stringify(sourceHash(fileURLToPath(new URL('../src', import.meta.url)))) },
+  define: { __TRIAGE_BUILD_ID__: JSON.stringify(buildId) },
   chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
   logLevel: 'warning',
 });
 // Fewer, larger chunks on the hot paths (scripts/merge-chunks.mjs says which and why).
 if (!without.has('merge')) await mergeChunks(staging, result.metafile, { hot: ['src/app/env.ts', 'src/app/playbooks.ts', 'src/cli/run-case.ts', 'src/io/case-store-sqlite.ts'], light: ['src/app/playbooks.ts', 'src/render/playbook-list.ts'] });
+// Every file of the program compiled through V8's code cache (src/io/program-loader.ts): the chunks
+// become CommonJS, and dist/bin.js, the entry everything imports, loads them through the loader.
+if (codeCached) {
+  await toCommonJsChunks(staging);
+  await build({
+    entryPoints: ['src/io/program-loader.ts'],
+    outfile: join(staging, 'load.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    define: { __TRIAGE_BUILD_ID__: JSON.stringify(buildId) },
+    logLevel: 'warning',
+  });
+  writeFileSync(
+    join(staging, 'bin.js'),
+    [
+      '// The program, loaded through V8\'s code cache by load.cjs (src/io/program-loader.ts, scripts/build.mjs).',
+      "import { createRequire } from 'node:module';",
+      "import { dirname } from 'node:path';",
+      "import { fileURLToPath } from 'node:url';",
+      "const program = createRequire(import.meta.url)('./load.cjs').loadProgram(dirname(fileURLToPath(import.meta.url)));",
+      'export const { run, runWithContext } = program;',
+      '',
+    ].join('\n'),
+  );
+}
 // `triage --help` into a pipe is answered from this snapshot, rendered by the program just built
 // (src/cli/help-snapshot.ts says when it is used).
 // The program answers `--help` from <package>/dist/help.json when it holds: the one being replaced,
 // with the old text. Without it, the help is commander's, from the program just built.
 rmSync(join(dist, 'help.json'), { force: true });
 const renderHelp = `import { run } from ${JSON.stringify(pathToFileURL(join(staging, 'bin.js')).href)}; process.exitCode = await run(['--help']);`;
-const help = spawnSync(process.execPath, ['--input-type=module', '-e', renderHelp], { encoding: 'utf8', env: withoutColourSettings(process.env) });
+// With a cache directory of its own: the code it caches belongs to the staging directory's paths.
+const helpCache = mkdtempSync(join(tmpdir(), 'triage-build-cache-'));
+const help = spawnSync(process.execPath, ['--input-type=module', '-e', renderHelp], { encoding: 'utf8', env: { ...withoutColourSettings(process.env), TRIAGE_CACHE_DIR: helpCache } });
+rmSync(helpCache, { recursive: true, force: true });
 if (help.status !== 0 || help.stdout === '') {
   rmSync(staging, { recursive: true, force: true });
   throw new Error(`rendering --help failed: ${help.stderr}`);

@@ -89,8 +89,8 @@ export async function mergeChunks(outdir, metafile, options) {
     for (const file of candidates) {
       const needs = [...closure(file)].filter((f) => !candidates.has(f) && !taken.has(f)).sort();
       // For a chunk the light entries (list, search) load, packages count as needs too: one
-      // holding (or loading the vendor file of) a package must not be merged with one that loads
-      // none, or list and search would load the package. Others group by large chunks alone, so
+      // holding a package must not be merged with one that holds none, or list and search would
+      // load the package. Others group by large chunks alone, so
       // a recorded run loads a dozen files, not twenty.
       const shared = (reachedBy.get(file) ?? []).some((t) => light.has(t));
       const key = shared ? `${needs.join('\n')}\n|${[...packagesOf([file, ...closure(file)], outputs)].sort().join(',')}` : needs.join('\n');
@@ -159,12 +159,12 @@ function writeManifest(outdir, outputs, renamed) {
   return manifest;
 }
 
-/** The packages the code of `files` holds or loads (bundled from node_modules, or a dist/vendor file). */
+/** The packages the code of `files` holds (bundled from node_modules). */
 function packagesOf(files, outputs) {
   const packages = new Set();
   for (const file of files) {
     for (const input of Object.keys(outputs.get(file)?.inputs ?? {})) {
-      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? /^code-cached-vendor:(.+)$/.exec(input)?.[1];
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
       if (pkg) packages.add(pkg);
     }
   }

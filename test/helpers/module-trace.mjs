@@ -1,6 +1,6 @@
 // `node --import ./module-trace.mjs app.js` with MODULE_TRACE=<file>: writes every module the app
 // loads to that file, one per line: ES modules by URL (through loader hooks), CommonJS modules
-// (require) and scripts compiled with node:vm (the code-cached vendor packages of dist/vendor)
+// (require) and scripts compiled with node:vm (the program's files, loaded by dist/load.cjs)
 // by path. Used by test/cli/startup-modules.test.ts to count what start-up loads.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { createRequire, register, syncBuiltinESMExports } from 'node:module';
