@@ -59,7 +59,7 @@ const result = await build({
   target: 'node20',
   sourcemap: 'linked',
   // clipboardy finds its bundled xsel fallback next to its own files, so it loads from node_modules.
-  external: ['better-sqlite3', 'node-pty', 'pg-native', 'clipboardy'],
+  external: ['node-pty', 'pg-native', 'clipboardy'],
   // CommonJS dependencies bundled into ESM still call require() and read __filename; give them both
   // (CommonJS chunks get them from their wrapper).
   banner: codeCached ? {} : {
@@ -80,7 +80,8 @@ const result = await build({
 // Fewer, larger chunks on the hot paths (scripts/merge-chunks.mjs says which and why).
 if (!without.has('merge')) await mergeChunks(staging, result.metafile, { hot: ['src/app/env.ts', 'src/app/playbooks.ts', 'src/cli/run-case.ts', 'src/io/case-store-sqlite.ts'], light: ['src/app/playbooks.ts', 'src/render/playbook-list.ts'] });
 // Every file of the program compiled through V8's code cache (src/io/program-loader.ts): the chunks
-// become CommonJS, and dist/bin.js, the entry everything imports, loads them through the loader.
+// become CommonJS, loaded by dist/load.cjs, which bin/triage.js requires; dist/bin.js, which tests
+// and scripts import, loads them the same way.
 if (codeCached) {
   await toCommonJsChunks(staging);
   await build({
@@ -105,6 +106,9 @@ if (codeCached) {
       '',
     ].join('\n'),
   );
+} else {
+  // The same interface as src/io/program-loader.ts, over the ES modules.
+  writeFileSync(join(staging, 'load.cjs'), "exports.loadProgram = () => ({ run: async (argv) => (await import('./bin.js')).run(argv) });\n");
 }
 // `triage --help` into a pipe is answered from this snapshot, rendered by the program just built
 // (src/cli/help-snapshot.ts says when it is used).

@@ -5,7 +5,7 @@
  *
  * Spawning goes through execa, loaded on first use (about 30 ms), so only commands that spawn pay.
  */
-import { spawn as spawnProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { CheckResult } from '../core/flow-types.js';
 
 export interface RunCommandOptions {
@@ -59,7 +59,10 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   if (process.platform === 'win32') {
     // No process groups on Windows: taskkill /T ends the tree.
     try {
-      const killer = spawnProcess('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+      // Required here, not imported: every `run` loads this module, and child_process (with net
+      // and dgram) is a few milliseconds of its start-up that only this Windows path needs.
+      const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+      const killer = spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
       killer.on('error', () => undefined);
       killer.unref();
     } catch {
