@@ -42,7 +42,6 @@ export function isolatedEnv(home: string): Record<string, string> {
   };
 }
 
-/** The environment a spawned triage gets: this process's, minus triage's own settings, in `home`. */
 /**
  * One cache directory for every command a test process runs, unless the test names its own
  * (XDG_CACHE_HOME or TRIAGE_CACHE_DIR in `env`). The cache is only ever a shortcut: results never
