@@ -23,6 +23,14 @@ export function readCacheFile(path: string): string | undefined {
   }
 }
 
+export function readCacheFileBytes(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 export function writeCacheFile(path: string, text: string): void {
   writeCacheFileBytes(path, text);
 }

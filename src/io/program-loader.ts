@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-import { CACHE_BUILD_ID, writeCacheFileBytes } from './cache-files.js';
+import { CACHE_BUILD_ID, readCacheFileBytes, writeCacheFileBytes } from './cache-files.js';
 import { triagePaths } from './paths.js';
 
 /**
@@ -24,7 +24,7 @@ import { triagePaths } from './paths.js';
  * build put in place of `import.meta.url` and of `import()` (scripts/commonjs-chunks.mjs), since
  * code compiled by vm.Script has neither.
  */
-export const MODULE_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', '__triageModuleUrl', '__triageImport'] as const;
+const MODULE_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', '__triageModuleUrl', '__triageImport'] as const;
 
 type ModuleFunction = (
   exports: unknown,
@@ -61,7 +61,7 @@ export function createProgramLoader(root: string, cacheDir: string | undefined):
     // On the first line, so that positions in stack traces stay right.
     const wrapped = `(function (${MODULE_PARAMETERS.join(', ')}) {${source}\n})`;
     const cachePath = cacheDir === undefined ? undefined : join(cacheDir, `${relative(root, file).replace(/[\\/]/g, '~')}.bin`);
-    const cachedData = cachePath === undefined ? undefined : readIfPresent(cachePath);
+    const cachedData = cachePath === undefined ? undefined : readCacheFileBytes(cachePath);
     const script = new Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
     if (cachePath !== undefined && (!cachedData || script.cachedDataRejected)) compiledWithoutCache.push({ cachePath, script });
     const dir = dirname(file);
@@ -92,14 +92,6 @@ export function createProgramLoader(root: string, cacheDir: string | undefined):
 /** The program's own files are CommonJS files named relatively (`./chunks/main-ABC.cjs`). */
 function isProgramFile(specifier: string): boolean {
   return (specifier.startsWith('./') || specifier.startsWith('../')) && specifier.endsWith('.cjs');
-}
-
-function readIfPresent(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Where this build's cached code is kept for this Node: `<cache>/v8/<build>-<node>-<arch>`. */

@@ -150,7 +150,7 @@ const TEMPLATE_LOCK_STALE_MS = 120_000;
  * the others wait for it; the finished template appears by rename, whole or not at all.
  */
 async function templateDatabase(): Promise<{ database: string; rootToken: string }> {
-  const rtBuild = [RT_SETUP_DATABASE, RT_SERVER].map((file) => `${statSync(file).size}:${statSync(file).mtimeMs}`).join(',');
+  const rtBuild = [RT_SETUP_DATABASE, RT_SERVER].map((file) => statSync(file)).map((stat) => `${stat.size}:${stat.mtimeMs}`).join(',');
   const key = createHash('sha256').update(`${rtBuild}\n${SETUP_RT}\n${siteConfig('DIR', 0)}`).digest('hex').slice(0, 16);
   const template = join(tmpdir(), `triage-rt-template-${key}`);
   const lock = `${template}.lock`;
