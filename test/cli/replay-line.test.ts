@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseShellWords } from 'shell-quote';
 import { parse } from 'yaml';
-import { BIN, ROOT, isolatedEnv, makeHome, triage } from '../helpers/cli.js';
+import { BIN, ROOT, makeHome, testEnv, triage } from '../helpers/cli.js';
 
 interface SpecCase {
   name: string;
@@ -61,10 +61,8 @@ function runArgs(playbook: string, spec: SpecCase, caseId: string): string[] {
 function runReplayLine(line: string, home: string): Promise<{ code: number; stdout: string; stderr: string }> {
   expect(line.startsWith('triage run ')).toBe(true);
   const command = `"${process.execPath}" "${BIN}" ${line.slice('triage '.length)} --format json`;
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('TRIAGE_')) env[k] = v;
   return new Promise((resolvePromise) => {
-    execFile('sh', ['-c', command], { cwd: home, env: { ...env, ...isolatedEnv(home) }, encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile('sh', ['-c', command], { cwd: home, env: testEnv(home), encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolvePromise({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
     });
   });

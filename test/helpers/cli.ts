@@ -9,6 +9,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { inject } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'triage.js');
@@ -43,11 +44,14 @@ export function isolatedEnv(home: string): Record<string, string> {
 }
 
 /**
- * One cache directory for every command a test process runs, unless the test names its own
- * (XDG_CACHE_HOME or TRIAGE_CACHE_DIR in `env`). The cache is only ever a shortcut: results never
- * depend on it (docs/DEVELOPING.md), and a fresh one per command costs each command its cold start.
+ * The cache directory every triage under test shares in this test run (made by
+ * test/helpers/global-setup.ts), unless a test names its own (XDG_CACHE_HOME or TRIAGE_CACHE_DIR
+ * in `env`). The cache is only ever a shortcut: results never depend on it (docs/DEVELOPING.md),
+ * and a fresh one per command costs each command its cold start.
  */
-let sharedCacheDir: string | undefined;
+export function sharedCacheDir(): string {
+  return inject('sharedCacheDir');
+}
 
 /**
  * The environment a triage under test gets: this process's, minus triage's own settings and
@@ -63,7 +67,7 @@ export function testEnv(home: string, extra: Record<string, string | undefined> 
   }
   Object.assign(env, isolatedEnv(home));
   const ownCache = 'XDG_CACHE_HOME' in extra || 'TRIAGE_CACHE_DIR' in extra;
-  if (!ownCache) env.TRIAGE_CACHE_DIR = sharedCacheDir ??= mkdtempSync(join(tmpdir(), 'triage-test-cache-'));
+  if (!ownCache) env.TRIAGE_CACHE_DIR = sharedCacheDir();
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

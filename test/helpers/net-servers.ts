@@ -13,6 +13,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sharedCacheDir } from './cli.js';
 
 export interface Pem {
   readonly key: string;
@@ -298,7 +299,7 @@ export function triageAsync(args: readonly string[], env: Record<string, string>
   });
 }
 
-/** This process's environment without proxies or triage settings, plus an isolated home. */
+/** This process's environment without proxies or triage settings, plus an isolated home and the run's shared cache. */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -312,6 +313,7 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
     XDG_DATA_HOME: join(home, '.local', 'share'),
     XDG_CACHE_HOME: join(home, '.cache'),
     XDG_STATE_HOME: join(home, '.local', 'state'),
+    ...('XDG_CACHE_HOME' in extra || 'TRIAGE_CACHE_DIR' in extra ? {} : { TRIAGE_CACHE_DIR: sharedCacheDir() }),
     ...extra,
   };
 }

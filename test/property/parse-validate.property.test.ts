@@ -19,17 +19,26 @@ function lineCount(source: string): number {
   return source.replace(/\r\n?/g, '\n').split('\n').length;
 }
 
+/** What is wrong with a diagnostic's shape, if anything. */
+function malformed(d: Diagnostic, lines: number, file: string): string | undefined {
+  if (d.file !== file) return `file is not ${file}`;
+  if (!(Number.isInteger(d.line) && d.line >= 1 && d.line <= lines + 1)) return `line ${d.line} of ${lines}`;
+  if (!(Number.isInteger(d.column) && d.column >= 1)) return `column ${d.column}`;
+  if (d.severity !== 'error' && d.severity !== 'warning') return `severity ${String(d.severity)}`;
+  if (!RULE.test(d.rule)) return `rule ${d.rule}`;
+  if (!(typeof d.message === 'string' && d.message.trim().length > 0)) return 'an empty message';
+  if (/\bundefined\b|\[object Object\]/.test(d.message)) return 'a message showing undefined or [object Object]';
+  return undefined;
+}
+
+// One expect per source, not per field: fast-check calls this thousands of times.
 function expectWellFormed(diagnostics: readonly Diagnostic[], source: string, file = FILE): void {
   const lines = lineCount(source);
-  for (const d of diagnostics) {
-    expect(d.file).toBe(file);
-    expect(Number.isInteger(d.line) && d.line >= 1 && d.line <= lines + 1, `line ${d.line} of ${lines} in ${JSON.stringify(d)}`).toBe(true);
-    expect(Number.isInteger(d.column) && d.column >= 1, JSON.stringify(d)).toBe(true);
-    expect(['error', 'warning']).toContain(d.severity);
-    expect(d.rule, JSON.stringify(d)).toMatch(RULE);
-    expect(typeof d.message === 'string' && d.message.trim().length > 0).toBe(true);
-    expect(d.message).not.toMatch(/\bundefined\b|\[object Object\]/);
-  }
+  const problems = diagnostics.flatMap((d) => {
+    const problem = malformed(d, lines, file);
+    return problem === undefined ? [] : [`${problem}: ${JSON.stringify(d)}`];
+  });
+  expect(problems).toEqual([]);
 }
 
 /** Parse, validate alone and as a library (with the bundled playbooks), as lint does. */

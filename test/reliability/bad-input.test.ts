@@ -17,6 +17,7 @@ import {
   expectCleanError,
   expectNoRawControls,
   expectNoStackTrace,
+  childEnv,
   isolatedEnv,
   makeHome,
   run,
@@ -210,7 +211,7 @@ describe('answers', () => {
       expect(result.stdout, args.join(' ')).toBe('');
     }
     // Through the shebang, as `triage` runs once installed: Node itself must not take --env-file.
-    const envFile = spawnSync(BIN, pb(['run', 'echo', ...echoAnswers('x'), '--env-file', join(dir, 'none.json')]), { cwd: home, env: { ...process.env, ...isolatedEnv(home) }, encoding: 'utf8' });
+    const envFile = spawnSync(BIN, pb(['run', 'echo', ...echoAnswers('x'), '--env-file', join(dir, 'none.json')]), { cwd: home, env: childEnv(home), encoding: 'utf8' });
     expectCleanError({ code: envFile.status ?? -1, stdout: envFile.stdout, stderr: envFile.stderr }, 2, /Cannot read the environment file .*none\.json: ENOENT[\s\S]*hint: /);
     const epoch = run(pb(['run', 'echo', ...echoAnswers('x')]), { home, env: { SOURCE_DATE_EPOCH: 'yesterday' } });
     expectCleanError(epoch, 2, /SOURCE_DATE_EPOCH must be a number of seconds; got "yesterday"/);
@@ -373,7 +374,7 @@ describe('playbook files', () => {
       // A 1.5 GB heap cap: running out of memory would crash (not exit 0 or 1).
       const result = spawnSync(process.execPath, ['--max-old-space-size=1536', BIN, 'lint', join(dir, sub, 'huge.md')], {
         encoding: 'utf8',
-        env: { ...process.env, ...isolatedEnv(makeHome()) },
+        env: childEnv(makeHome()),
         timeout: 90_000,
         maxBuffer: 64 * 1024 * 1024,
       });
