@@ -7,21 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHome } from '../helpers/cli.js';
-import { KEY, spawnTriage, type PtyRun } from '../helpers/pty.js';
+import { KEY, skipReportQuestions, spawnTriage, type PtyRun } from '../helpers/pty.js';
 import { echoPlaybook, write } from '../reliability/helpers.js';
 
 let run: PtyRun | undefined;
 afterEach(() => run?.kill());
 
-/** Skips the optional questions a bug outcome asks (who is affected, how often, since when) until the run ends. */
-async function finish(pty: PtyRun): Promise<number> {
-  for (let i = 0; i < 6; i += 1) {
-    try {
-      return await pty.exit(1_500);
-    } catch {
-      pty.type(KEY.enter);
-    }
-  }
+/** A bug outcome asks who is affected, how often and since when: skipped, then the run ends. */
+async function finishBug(pty: PtyRun): Promise<number> {
+  await skipReportQuestions(pty);
   return pty.exit();
 }
 
@@ -40,7 +34,7 @@ describe('pasting into prompts', () => {
     await run.waitFor('? What happened?');
     run.type(`first line${KEY.enter}second line${KEY.enter}third line${KEY.enter}${KEY.enter}`);
     await run.choose('? What happened?', 'It broke');
-    expect(await finish(run)).toBe(0);
+    expect(await finishBug(run)).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as { answers?: Record<string, string>; steps?: unknown };
     expect(JSON.stringify(report)).toContain('first line\\nsecond line\\nthird line');
   }, 60_000);
@@ -62,7 +56,7 @@ describe('pasting into a one-line question', () => {
     expect(elapsed, `the paste took ${Math.round(elapsed)} ms`).toBeLessThan(3_000);
     run.type(`done${KEY.enter}${KEY.enter}`);
     await run.choose('? What happened?', 'It broke');
-    expect(await finish(run)).toBe(0);
+    expect(await finishBug(run)).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain(pasted);
   }, 90_000);
 });
@@ -87,6 +81,7 @@ describe('pasting into a secret question', () => {
     expect(elapsed, `the paste took ${Math.round(elapsed)} ms`).toBeLessThan(3_000);
     expect(run.text()).not.toContain('kkkkZ');
     expect(run.text()).toContain('••••');
-    expect(await finish(run)).toBe(0);
+    await run.choose('? Start', 'Done');
+    expect(await run.exit()).toBe(0);
   }, 90_000);
 });
