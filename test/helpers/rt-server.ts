@@ -22,9 +22,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { freePort } from './free-port.js';
 
 const RT_SERVER = '/usr/share/request-tracker5/libexec/rt-server';
@@ -142,17 +142,21 @@ function createDatabase(env: NodeJS.ProcessEnv): string {
 }
 
 const TEMPLATE_LOCK_STALE_MS = 120_000;
+/** Kept between test runs (each run's temporary directory is removed at its end). */
+const TEMPLATE_PARENT = resolve(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'triage');
 
 /**
  * The database every test RT starts from, made once per RT build and setup script and then copied:
  * making it is two Perl processes loading all of RT (about 3.5 s of CPU), copying it a millisecond.
  * Test files start their servers in parallel, so the first one makes it under a lock directory and
- * the others wait for it; the finished template appears by rename, whole or not at all.
+ * the others wait for it; the finished template appears by rename, whole or not at all. Templates
+ * of other RT builds are removed when a new one is made.
  */
 async function templateDatabase(): Promise<{ database: string; rootToken: string }> {
   const rtBuild = [RT_SETUP_DATABASE, RT_SERVER].map((file) => statSync(file)).map((stat) => `${stat.size}:${stat.mtimeMs}`).join(',');
   const key = createHash('sha256').update(`${rtBuild}\n${SETUP_RT}\n${siteConfig('DIR', 0)}`).digest('hex').slice(0, 16);
-  const template = join(tmpdir(), `triage-rt-template-${key}`);
+  mkdirSync(TEMPLATE_PARENT, { recursive: true });
+  const template = join(TEMPLATE_PARENT, `rt-template-${key}`);
   const lock = `${template}.lock`;
   const deadline = Date.now() + READY_WITHIN_MS * 2;
   while (!existsSync(join(template, 'token'))) {
@@ -180,6 +184,9 @@ function makeTemplate(template: string): void {
     const rootToken = createDatabase(writeSiteConfig(build, 0));
     writeFileSync(join(build, 'token'), rootToken);
     renameSync(build, template);
+    for (const name of readdirSync(dirname(template))) {
+      if (/^rt-template-[0-9a-f]+$/.test(name) && join(dirname(template), name) !== template) rmSync(join(dirname(template), name), { recursive: true, force: true });
+    }
   } finally {
     rmSync(build, { recursive: true, force: true });
   }
