@@ -10,9 +10,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_TITLE_LENGTH } from '../../src/core/handoff.js';
 import { BIN, makeHome, triage, type CliResult } from '../helpers/cli.js';
 
-const MARKER_DIR = mkdtempSync(join(tmpdir(), 'triage-markers-'));
+// A short name: the hostile title below must stay under the trackers' 255 characters, untruncated.
+const MARKER_DIR = mkdtempSync(join(tmpdir(), 'm-'));
 /** Shell syntax that would create files if anything evaluated it. */
 const HOSTILE = `$(touch ${MARKER_DIR}/dollar) \`touch ${MARKER_DIR}/backtick\`; touch ${MARKER_DIR}/semicolon | "quoted" 'single'`;
 
@@ -103,6 +105,7 @@ beforeAll(() => {
   writeFileSync(join(fakeBin, 'triage'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" --playbooks "${playbooks}" "$@"\n`);
   chmodSync(join(fakeBin, 'triage'), 0o755);
   setup = { home, playbooks, fakeBin, emptyBin, fakeDir, caseId: '' };
+  expect(`Widget crashes: ${HOSTILE}`.length, `${MARKER_DIR} is too long a path for a title the trackers take whole`).toBeLessThanOrEqual(MAX_TITLE_LENGTH);
   const created = run(['run', 'widget-crash', '--no-input', '--answer', `what=${HOSTILE}`, '--answer', 'what-broke=Crash', '--case-id', 'TRI-20261127-AB12', '--format', 'json'], { path: 'empty' });
   expect(created.stderr).toBe('');
   expect(created.code).toBe(0);

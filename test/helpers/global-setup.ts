@@ -36,7 +36,7 @@ function parentDirectory(): string {
   return tmpdir();
 }
 
-const PREFIX = 'triage-test-run-';
+const PREFIX = 'triage-run-';
 
 function isRunning(pid: number): boolean {
   try {
@@ -50,7 +50,7 @@ function isRunning(pid: number): boolean {
 /** Directories of earlier runs whose vitest is gone (stopped by Ctrl-C before its teardown). */
 function removeAbandonedRuns(parent: string): void {
   for (const name of readdirSync(parent)) {
-    const pid = Number(/^triage-test-run-(\d+)-/.exec(name)?.[1]);
+    const pid = Number(/^triage-run-(\d+)-/.exec(name)?.[1]);
     if (pid > 0 && pid !== process.pid && !isRunning(pid)) rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
