@@ -49,8 +49,13 @@ export function isolatedEnv(home: string): Record<string, string> {
  * in `env`). The cache is only ever a shortcut: results never depend on it (docs/DEVELOPING.md),
  * and a fresh one per command costs each command its cold start.
  */
-export function sharedCacheDir(): string {
+function sharedCacheDir(): string {
   return inject('sharedCacheDir');
+}
+
+/** `TRIAGE_CACHE_DIR` set to the shared cache, unless `extra` names a cache of its own. */
+export function sharedCacheUnlessOwn(extra: Record<string, string | undefined>): Record<string, string> {
+  return 'XDG_CACHE_HOME' in extra || 'TRIAGE_CACHE_DIR' in extra ? {} : { TRIAGE_CACHE_DIR: sharedCacheDir() };
 }
 
 /**
@@ -65,9 +70,7 @@ export function testEnv(home: string, extra: Record<string, string | undefined> 
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !dropped(k)) env[k] = v;
   }
-  Object.assign(env, isolatedEnv(home));
-  const ownCache = 'XDG_CACHE_HOME' in extra || 'TRIAGE_CACHE_DIR' in extra;
-  if (!ownCache) env.TRIAGE_CACHE_DIR = sharedCacheDir();
+  Object.assign(env, isolatedEnv(home), sharedCacheUnlessOwn(extra));
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

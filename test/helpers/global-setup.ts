@@ -1,8 +1,8 @@
 /**
  * Once per test run:
  * - One temporary directory for the whole run, removed at the end (or by the next run, when Ctrl-C
- *   stopped this one before it could). Workers and every process the tests start inherit it as TMPDIR, so each `mkdtemp` of a test (homes, playbook directories,
- *   servers' files) lands inside it and nothing is left behind in the system's temporary directory.
+ *   stopped this one before it could). Workers and every process the tests start inherit it as
+ *   TMPDIR, so each `mkdtemp` of a test (homes, playbook directories, servers' files) lands inside it and nothing is left behind in the system's temporary directory.
  *   It is RAM-backed (/dev/shm) where that has room: the suite writes about 250 MB of small files
  *   and SQLite databases, and a disk's fsyncs cost it seconds. TRIAGE_TEST_TMPDIR picks another parent.
  * - The cache directory every triage under test shares (test/helpers/cli.ts), so that a spawned
@@ -36,7 +36,9 @@ function parentDirectory(): string {
   return tmpdir();
 }
 
+/** `triage-run-<vitest's pid>-<random>`: the pid tells whether the run that made it is still going. */
 const PREFIX = 'triage-run-';
+const RUN_DIR = new RegExp(`^${PREFIX}(\\d+)-`);
 
 function isRunning(pid: number): boolean {
   try {
@@ -50,7 +52,7 @@ function isRunning(pid: number): boolean {
 /** Directories of earlier runs whose vitest is gone (stopped by Ctrl-C before its teardown). */
 function removeAbandonedRuns(parent: string): void {
   for (const name of readdirSync(parent)) {
-    const pid = Number(/^triage-run-(\d+)-/.exec(name)?.[1]);
+    const pid = Number(RUN_DIR.exec(name)?.[1]);
     if (pid > 0 && pid !== process.pid && !isRunning(pid)) rmSync(join(parent, name), { recursive: true, force: true });
   }
 }

@@ -13,7 +13,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedCacheDir } from './cli.js';
+import { sharedCacheUnlessOwn } from './cli.js';
 
 export interface Pem {
   readonly key: string;
@@ -313,7 +313,7 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
     XDG_DATA_HOME: join(home, '.local', 'share'),
     XDG_CACHE_HOME: join(home, '.cache'),
     XDG_STATE_HOME: join(home, '.local', 'state'),
-    ...('XDG_CACHE_HOME' in extra || 'TRIAGE_CACHE_DIR' in extra ? {} : { TRIAGE_CACHE_DIR: sharedCacheDir() }),
+    ...sharedCacheUnlessOwn(extra),
     ...extra,
   };
 }

@@ -184,8 +184,9 @@ function makeTemplate(template: string): void {
     const rootToken = createDatabase(writeSiteConfig(build, 0));
     writeFileSync(join(build, 'token'), rootToken);
     renameSync(build, template);
-    for (const name of readdirSync(dirname(template))) {
-      if (/^rt-template-[0-9a-f]+$/.test(name) && join(dirname(template), name) !== template) rmSync(join(dirname(template), name), { recursive: true, force: true });
+    const parent = dirname(template);
+    for (const name of readdirSync(parent)) {
+      if (/^rt-template-[0-9a-f]+$/.test(name) && join(parent, name) !== template) rmSync(join(parent, name), { recursive: true, force: true });
     }
   } finally {
     rmSync(build, { recursive: true, force: true });
