@@ -19,6 +19,33 @@ async function finishBug(pty: PtyRun): Promise<number> {
   return pty.exit();
 }
 
+interface PasteCost {
+  readonly elapsedMs: number;
+  readonly cpuMs: number;
+  /** Characters the terminal received while the paste was taken (escape sequences included). */
+  readonly drawn: number;
+}
+
+async function measurePaste(pty: PtyRun, keys: string, shownAfter: string | RegExp): Promise<PasteCost> {
+  const started = performance.now();
+  const cpuBefore = pty.cpuMs();
+  const drawnBefore = pty.raw().length;
+  pty.type(keys);
+  await pty.waitFor(shownAfter, { timeoutMs: 60_000 });
+  return { elapsedMs: Math.round(performance.now() - started), cpuMs: Math.round(pty.cpuMs() - cpuBefore), drawn: pty.raw().length - drawnBefore };
+}
+
+/**
+ * Redrawing the whole line on every character drew 8.9 million characters for a 4,000-character
+ * paste, used 3.1 s of triage's CPU and took 51 s to reach the screen; drawn once per chunk, the
+ * paste draws a few copies of the line (20,000–25,000 characters) with 230–290 ms of CPU. Both
+ * measures hold on a loaded machine, where elapsed time does not.
+ */
+function expectDrawnOnce(cost: PasteCost, pastedLength: number): void {
+  expect(cost.drawn, `the terminal received ${cost.drawn} characters for the paste`).toBeLessThan(25 * pastedLength);
+  expect(cost.cpuMs, `the paste took ${cost.cpuMs} ms of CPU`).toBeLessThan(2_000);
+}
+
 function echoWorkspace(): { home: string; dir: string; out: string } {
   const home = makeHome();
   const dir = join(mkdtempSync(join(tmpdir(), 'triage-paste-')), 'playbooks');
@@ -47,13 +74,9 @@ describe('pasting into a one-line question', () => {
     await run.waitFor('? App version');
     const pasted = Array.from({ length: 400 }, (_, i) => `v${String(i).padStart(4, '0')}-abcd`).join('');
     expect(pasted).toHaveLength(4000);
-    const started = performance.now();
-    run.type(pasted + KEY.enter);
-    await run.waitFor('? What happened?', { timeoutMs: 60_000 });
-    const elapsed = performance.now() - started;
-    // Redrawing the whole line on every character took more than 30 s for this paste.
-    console.log(`4,000 pasted characters taken in ${Math.round(elapsed)} ms`);
-    expect(elapsed, `the paste took ${Math.round(elapsed)} ms`).toBeLessThan(3_000);
+    const cost = await measurePaste(run, pasted + KEY.enter, '? What happened?');
+    console.log(`4,000 pasted characters taken in ${cost.elapsedMs} ms (${cost.cpuMs} ms of CPU, ${cost.drawn} characters drawn)`);
+    expectDrawnOnce(cost, pasted.length);
     run.type(`done${KEY.enter}${KEY.enter}`);
     await run.choose('? What happened?', 'It broke');
     expect(await finishBug(run)).toBe(0);
@@ -73,12 +96,9 @@ describe('pasting into a secret question', () => {
     run = spawnTriage(['--playbooks', dir, 'run', 'secret', '--customer', 'Ana', '--account', 'acct-1', '--channel', 'chat', '--mood', 'calm', '--description', 'it broke', '--format', 'json'], { home, stdoutFile: out });
     await run.waitFor('? Token');
     const pasted = 'k'.repeat(3_999) + 'Z';
-    const started = performance.now();
-    run.type(pasted + KEY.enter);
-    await run.waitFor(/✔ Token/, { timeoutMs: 60_000 });
-    const elapsed = performance.now() - started;
-    console.log(`4,000 pasted secret characters taken in ${Math.round(elapsed)} ms`);
-    expect(elapsed, `the paste took ${Math.round(elapsed)} ms`).toBeLessThan(3_000);
+    const cost = await measurePaste(run, pasted + KEY.enter, /✔ Token/);
+    console.log(`4,000 pasted secret characters taken in ${cost.elapsedMs} ms (${cost.cpuMs} ms of CPU, ${cost.drawn} characters drawn)`);
+    expectDrawnOnce(cost, pasted.length);
     expect(run.text()).not.toContain('kkkkZ');
     expect(run.text()).toContain('••••');
     await run.choose('? Start', 'Done');

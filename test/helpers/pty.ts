@@ -4,6 +4,7 @@
  * with a timeout, never fixed sleeps. stdout can be sent to a file to keep the result apart from
  * the prompts (both would otherwise share the one terminal).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { spawn, type IPty } from 'node-pty';
@@ -33,6 +34,13 @@ export interface PtyOptions {
 }
 
 export interface PtyRun {
+  /** The process id of triage (`exec` replaces the shell when stdout goes to a file). */
+  readonly pid: number;
+  /**
+   * CPU time (user + system, ms) the process has used so far, read from /proc. Unlike elapsed
+   * time it does not grow when other tests load the machine.
+   */
+  cpuMs(): number;
   /** Everything the terminal received so far, ANSI stripped. */
   text(): string;
   /** Everything the terminal received so far, as bytes were written (escape sequences kept). */
@@ -115,6 +123,8 @@ export function spawnTriage(args: readonly string[], options: PtyOptions): PtyRu
   };
 
   const run: PtyRun = {
+    pid: pty.pid,
+    cpuMs: () => processCpuMs(pty.pid),
     text,
     raw: () => raw,
     mark() {
@@ -172,6 +182,17 @@ export function spawnTriage(args: readonly string[], options: PtyOptions): PtyRu
     },
   };
   return run;
+}
+
+let clockTicksPerSecond: number | undefined;
+
+/** utime + stime of a live process, fields 14 and 15 of /proc/<pid>/stat, in clock ticks. */
+function processCpuMs(pid: number): number {
+  clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const afterName = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return ((Number(afterName[11]) + Number(afterName[12])) * 1000) / clockTicksPerSecond;
 }
 
 /**
