@@ -247,6 +247,8 @@ function renderingProblem(output: string, format: (typeof FORMATS)[number]): str
   // Jira wiki markup writes monospace as {{text}}; elsewhere `{{` can only be a Liquid leftover.
   if (format !== 'jira' && output.includes('{{')) return 'has a Liquid `{{` left over';
   if (output.includes('{%')) return 'has a Liquid `{%` left over';
+  // No account in the intake: a phrase naming it is left out, not filled with a placeholder.
+  if (/\b(?:as|for|from|to|of|on|by|reaches) account not given|\(account not given\)|, account not given/.test(output)) return 'names an account that was not given';
   if (format === 'json') {
     try {
       JSON.parse(output);
