@@ -3,11 +3,14 @@
 // no way to give an ES module cached code. Each file stays a file (the chunks and their merges
 // are unchanged); esbuild converts one at a time, with every import left external, and chains
 // the source maps. What vm.Script-compiled code lacks is supplied by the loader's wrapper:
-// `import.meta.url` becomes `__triageModuleUrl`, and `import()` becomes `__triageImport()`,
-// which loads the program's own files through the loader and anything else with Node's import().
+// `import.meta.url` becomes a parameter holding the file's URL, and `import()` a call to one that
+// loads the program's own files through the loader and anything else with Node's import(). Their
+// names are in src/io/program-wrapper.json, which the loader reads too.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+
+const programWrapper = JSON.parse(readFileSync(new URL('../src/io/program-wrapper.json', import.meta.url), 'utf8'));
 
 /** @param {string} outdir the build's output directory (bin.js, chunks/, chunks.json) */
 export async function toCommonJsChunks(outdir) {
@@ -24,7 +27,7 @@ export async function toCommonJsChunks(outdir) {
     sourcemap: 'linked',
     // ES modules are strict; so stays the code converted from them.
     banner: { js: '"use strict";' },
-    define: { 'import.meta.url': '__triageModuleUrl' },
+    define: { 'import.meta.url': programWrapper.moduleUrl },
     logLevel: 'silent',
     plugins: [
       {
@@ -43,7 +46,7 @@ export async function toCommonJsChunks(outdir) {
   if (result.warnings.length > 0) throw new Error(`converting the chunks to CommonJS: ${result.warnings.map((w) => w.text).join('; ')}`);
   for (const file of files) {
     const converted = file.replace(/\.js$/, '.cjs');
-    writeFileSync(converted, readFileSync(converted, 'utf8').replace(/\bimport\((?=")/g, '__triageImport('));
+    writeFileSync(converted, readFileSync(converted, 'utf8').replace(/\bimport\((?=")/g, `${programWrapper.importFunction}(`));
     rmSync(file);
     rmSync(`${file}.map`, { force: true });
   }

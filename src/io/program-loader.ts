@@ -18,13 +18,14 @@ import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { CACHE_BUILD_ID, readCacheFileBytes, writeCacheFileBytes } from './cache-files.js';
 import { triagePaths } from './paths.js';
+import programWrapper from './program-wrapper.json' with { type: 'json' };
 
 /**
- * The parameters each file of the program is wrapped in: Node's five for CommonJS, then what the
- * build put in place of `import.meta.url` and of `import()` (scripts/commonjs-chunks.mjs), since
- * code compiled by vm.Script has neither.
+ * The parameters each file of the program is wrapped in: Node's five for CommonJS, then the names
+ * the build put in place of `import.meta.url` and of `import()` (scripts/commonjs-chunks.mjs reads
+ * them from the same file), since code compiled by vm.Script has neither.
  */
-const MODULE_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', '__triageModuleUrl', '__triageImport'] as const;
+const MODULE_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', programWrapper.moduleUrl, programWrapper.importFunction] as const;
 
 type ModuleFunction = (
   exports: unknown,
