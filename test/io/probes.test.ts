@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -330,11 +330,14 @@ describe('captureEnvFields', () => {
   const field = (key: string, source: EnvField['source']): EnvField => ({ key, source, line: 1 });
 
   it('captures detect and run fields concurrently; a hung probe costs only its timeout', async () => {
+    const dir = tempDir();
+    // Each hung command notes when it started, then never ends.
+    const hang = (name: string): string[] => node(`require('fs').writeFileSync(process.argv[1], String(Date.now())); setInterval(() => {}, 1000)`, join(dir, name));
     const fields: EnvField[] = [
       field('os', { kind: 'detect', probe: 'os' }),
       field('node_version', { kind: 'run', argv: node('console.log(process.versions.node)'), timeoutMs: 10_000 }),
-      field('hangs', { kind: 'run', argv: node('setInterval(() => {}, 1000)'), timeoutMs: 600 }),
-      field('hangs_too', { kind: 'run', argv: node('setInterval(() => {}, 1000)'), timeoutMs: 600 }),
+      field('hangs', { kind: 'run', argv: hang('hangs'), timeoutMs: 600 }),
+      field('hangs_too', { kind: 'run', argv: hang('hangs_too'), timeoutMs: 600 }),
       field('missing', { kind: 'run', argv: ['triage-test-no-such-command', '--version'], timeoutMs: 5000 }),
       field('app_version', { kind: 'ask', prompt: 'App version?', required: true }),
     ];
@@ -348,9 +351,13 @@ describe('captureEnvFields', () => {
       hangs_too: 'timed out after 600 ms',
       missing: 'exited 127: command not found',
     });
-    // Two 600 ms timeouts side by side, not one after the other.
+    // Side by side, not one after the other: each started before the other's 600 ms ran out. Start
+    // times, unlike the elapsed total, do not stretch when other tests load the machine.
+    const startedAt = ['hangs', 'hangs_too'].map((name) => Number(readFileSync(join(dir, name), 'utf8')));
+    expect(Math.abs(startedAt[0]! - startedAt[1]!)).toBeLessThan(600);
     expect(elapsed).toBeGreaterThanOrEqual(590);
-    expect(elapsed).toBeLessThan(1150);
+    // Stopped at their timeout: never ending, they would run into the test's own 30 s.
+    expect(elapsed).toBeLessThan(5_000);
   });
 
   it('refuses to run commands for an untrusted playbook, before running anything', async () => {
