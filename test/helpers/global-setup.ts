@@ -2,9 +2,10 @@
  * Once per test run:
  * - One temporary directory for the whole run, removed at the end (or by the next run, when Ctrl-C
  *   stopped this one before it could). Workers and every process the tests start inherit it as
- *   TMPDIR, so each `mkdtemp` of a test (homes, playbook directories, servers' files) lands inside it and nothing is left behind in the system's temporary directory.
- *   It is RAM-backed (/dev/shm) where that has room: the suite writes about 250 MB of small files
- *   and SQLite databases, and a disk's fsyncs cost it seconds. TRIAGE_TEST_TMPDIR picks another parent.
+ *   TMPDIR, so each `mkdtemp` of a test (homes, playbook directories, servers' files) lands inside
+ *   it and nothing is left behind in the system's temporary directory. It is RAM-backed (/dev/shm)
+ *   where that has room: the suite writes about 250 MB of small files and SQLite databases, and a
+ *   disk's fsyncs cost it seconds. TRIAGE_TEST_TMPDIR picks another parent.
  * - The cache directory every triage under test shares (test/helpers/cli.ts), so that a spawned
  *   binary finds the code V8 compiled for the program in an earlier test's process instead of
  *   compiling it again, whichever worker ran that test.

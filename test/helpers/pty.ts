@@ -34,8 +34,6 @@ export interface PtyOptions {
 }
 
 export interface PtyRun {
-  /** The process id of triage (`exec` replaces the shell when stdout goes to a file). */
-  readonly pid: number;
   /**
    * CPU time (user + system, ms) the process has used so far, read from /proc. Unlike elapsed
    * time it does not grow when other tests load the machine.
@@ -123,7 +121,7 @@ export function spawnTriage(args: readonly string[], options: PtyOptions): PtyRu
   };
 
   const run: PtyRun = {
-    pid: pty.pid,
+    // With stdout to a file, `exec` replaces the shell: pty.pid is triage's own.
     cpuMs: () => processCpuMs(pty.pid),
     text,
     raw: () => raw,
@@ -186,7 +184,7 @@ export function spawnTriage(args: readonly string[], options: PtyOptions): PtyRu
 
 let clockTicksPerSecond: number | undefined;
 
-/** utime + stime of a live process, fields 14 and 15 of /proc/<pid>/stat, in clock ticks. */
+/** CPU time (ms) of a live process: utime + stime, fields 14 and 15 of /proc/<pid>/stat, kept in clock ticks. */
 function processCpuMs(pid: number): number {
   clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
   // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
